@@ -1,0 +1,152 @@
+"""The failure taxonomy: what a fetch really returned.
+
+Reference: issue "Foundation" item 4; requirements.md §7 (a page that works in a
+browser must not be reported as failed; bot protection is `blocked`, not dead).
+Pure functions: the fetcher gives status, headers, text or the exception.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+import yaml
+from rapidfuzz import fuzz
+
+from checks.text import fold
+
+_DATA = Path(__file__).with_name("data") / "fetch_signatures.yaml"
+_TAGS = re.compile(r"<(script|style|noscript)\b.*?</\1>|<[^>]+>", re.S | re.I)
+_TITLE = re.compile(r"<title[^>]*>(.*?)</title>", re.S | re.I)
+
+
+@lru_cache(maxsize=1)
+def signatures() -> dict:
+    return yaml.safe_load(_DATA.read_text(encoding="utf-8"))
+
+
+def visible_text(html: str, limit: int | None = None) -> str:
+    """Rough visible text of a page, fast enough for every fetch."""
+    text = _TAGS.sub(" ", html[: limit * 20] if limit else html)
+    text = re.sub(r"\s+", " ", text).strip()
+    return text[:limit] if limit else text
+
+
+def page_title(html: str) -> str:
+    match = _TITLE.search(html[:20000])
+    return re.sub(r"\s+", " ", match.group(1)).strip() if match else ""
+
+
+@dataclass(frozen=True)
+class NotFoundFingerprint:
+    """What the site answers to a path that cannot exist (kept to judge other pages)."""
+
+    http_status: int | None
+    title: str
+    text: str
+
+    @classmethod
+    def from_page(cls, http_status: int | None, html: str) -> "NotFoundFingerprint":
+        return cls(http_status, fold(page_title(html)), fold(visible_text(html, 2000)))
+
+    @property
+    def is_soft(self) -> bool:
+        """True when the site answers 200 to a missing page."""
+        return self.http_status is not None and 200 <= self.http_status < 300
+
+    def matches(self, html: str) -> bool:
+        if not self.is_soft:
+            return False
+        text = fold(visible_text(html, 2000))
+        if not text or not self.text:
+            return False
+        same_title = fold(page_title(html)) == self.title
+        return same_title and fuzz.ratio(text, self.text) >= signatures()["soft_404_similarity"]
+
+
+def is_blocked_body(html: str) -> bool:
+    head = fold(page_title(html) + " " + visible_text(html, 3000))
+    return any(phrase in head for phrase in signatures()["blocked_phrases"])
+
+
+def says_not_found(html: str) -> bool:
+    sig = signatures()
+    text = visible_text(html)
+    if len(text) > sig["soft_404_max_text_chars"]:
+        # A full page that mentions "not found" somewhere is not a 404 page,
+        # but its title or first heading may still say so.
+        text = ""
+    window = fold(page_title(html) + " " + _first_heading(html) + " " +
+                  text[: sig["not_found_window_chars"]])
+    return any(phrase in window for phrase in sig["not_found_phrases"])
+
+
+def _first_heading(html: str) -> str:
+    match = re.search(r"<h1[^>]*>(.*?)</h1>", html, re.S | re.I)
+    return _TAGS.sub(" ", match.group(1)) if match else ""
+
+
+def is_login_url(url: str) -> bool:
+    from checks.text import url_words
+
+    words = url_words(url)
+    return any(w in words for w in signatures()["login_url_words"])
+
+
+def classify_response(http_status: int, html: str = "",
+                      not_found: NotFoundFingerprint | None = None) -> str:
+    """Taxonomy status of a response that arrived (after redirects were followed)."""
+    sig = signatures()
+    if http_status in sig["blocked_http_statuses"]:
+        if is_blocked_body(html) or http_status in sig["blocked_without_body"]:
+            return "blocked"
+        if http_status == 503:
+            return "server_error"
+        # 401/403 with an ordinary body: access refused to us, not proof of death.
+        return "blocked"
+    if http_status in (404, 410):
+        return "not_found"
+    if http_status >= 500:
+        return "server_error"
+    if http_status >= 400:
+        return "not_found" if http_status in (400, 405) else "error"
+    if 200 <= http_status < 400:
+        if html and is_blocked_body(html) and len(visible_text(html)) < 2000:
+            return "blocked"
+        if html and (says_not_found(html) or (not_found and not_found.matches(html))):
+            return "soft_404"
+        return "live"
+    return "error"
+
+
+_EXCEPTION_RULES = (
+    # (status, words found in the exception's class name or message), first match wins
+    # robots.txt told us not to fetch: not the agency's fault, so never "dead".
+    ("blocked", ("forbidden by robots.txt",)),
+    ("redirect_loop", ("max redirections", "redirect loop", "too many redirects")),
+    ("dns_error", ("cannotresolvehost", "dnslookup", "dns lookup", "name or service not known",
+                   "no address associated", "nodename nor servname")),
+    ("tls_error", ("ssl", "tls", "certificate", "handshake")),
+    ("timeout", ("timeout", "timed out", "took longer than")),
+    ("connection_error", ("connectionrefused", "connection refused", "connectionlost",
+                          "connectiondone", "connecterror", "connection was closed",
+                          "connection reset", "responsefailed", "dataloss", "downloadfailed",
+                          "partialdownload", "net::err_connection", "net::err_empty_response")),
+    ("dns_error", ("net::err_name_not_resolved",)),
+    ("tls_error", ("net::err_cert", "net::err_ssl")),
+)
+
+
+def classify_exception(exc: BaseException | str) -> str:
+    """Taxonomy status of a fetch that raised instead of answering."""
+    if isinstance(exc, BaseException):
+        words = f"{type(exc).__name__} {exc}".lower()
+        for cls in type(exc).__mro__:
+            words += " " + cls.__name__.lower()
+    else:
+        words = str(exc).lower()
+    for status, needles in _EXCEPTION_RULES:
+        if any(n in words for n in needles):
+            return status
+    return "error"

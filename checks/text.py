@@ -1,0 +1,74 @@
+"""Vietnamese text as portals write it, made comparable.
+
+Portals write labels as numeric entities (VPCP), in NFD, upper case, without
+diacritics, and Liferay slugs drop "đ" altogether (`hoi-ap`, `lanh-ao-so`).
+Everything is matched on folded forms and shown in its original NFC form.
+"""
+from __future__ import annotations
+
+import html
+import re
+import unicodedata
+from urllib.parse import unquote, urlsplit
+
+_SPACE = re.compile(r"\s+")
+_NON_WORD = re.compile(r"[^0-9a-z]+")
+
+
+def normalise(text: str | None) -> str:
+    """Unescape entities (twice: some CMSs double-escape), NFC, collapse spaces."""
+    if not text:
+        return ""
+    once = html.unescape(text)
+    if "&" in once:
+        once = html.unescape(once)
+    return _SPACE.sub(" ", unicodedata.normalize("NFC", once)).strip()
+
+
+def _strip_marks(text: str) -> str:
+    decomposed = unicodedata.normalize("NFD", text)
+    return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+
+
+def fold(text: str | None, drop_d: bool = False) -> str:
+    """Lower case, no diacritics, words separated by single spaces.
+
+    `drop_d=True` removes "đ" instead of turning it into "d", as Liferay's
+    friendly URLs do ("Đấu thầu" -> "au thau").
+    """
+    text = normalise(text).lower()
+    text = text.replace("đ", "" if drop_d else "d")
+    text = _strip_marks(text)
+    return _SPACE.sub(" ", _NON_WORD.sub(" ", text)).strip()
+
+
+def fold_variants(text: str | None) -> set[str]:
+    """Every folded form a label can take on a page or in a slug."""
+    return {fold(text), fold(text, drop_d=True)} - {""}
+
+
+def url_words(url: str | None) -> str:
+    """The words of a URL's path and query, folded: `/-au-thau-mua-sam-cong.html` -> `au thau mua sam cong`.
+
+    The scheme, host and file extension carry no label, so they are left out.
+    """
+    if not url:
+        return ""
+    parts = urlsplit(url)
+    path = unquote(parts.path)
+    path = re.sub(r"\.(html?|aspx?|php|jsp|htm)$", "", path, flags=re.I)
+    query = unquote(parts.query)
+    # CamelCase file names (LayYKienDuThao357X50.png) become separate words.
+    words = re.sub(r"(?<=[a-z])(?=[A-Z])", " ", f"{path} {query}")
+    return fold(words)
+
+
+def file_words(src: str | None) -> str:
+    """The words of an image file name: `LayYKienDuThao357X50.png` -> `lay y kien du thao 357 x 50`."""
+    if not src:
+        return ""
+    name = unquote(urlsplit(src).path.rsplit("/", 1)[-1])
+    name = re.sub(r"\.[a-z0-9]{2,4}$", "", name, flags=re.I)
+    name = re.sub(r"(?<=[a-z])(?=[A-Z])", " ", name)
+    name = re.sub(r"(?<=[A-Za-z])(?=[0-9])|(?<=[0-9])(?=[A-Za-z])", " ", name)
+    return fold(name)

@@ -1,0 +1,52 @@
+"""The `portalcheck` command line: one module per command in crawler/commands/.
+
+Each command module defines `register(subparsers)` (adding its parser, whose
+`func` default is its `run(args) -> int`). Help and messages are Vietnamese
+unless `--lang en` (or PORTALCHECK_LANG=en) is given.
+"""
+from __future__ import annotations
+
+import argparse
+import importlib
+import pkgutil
+import sys
+
+from crawler import __version__, commands
+from crawler.i18n import set_lang, t
+
+
+def _lang_from_argv(argv: list[str]) -> str | None:
+    for i, arg in enumerate(argv):
+        if arg == "--lang" and i + 1 < len(argv):
+            return argv[i + 1]
+        if arg.startswith("--lang="):
+            return arg.split("=", 1)[1]
+    return None
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="portalcheck", description=t("cli.description"))
+    parser.add_argument("--version", action="version", version=f"portalcheck {__version__}")
+    parser.add_argument("--lang", choices=("vi", "en"), default=None, help=t("cli.lang"))
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND", title=t("cli.commands"))
+    for info in sorted(pkgutil.iter_modules(commands.__path__), key=lambda m: m.name):
+        module = importlib.import_module(f"crawler.commands.{info.name}")
+        module.register(sub)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    argv = list(sys.argv[1:] if argv is None else argv)
+    lang = _lang_from_argv(argv)
+    if lang in ("vi", "en"):
+        set_lang(lang)
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if not getattr(args, "func", None):
+        parser.print_help()
+        return 2
+    try:
+        return int(args.func(args) or 0)
+    except KeyboardInterrupt:
+        print(t("cli.interrupted"), file=sys.stderr)
+        return 130

@@ -1,0 +1,89 @@
+"""What spiders hand to the item pipeline: plain dataclasses (Scrapy supports them
+through itemadapter). The pipeline stores each in its own table."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+
+@dataclass
+class FetchItem:
+    """One HTTP fetch (or attempt) and its taxonomy status."""
+
+    target_id: str | None
+    purpose: str
+    url: str
+    status: str
+    final_url: str | None = None
+    redirect_chain: list[str] = field(default_factory=list)
+    http_status: int | None = None
+    elapsed_ms: float | None = None
+    bytes: int | None = None
+    rendered: bool = False
+    error: str | None = None
+
+
+@dataclass
+class ObservationItem:
+    """A verdict with its evidence (see checks.model.Observation)."""
+
+    target_id: str
+    category: str
+    key: str
+    outcome: str
+    legal_ref: str = ""
+    evidence_url: str | None = None
+    label: str | None = None
+    snippet: str | None = None
+    reason: str | None = None
+    evidence: dict[str, Any] = field(default_factory=dict)
+
+    @classmethod
+    def from_observation(cls, target_id: str, obs) -> "ObservationItem":
+        ev = dict(obs.evidence)
+        return cls(
+            target_id=target_id, category=obs.category, key=obs.key, outcome=obs.outcome,
+            legal_ref=obs.legal_ref, evidence_url=ev.get("url") or ev.get("href"),
+            label=ev.get("label"), snippet=ev.get("snippet"), reason=ev.get("reason"), evidence=ev,
+        )
+
+
+@dataclass
+class ServiceItem:
+    """One online public service found on a target's service portal."""
+
+    target_id: str
+    url: str
+    code: str | None = None
+    name: str | None = None
+    level: str = "unknown"
+    level_raw: str | None = None
+    status: str | None = None
+    http_status: int | None = None
+    completeness: float | None = None
+    has_online_submission: bool | None = None
+    has_online_payment: bool | None = None
+    clicks: int | None = None
+    evidence: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass
+class TargetItem:
+    """A target as swept. Spiders send only the fields they know; the row is
+    completed (upserted) as fields arrive. `None` fields are not written."""
+
+    target_id: str
+    name: str | None = None
+    kind: str | None = None
+    group_name: str | None = None
+    parent: str | None = None
+    portal_url: str | None = None
+    services_url: str | None = None
+    notes: str | None = None
+    portal_status: str | None = None
+    portal_http_status: int | None = None
+    portal_final_url: str | None = None
+    services_portal_url: str | None = None
+    services_portal_status: str | None = None
+    rendered: bool | None = None
+    finished_at: str | None = None

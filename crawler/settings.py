@@ -1,0 +1,94 @@
+"""Scrapy settings for portalcheck.
+
+Polite by default on real servers (2 requests at a time per host, AutoThrottle,
+robots.txt obeyed, an identifying User-Agent), while many hosts proceed in
+parallel. Not `scrapy startproject`'s 1 request/s template.
+"""
+from crawler import __version__
+
+BOT_NAME = "portalcheck"
+SPIDER_MODULES = ["spiders"]
+NEWSPIDER_MODULE = "spiders"
+
+PORTALCHECK_CONTACT_URL = "https://github.com/portalcheck/portalcheck#lien-he"
+USER_AGENT = (
+    f"Mozilla/5.0 (compatible; portalcheck/{__version__}; "
+    f"+{PORTALCHECK_CONTACT_URL}) kiem-tra-cong-TTDT"
+)
+
+# Politeness: many hosts at once, few requests per host.
+CONCURRENT_REQUESTS = 64
+CONCURRENT_REQUESTS_PER_DOMAIN = 2
+DOWNLOAD_DELAY = 0
+AUTOTHROTTLE_ENABLED = True
+AUTOTHROTTLE_START_DELAY = 0.5
+AUTOTHROTTLE_MAX_DELAY = 10
+AUTOTHROTTLE_TARGET_CONCURRENCY = 2.0
+ROBOTSTXT_OBEY = True
+ROBOTSTXT_PARSER = "scrapy.robotstxt.ProtegoRobotParser"
+
+# Bounds: nothing a hostile page does can hang or exhaust a sweep.
+DOWNLOAD_TIMEOUT = 20
+DOWNLOAD_MAXSIZE = 10 * 1024 * 1024
+DOWNLOAD_WARNSIZE = 0
+REDIRECT_MAX_TIMES = 10
+DEPTH_LIMIT = 6
+
+# Every status reaches the spider: a 403 or 404 is evidence, not noise.
+HTTPERROR_ALLOW_ALL = True
+RETRY_ENABLED = True
+RETRY_TIMES = 2
+RETRY_HTTP_CODES = [500, 502, 503, 504, 522, 524, 408]
+
+DOWNLOADER_MIDDLEWARES = {
+    # Same slot as Scrapy's RetryMiddleware, which it replaces: permanent
+    # failures (DNS, TLS) are not retried.
+    "scrapy.downloadermiddlewares.retry.RetryMiddleware": None,
+    "crawler.middlewares.PermanentFailureAwareRetryMiddleware": 550,
+}
+ITEM_PIPELINES = {
+    "crawler.pipelines.SQLitePipeline": 300,
+}
+EXTENSIONS = {
+    "scrapy.extensions.telnet.TelnetConsole": None,
+}
+
+# JavaScript pages only: scrapy-playwright renders a request only when its meta
+# says playwright=True; every other request uses Scrapy's own HTTP handler.
+DOWNLOAD_HANDLERS = {
+    "http": "scrapy_playwright.handler.ScrapyPlaywrightDownloadHandler",
+    "https": "scrapy_playwright.handler.ScrapyPlaywrightDownloadHandler",
+}
+TWISTED_REACTOR = "twisted.internet.asyncioreactor.AsyncioSelectorReactor"
+PLAYWRIGHT_BROWSER_TYPE = "chromium"
+PLAYWRIGHT_LAUNCH_OPTIONS = {
+    "executable_path": "/usr/bin/chromium",
+    "headless": True,
+    "args": [
+        "--no-sandbox",
+        "--disable-gpu",
+        "--disable-dev-shm-usage",
+        "--disable-background-networking",
+        "--disable-component-update",
+        "--disable-sync",
+        "--disable-quic",
+        "--no-first-run",
+    ],
+}
+PLAYWRIGHT_DEFAULT_NAVIGATION_TIMEOUT = 20_000
+PLAYWRIGHT_MAX_CONTEXTS = 8
+PLAYWRIGHT_MAX_PAGES_PER_CONTEXT = 4
+PLAYWRIGHT_RESTART_DISCONNECTED_BROWSER = True
+PLAYWRIGHT_ABORT_REQUEST = "crawler.browser.abort_heavy_request"
+
+# portalcheck's own settings (overridable with -s or the CLI).
+PORTALCHECK_DB = "results/portalcheck.db"
+PORTALCHECK_RUN_ID = None          # set by the CLI; a bare `scrapy crawl` creates a run
+PORTALCHECK_RUN_LABEL = None
+PORTALCHECK_METHODOLOGY = "nd42-2025"
+PORTALCHECK_WRITE_BATCH = 200       # rows per transaction
+PORTALCHECK_WRITE_INTERVAL = 1.0    # seconds between flushes
+PORTALCHECK_MAX_PAGES_PER_TARGET = 5000
+
+LOG_LEVEL = "INFO"
+FEED_EXPORT_ENCODING = "utf-8"

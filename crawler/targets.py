@@ -1,0 +1,207 @@
+"""The target registry: which portals to sweep, read from CSV or YAML.
+
+A file is validated whole before anything is fetched; every problem is
+reported with its line and reason, and a file with any problem is refused.
+"""
+from __future__ import annotations
+
+import csv
+import io
+import ipaddress
+from dataclasses import dataclass, field, asdict
+from datetime import date
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import yaml
+
+from crawler.i18n import t
+
+REQUIRED_COLUMNS = ("id", "name", "kind", "group", "portal_url", "services_url")
+OPTIONAL_COLUMNS = ("parent", "valid_from", "valid_to", "notes", "verified", "maintenance")
+KINDS = ("ministry", "government_agency", "province", "department", "commune", "other")
+
+
+@dataclass
+class Target:
+    id: str
+    name: str
+    kind: str
+    group: str
+    portal_url: str
+    services_url: str = ""
+    parent: str = ""
+    valid_from: str = ""
+    valid_to: str = ""
+    notes: str = ""
+    verified: str = ""
+    maintenance: str = ""
+    line: int = field(default=0, compare=False)
+
+    def as_row(self) -> dict[str, str]:
+        row = asdict(self)
+        row.pop("line")
+        return row
+
+    def is_current(self, on: date) -> bool:
+        start = date.fromisoformat(self.valid_from) if self.valid_from else date.min
+        end = date.fromisoformat(self.valid_to) if self.valid_to else date.max
+        return start <= on <= end
+
+
+class TargetFileError(ValueError):
+    """A target file that cannot be used; `problems` lists (line, reason)."""
+
+    def __init__(self, path: str, problems: list[tuple[int, str]]):
+        self.path = path
+        self.problems = problems
+        lines = "\n".join(t("targets.problem", line=line, reason=reason) for line, reason in problems)
+        super().__init__(t("targets.refused", path=path, count=len(problems)) + "\n" + lines)
+
+
+def _check_url(value: str) -> str | None:
+    parts = urlsplit(value)
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        return t("targets.bad_url", url=value)
+    if " " in value:
+        return t("targets.bad_url", url=value)
+    try:
+        parts.port  # noqa: B018 - raises on a bad port
+    except ValueError:
+        return t("targets.bad_url", url=value)
+    return None
+
+
+def _rows_from_csv(text: str) -> tuple[list[str], list[tuple[int, dict]]]:
+    reader = csv.DictReader(io.StringIO(text, newline=""))
+    header = [h.strip() for h in (reader.fieldnames or [])]
+    reader.fieldnames = header
+    rows = []
+    for row in reader:
+        if None in row:  # more cells than columns
+            row = {**row, "__extra__": row.pop(None)}
+        if not any((v or "").strip() for k, v in row.items() if k != "__extra__"):
+            continue  # blank line
+        rows.append((reader.line_num, row))
+    return header, rows
+
+
+def _rows_from_yaml(text: str) -> tuple[list[str], list[tuple[int, dict]]]:
+    node = yaml.compose(text)
+    if node is not None and isinstance(node, yaml.MappingNode):
+        for key, value in node.value:
+            if key.value == "targets":
+                node = value
+    if node is None or not isinstance(node, yaml.SequenceNode):
+        raise TargetFileError("", [(1, t("targets.yaml_shape"))])
+    rows, header = [], []
+    for item in node.value:
+        data = yaml.safe_load(yaml.serialize(item)) if item is not None else None
+        if not isinstance(data, dict):
+            rows.append((item.start_mark.line + 1, {"__bad__": True}))
+            continue
+        data = {str(k): "" if v is None else str(v) for k, v in data.items()}
+        header.extend(k for k in data if k not in header)
+        rows.append((item.start_mark.line + 1, data))
+    return header, rows
+
+
+def parse_targets(raw: bytes, path: str = "<targets>") -> list[Target]:
+    """Validate and parse a target file's bytes. Raises TargetFileError."""
+    if not raw.strip():
+        raise TargetFileError(path, [(1, t("targets.empty"))])
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = raw[: exc.start].count(b"\n") + 1
+        raise TargetFileError(path, [(line, t("targets.encoding"))]) from None
+    is_yaml = path.endswith((".yaml", ".yml"))
+    try:
+        header, rows = _rows_from_yaml(text) if is_yaml else _rows_from_csv(text)
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        raise TargetFileError(path, [((mark.line + 1) if mark else 1, t("targets.yaml_syntax", error=str(exc).splitlines()[0]))]) from None
+    except TargetFileError as exc:
+        raise TargetFileError(path, exc.problems) from None
+    except csv.Error as exc:
+        raise TargetFileError(path, [(1, str(exc))]) from None
+
+    problems: list[tuple[int, str]] = []
+    if not is_yaml:
+        missing = [c for c in REQUIRED_COLUMNS if c not in header]
+        unknown = [c for c in header if c not in REQUIRED_COLUMNS + OPTIONAL_COLUMNS]
+        if missing:
+            problems.append((1, t("targets.missing_columns", columns=", ".join(missing))))
+        if unknown:
+            problems.append((1, t("targets.unknown_columns", columns=", ".join(unknown))))
+        if problems:
+            raise TargetFileError(path, problems)
+    if not rows:
+        raise TargetFileError(path, [(1, t("targets.empty"))])
+
+    targets: list[Target] = []
+    seen: dict[str, int] = {}
+    for line, row in rows:
+        if row.get("__bad__"):
+            problems.append((line, t("targets.yaml_shape")))
+            continue
+        if "__extra__" in row:
+            problems.append((line, t("targets.extra_cells")))
+            continue
+        values = {k: (row.get(k) or "").strip() for k in REQUIRED_COLUMNS + OPTIONAL_COLUMNS}
+        unknown = [k for k in row if k not in REQUIRED_COLUMNS + OPTIONAL_COLUMNS]
+        if unknown:
+            problems.append((line, t("targets.unknown_columns", columns=", ".join(unknown))))
+        for column in ("id", "name", "kind", "group", "portal_url"):
+            if not values[column]:
+                problems.append((line, t("targets.missing_value", column=column)))
+        if values["kind"] and values["kind"] not in KINDS:
+            problems.append((line, t("targets.bad_kind", kind=values["kind"], kinds=", ".join(KINDS))))
+        for column in ("portal_url", "services_url"):
+            if values[column]:
+                error = _check_url(values[column])
+                if error:
+                    problems.append((line, f"{column}: {error}"))
+        for column in ("valid_from", "valid_to"):
+            if values[column]:
+                try:
+                    date.fromisoformat(values[column])
+                except ValueError:
+                    problems.append((line, t("targets.bad_date", column=column, value=values[column])))
+        if values["id"] in seen:
+            problems.append((line, t("targets.duplicate_id", id=values["id"], first=seen[values["id"]])))
+        elif values["id"]:
+            seen[values["id"]] = line
+        targets.append(Target(**values, line=line))
+    for target in targets:
+        if target.parent and target.parent not in seen:
+            problems.append((target.line, t("targets.bad_parent", parent=target.parent)))
+    if problems:
+        raise TargetFileError(path, sorted(problems))
+    return targets
+
+
+def load_targets(path: str | Path, only: list[str] | None = None) -> list[Target]:
+    """Read, validate and (optionally) filter a target file."""
+    path = Path(path)
+    try:
+        raw = path.read_bytes()
+    except OSError as exc:
+        raise TargetFileError(str(path), [(0, t("targets.unreadable", error=exc.strerror or str(exc)))]) from None
+    targets = parse_targets(raw, str(path))
+    if only:
+        known = {target.id for target in targets}
+        unknown = [i for i in only if i not in known]
+        if unknown:
+            raise TargetFileError(str(path), [(0, t("targets.unknown_only", ids=", ".join(unknown)))])
+        targets = [target for target in targets if target.id in only]
+    return targets
+
+
+def is_private_address(host: str) -> bool:
+    """True for loopback, private, link-local and reserved IP literals."""
+    try:
+        address = ipaddress.ip_address(host.strip("[]"))
+    except ValueError:
+        return host in ("localhost",) or host.endswith(".localhost")
+    return address.is_private or address.is_loopback or address.is_link_local or address.is_reserved

@@ -1,0 +1,193 @@
+"""Every write to and read from the results database, through sqlite-utils.
+
+This module stores and reads; it never judges. Writes are short transactions
+so a monitor pass and a sweep can share one database (WAL + busy timeout).
+"""
+from __future__ import annotations
+
+import json
+import sqlite3
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Any, Iterable
+
+import sqlite_utils
+
+from results.schema import migrate
+
+DEFAULT_DB = Path("results") / "portalcheck.db"
+BUSY_TIMEOUT_MS = 30_000
+
+_JSON_COLUMNS = {"evidence", "redirect_chain", "settings", "criteria"}
+
+
+def now() -> str:
+    return datetime.now(timezone.utc).isoformat(timespec="milliseconds")
+
+
+def open_db(path: str | Path = DEFAULT_DB) -> sqlite_utils.Database:
+    """Open (creating and upgrading if needed) a results database."""
+    path = Path(path)
+    if path.parent and not path.parent.exists():
+        path.parent.mkdir(parents=True, exist_ok=True)
+    conn = sqlite3.connect(str(path), timeout=BUSY_TIMEOUT_MS / 1000, isolation_level=None,
+                           check_same_thread=False)
+    conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+    conn.execute("PRAGMA journal_mode = WAL")
+    conn.execute("PRAGMA synchronous = NORMAL")
+    conn.execute("PRAGMA foreign_keys = ON")
+    migrate(conn)
+    return sqlite_utils.Database(conn)
+
+
+def _encode(row: dict[str, Any]) -> dict[str, Any]:
+    out = {}
+    for key, value in row.items():
+        if key in _JSON_COLUMNS and value is not None and not isinstance(value, str):
+            value = json.dumps(value, ensure_ascii=False, default=str)
+        elif isinstance(value, bool):
+            value = int(value)
+        out[key] = value
+    return out
+
+
+def _decode(row: dict[str, Any]) -> dict[str, Any]:
+    for key in _JSON_COLUMNS & row.keys():
+        if isinstance(row[key], str):
+            try:
+                row[key] = json.loads(row[key])
+            except ValueError:
+                pass
+    return row
+
+
+# --- runs -----------------------------------------------------------------
+
+def create_run(db, mode: str, label: str | None = None, methodology: str | None = None,
+               settings: dict | None = None, tool_version: str | None = None) -> int:
+    with db.conn:
+        table = db["runs"].insert(_encode({
+            "label": label, "mode": mode, "methodology": methodology, "started_at": now(),
+            "status": "running", "tool_version": tool_version, "settings": settings or {},
+        }))
+    return table.last_pk
+
+
+def finish_run(db, run_id: int, status: str = "finished") -> None:
+    with db.conn:
+        db["runs"].update(run_id, {"finished_at": now(), "status": status})
+
+
+def get_run(db, run_id: int | str | None = None, mode: str | tuple[str, ...] | None = None) -> dict | None:
+    """A run by id, or the latest one ("latest" or None), optionally of a mode."""
+    if run_id not in (None, "latest"):
+        rows = list(db.query("SELECT * FROM runs WHERE id = ?", [int(run_id)]))
+    else:
+        modes = (mode,) if isinstance(mode, str) else (mode or ("sweep", "check", "monitor"))
+        marks = ",".join("?" * len(modes))
+        rows = list(db.query(
+            f"SELECT * FROM runs WHERE mode IN ({marks}) ORDER BY id DESC LIMIT 1", list(modes)))
+    return _decode(rows[0]) if rows else None
+
+
+def list_runs(db, mode: str | None = None) -> list[dict]:
+    where, params = ("WHERE mode = ?", [mode]) if mode else ("", [])
+    return [_decode(r) for r in db.query(f"SELECT * FROM runs {where} ORDER BY id", params)]
+
+
+# --- what a sweep writes ----------------------------------------------------
+
+def save_run_target(db, run_id: int, target: dict[str, Any]) -> None:
+    """Insert or complete a target's row for a run (the only row a run updates)."""
+    row = {"run_id": run_id, **target}
+    with db.conn:
+        db["run_targets"].upsert(_encode(row), pk=("run_id", "target_id"), alter=False)
+
+
+def add_fetch(db, run_id: int, fetch: dict[str, Any]) -> None:
+    add_rows(db, "fetches", run_id, [fetch])
+
+
+def add_rows(db, table: str, run_id: int, rows: Iterable[dict[str, Any]]) -> int:
+    """Append rows to fetches, observations or services in one short transaction."""
+    stamp_column = {"fetches": "fetched_at", "observations": "observed_at",
+                    "services": "observed_at"}[table]
+    stamped = []
+    for row in rows:
+        row = {"run_id": run_id, **row}
+        row.setdefault(stamp_column, now())
+        stamped.append(_encode(row))
+    if stamped:
+        with db.conn:
+            db[table].insert_all(stamped, alter=False)
+    return len(stamped)
+
+
+# --- reads ------------------------------------------------------------------
+
+def run_targets(db, run_id: int) -> list[dict]:
+    return [_decode(r) for r in db.query(
+        "SELECT * FROM run_targets WHERE run_id = ? ORDER BY target_id", [run_id])]
+
+
+def rows_for_run(db, table: str, run_id: int, target_id: str | None = None) -> list[dict]:
+    assert table in {"fetches", "observations", "services"}
+    sql = f"SELECT * FROM {table} WHERE run_id = ?"
+    params: list[Any] = [run_id]
+    if target_id is not None:
+        sql += " AND target_id = ?"
+        params.append(target_id)
+    return [_decode(r) for r in db.query(sql + " ORDER BY id", params)]
+
+
+def load_evidence(db, run_id: int) -> dict[str, Any]:
+    """Everything scoring needs about a run, as plain data."""
+    run = get_run(db, run_id)
+    if run is None:
+        raise LookupError(run_id)
+    targets = []
+    for t in run_targets(db, run_id):
+        t["id"] = t["target_id"]
+        t["group"] = t.pop("group_name")
+        targets.append(t)
+    return {
+        "run": run,
+        "targets": targets,
+        "observations": rows_for_run(db, "observations", run_id),
+        "services": rows_for_run(db, "services", run_id),
+    }
+
+
+# --- scores -----------------------------------------------------------------
+
+def save_scoring(db, run_id: int, methodology: str, scores: list[dict[str, Any]],
+                 settings: dict | None = None) -> int:
+    """Store one scoring of a run (a new one each time: scorings are history too)."""
+    with db.conn:
+        scoring_id = db["scorings"].insert(_encode({
+            "run_id": run_id, "methodology": methodology, "created_at": now(),
+            "settings": settings or {}})).last_pk
+        db["scores"].insert_all([_encode({
+            "scoring_id": scoring_id, "run_id": run_id,
+            "target_id": s["target_id"], "group_name": s.get("group"),
+            "category": s["category"], "score": s.get("score"),
+            "points": s.get("points"), "max_points": s.get("max_points"),
+            "classification": s.get("classification"), "rank": s.get("rank"),
+            "status": s.get("status"), "criteria": s.get("criteria", []),
+        }) for s in scores], alter=False)
+    return scoring_id
+
+
+def latest_scoring(db, run_id: int) -> dict | None:
+    rows = list(db.query(
+        "SELECT * FROM scorings WHERE run_id = ? ORDER BY id DESC LIMIT 1", [run_id]))
+    return _decode(rows[0]) if rows else None
+
+
+def scores_for(db, scoring_id: int) -> list[dict]:
+    out = []
+    for r in db.query("SELECT * FROM scores WHERE scoring_id = ? ORDER BY id", [scoring_id]):
+        r = _decode(r)
+        r["group"] = r.pop("group_name")
+        out.append(r)
+    return out

@@ -1,0 +1,165 @@
+"""What every portalcheck spider shares: targets in, Pages to handlers, fetches logged.
+
+A spider method that judges a page is a *handler*: `handler(page, meta)` gets a
+`checks.model.Page` whether the fetch succeeded or failed (a failed fetch is a
+Page with its taxonomy status and no text), and yields items and requests.
+Every fetch, good or bad, becomes a FetchItem. When the last request of a
+target is done, `target_done(target)` is called to yield its summary.
+"""
+from __future__ import annotations
+
+import time
+from collections import defaultdict
+from typing import Any, Iterable, Iterator
+
+import scrapy
+from scrapy import signals
+
+from checks.fetch_status import NotFoundFingerprint, classify_exception, classify_response
+from checks.model import Page
+from crawler.items import FetchItem, TargetItem
+from crawler.targets import Target, load_targets
+
+
+class PortalcheckSpider(scrapy.Spider):
+    """Base class; subclasses implement `start_target` and handlers."""
+
+    def __init__(self, targets: str | None = None, only: str | None = None,
+                 target_list: list[Target] | None = None, **kwargs: Any):
+        super().__init__(**kwargs)
+        if target_list is None:
+            if not targets:
+                raise ValueError("usage: scrapy crawl %s -a targets=FILE" % self.name)
+            target_list = load_targets(targets, only.split(",") if only else None)
+        self.targets = {target.id: target for target in target_list}
+        self.outstanding: dict[str, int] = defaultdict(int)
+        self.pages_fetched: dict[str, int] = defaultdict(int)
+        self.not_found: dict[str, NotFoundFingerprint] = {}
+        self.finished: set[str] = set()
+
+    @classmethod
+    def from_crawler(cls, crawler, *args, **kwargs):
+        spider = super().from_crawler(crawler, *args, **kwargs)
+        crawler.signals.connect(spider._request_dropped, signal=signals.request_dropped)
+        return spider
+
+    # --- to implement ---------------------------------------------------
+    def start_target(self, target: Target) -> Iterable[scrapy.Request]:
+        raise NotImplementedError
+
+    def target_done(self, target: Target) -> Iterable[Any]:
+        """Items to yield once nothing is pending for `target`."""
+        yield TargetItem(target_id=target.id)
+
+    # --- Scrapy entry point ---------------------------------------------
+    async def start(self):
+        for target in self.targets.values():
+            yield self.target_item(target)
+            requests = list(self.start_target(target))
+            if not requests:
+                for item in self._finish(target.id):
+                    yield item
+            for request in requests:
+                yield request
+
+    def target_item(self, target: Target) -> TargetItem:
+        return TargetItem(
+            target_id=target.id, name=target.name, kind=target.kind, group_name=target.group,
+            parent=target.parent, portal_url=target.portal_url, services_url=target.services_url,
+            notes=target.notes)
+
+    # --- fetching -------------------------------------------------------
+    def fetch(self, url: str, handler, target: Target | str, purpose: str, *,
+              render: bool = False, method: str = "GET", body: str | bytes | None = None,
+              headers: dict | None = None, meta: dict | None = None, priority: int = 0,
+              timeout: float | None = None) -> scrapy.Request | None:
+        """A request whose outcome, success or failure, reaches `handler(page, meta)`.
+
+        Returns None when the target's page budget is spent (the caller goes on).
+        """
+        target_id = target if isinstance(target, str) else target.id
+        limit = self.settings.getint("PORTALCHECK_MAX_PAGES_PER_TARGET", 5000)
+        if self.pages_fetched[target_id] >= limit:
+            self.logger.warning("page budget of %s spent (%d pages)", target_id, limit)
+            return None
+        self.pages_fetched[target_id] += 1
+        self.outstanding[target_id] += 1
+        request_meta = dict(meta or {})
+        request_meta.update({
+            "pc_handler": handler.__name__, "pc_target": target_id, "pc_purpose": purpose,
+            "pc_started": time.monotonic(), "handle_httpstatus_all": True,
+        })
+        if timeout:
+            request_meta["download_timeout"] = timeout
+        if render:
+            request_meta.update({
+                "playwright": True,
+                "playwright_context": f"target-{target_id}",
+                "playwright_page_goto_kwargs": {"wait_until": "networkidle"},
+            })
+        return scrapy.Request(url, callback=self._on_response, errback=self._on_failure,
+                              method=method, body=body, headers=headers, meta=request_meta,
+                              priority=priority, dont_filter=True)
+
+    def _on_response(self, response) -> Iterator[Any]:
+        meta = response.meta
+        target_id = meta["pc_target"]
+        text = response.text if isinstance(response, scrapy.http.TextResponse) else ""
+        status = classify_response(response.status, text, self.not_found.get(target_id))
+        chain = list(meta.get("redirect_urls", []))
+        page = Page(
+            url=chain[0] if chain else response.request.url, final_url=response.url,
+            http_status=response.status, text=text,
+            headers={k.decode("latin-1").lower(): b", ".join(v).decode("latin-1")
+                     for k, v in response.headers.items()},
+            status=status, rendered=bool(meta.get("playwright")), redirect_chain=chain,
+            elapsed_ms=(time.monotonic() - meta["pc_started"]) * 1000,
+        )
+        yield from self._handle(page, meta, len(response.body))
+
+    def _on_failure(self, failure) -> Iterator[Any]:
+        request = failure.request
+        meta = request.meta
+        status = classify_exception(failure.value)
+        chain = list(meta.get("redirect_urls", []))
+        page = Page(
+            url=chain[0] if chain else request.url, final_url=request.url, http_status=None,
+            status=status, rendered=bool(meta.get("playwright")), redirect_chain=chain,
+            elapsed_ms=(time.monotonic() - meta["pc_started"]) * 1000,
+        )
+        page.error = f"{type(failure.value).__name__}: {failure.value}"[:500]
+        yield from self._handle(page, meta, None)
+
+    def _handle(self, page: Page, meta: dict, size: int | None) -> Iterator[Any]:
+        target_id = meta["pc_target"]
+        yield FetchItem(
+            target_id=target_id, purpose=meta["pc_purpose"], url=page.url, status=page.status,
+            final_url=page.final_url, redirect_chain=page.redirect_chain,
+            http_status=page.http_status, elapsed_ms=round(page.elapsed_ms or 0, 1), bytes=size,
+            rendered=page.rendered, error=page.error)
+        try:
+            handler = getattr(self, meta["pc_handler"])
+            yield from handler(page, meta) or ()
+        except Exception:  # a check that crashes loses its verdict, not the sweep
+            self.logger.exception("handler %s failed on %s", meta["pc_handler"], page.url)
+            self.crawler.stats.inc_value("portalcheck/handler_errors")
+            yield from self.handler_failed(page, meta)
+        finally:
+            self.outstanding[target_id] -= 1
+        if self.outstanding[target_id] <= 0:
+            yield from self._finish(target_id)
+
+    def handler_failed(self, page: Page, meta: dict) -> Iterable[Any]:
+        """Items to record when a handler raised (subclasses record a tool error)."""
+        return ()
+
+    def _finish(self, target_id: str) -> Iterator[Any]:
+        if target_id in self.finished:
+            return
+        self.finished.add(target_id)
+        yield from self.target_done(self.targets[target_id])
+
+    def _request_dropped(self, request, spider=None):
+        target_id = request.meta.get("pc_target")
+        if target_id and spider is self:
+            self.outstanding[target_id] -= 1
