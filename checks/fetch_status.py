@@ -111,7 +111,10 @@ def classify_response(http_status: int, html: str = "",
         return "server_error"
     if http_status >= 400:
         return "not_found" if http_status in (400, 405) else "error"
-    if 200 <= http_status < 400:
+    if 300 <= http_status < 400:
+        # A redirect reached us unfollowed: no Location, or one we could not use.
+        return "error"
+    if 200 <= http_status < 300:
         if html and is_blocked_body(html) and len(visible_text(html)) < 2000:
             return "blocked"
         if html and (says_not_found(html) or (not_found and not_found.matches(html))):

@@ -51,6 +51,7 @@ ITEM_PIPELINES = {
 }
 EXTENSIONS = {
     "scrapy.extensions.telnet.TelnetConsole": None,
+    "crawler.progress.ProgressExtension": 500,
 }
 
 # JavaScript pages only: scrapy-playwright renders a request only when its meta
@@ -89,6 +90,8 @@ PORTALCHECK_METHODOLOGY = "nd42-2025"
 PORTALCHECK_WRITE_BATCH = 200       # rows per transaction
 PORTALCHECK_WRITE_INTERVAL = 1.0    # seconds between flushes
 PORTALCHECK_MAX_PAGES_PER_TARGET = 5000
+PORTALCHECK_PROGRESS = False        # the CLI turns the progress display on
+PORTALCHECK_PROGRESS_TOTAL = 0
 
 LOG_LEVEL = "INFO"
 FEED_EXPORT_ENCODING = "utf-8"

@@ -17,6 +17,7 @@ from scrapy import signals
 
 from checks.fetch_status import NotFoundFingerprint, classify_exception, classify_response
 from checks.model import Page
+from crawler import signals as portalcheck_signals
 from crawler.items import FetchItem, TargetItem
 from crawler.targets import Target, load_targets
 
@@ -87,7 +88,7 @@ class PortalcheckSpider(scrapy.Spider):
         request_meta = dict(meta or {})
         request_meta.update({
             "pc_handler": handler.__name__, "pc_target": target_id, "pc_purpose": purpose,
-            "pc_started": time.monotonic(), "handle_httpstatus_all": True,
+            "pc_started": time.monotonic(),
         })
         if timeout:
             request_meta["download_timeout"] = timeout
@@ -158,6 +159,9 @@ class PortalcheckSpider(scrapy.Spider):
             return
         self.finished.add(target_id)
         yield from self.target_done(self.targets[target_id])
+        self.crawler.stats.inc_value("portalcheck/targets_done")
+        self.crawler.signals.send_catch_log(
+            signal=portalcheck_signals.target_finished, spider=self, target=self.targets[target_id])
 
     def _request_dropped(self, request, spider=None):
         target_id = request.meta.get("pc_target")

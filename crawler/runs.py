@@ -1,0 +1,73 @@
+"""Wiring shared by the sweep, check and demo commands: targets in, a stored,
+scored run out. Fetching is the spiders', judging the checks', storing the
+results package's, scoring the scoring package's."""
+from __future__ import annotations
+
+import logging
+import sys
+from pathlib import Path
+from urllib.parse import urlsplit
+
+from crawler import __version__
+from crawler.sweep import DEFAULT_SPIDERS, fast_local_settings, run_spiders
+from crawler.targets import Target, is_private_address
+from results import store
+
+log = logging.getLogger(__name__)
+
+
+def all_local(targets: list[Target]) -> bool:
+    """True when every target is on this machine or a private address the user listed."""
+    hosts = {urlsplit(u).hostname or "" for t in targets for u in (t.portal_url, t.services_url) if u}
+    return bool(hosts) and all(is_private_address(h) for h in hosts)
+
+
+def execute(targets: list[Target], db_path: str | Path, mode: str = "sweep", label: str | None = None,
+            methodology: str = "nd42-2025", spiders: tuple[str, ...] = DEFAULT_SPIDERS,
+            overrides: dict | None = None, verbose: bool = False, progress: bool = True) -> int:
+    """Create a run, crawl `targets` into it, score it; returns the run id."""
+    settings = dict(overrides or {})
+    if all_local(targets):
+        settings = {**fast_local_settings(), **settings}
+    if not verbose:
+        settings.setdefault("LOG_LEVEL", "WARNING")
+    settings.setdefault("PORTALCHECK_PROGRESS", progress)
+    settings.setdefault("PORTALCHECK_PROGRESS_TOTAL", len(targets) * len(spiders))
+    settings["PORTALCHECK_METHODOLOGY"] = methodology
+    db = store.open_db(db_path)
+    run_id = store.create_run(db, mode=mode, label=label, methodology=methodology,
+                              settings={"spiders": list(spiders), "targets": len(targets),
+                                        **{k: v for k, v in settings.items() if k.isupper()}},
+                              tool_version=__version__)
+    db.conn.close()
+    status = "failed"
+    try:
+        stats = run_spiders(targets, str(db_path), run_id, spiders, settings)
+        reasons = {s.get("finish_reason") for s in stats.values()}
+        status = "finished" if reasons <= {"finished"} else "interrupted"
+    except KeyboardInterrupt:
+        status = "interrupted"
+        raise
+    finally:
+        db = store.open_db(db_path)
+        store.finish_run(db, run_id, status)
+        if status == "finished":
+            score_and_store(db, run_id, methodology)
+        db.conn.close()
+    return run_id
+
+
+def score_and_store(db, run_id: int, methodology: str) -> int | None:
+    """Score a stored run with `methodology` and keep the scoring; None if scoring is unavailable."""
+    try:
+        from scoring import load_methodology, score_run
+    except ImportError:  # the scoring package is optional for a bare crawl
+        return None
+    evidence = store.load_evidence(db, run_id)
+    method = load_methodology(methodology)
+    scores = score_run(evidence, method)
+    return store.save_scoring(db, run_id, methodology, scores)
+
+
+def stderr(message: str) -> None:
+    print(message, file=sys.stderr, flush=True)

@@ -1,0 +1,113 @@
+"""The public export of a run, as JSON (schema: export_schema.json) or CSV.
+
+Reads stored rows and shapes them; judges nothing.
+"""
+from __future__ import annotations
+
+import csv
+import io
+import json
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+from checks.model import FUNCTION_KEYS, SECTION_KEYS
+from results import store
+
+SCHEMA_PATH = Path(__file__).with_name("export_schema.json")
+CATEGORIES = ("portal", "services", "overall")
+
+
+@lru_cache(maxsize=1)
+def export_schema() -> dict:
+    return json.loads(SCHEMA_PATH.read_text(encoding="utf-8"))
+
+
+def _by_category(rows: list[dict], field: str) -> dict[str, Any]:
+    values = {category: None for category in CATEGORIES}
+    for row in rows:
+        if row["category"] in values:
+            values[row["category"]] = row.get(field)
+    return values
+
+
+def build_export(db, run_id: int) -> dict[str, Any]:
+    run = store.get_run(db, run_id)
+    if run is None:
+        raise LookupError(run_id)
+    scoring = store.latest_scoring(db, run_id)
+    scores = store.scores_for(db, scoring["id"]) if scoring else []
+    observations = store.rows_for_run(db, "observations", run_id)
+    services = store.rows_for_run(db, "services", run_id)
+    targets = []
+    for t in store.run_targets(db, run_id):
+        tid = t["target_id"]
+        mine = [o for o in observations if o["target_id"] == tid]
+        sections = {o["key"]: {"outcome": o["outcome"], "evidence_url": o["evidence_url"],
+                               "label": o["label"], "reason": o["reason"], "legal_ref": o["legal_ref"]}
+                    for o in mine if o["category"] == "section" and o["key"] in SECTION_KEYS}
+        functions = {o["key"]: {"outcome": o["outcome"], "evidence_url": o["evidence_url"],
+                                "reason": o["reason"]}
+                     for o in mine if o["category"] == "function" and o["key"] in FUNCTION_KEYS}
+        target_scores = [s for s in scores if s["target_id"] == tid]
+        targets.append({
+            "id": tid, "name": t["name"] or tid, "group": t["group_name"] or "",
+            "kind": t["kind"], "parent": t["parent"] or None,
+            "portal": {"url": t["portal_url"], "status": t["portal_status"],
+                       "http_status": t["portal_http_status"], "final_url": t["portal_final_url"],
+                       "rendered": bool(t["rendered"])},
+            "sections": {k: sections[k] for k in SECTION_KEYS if k in sections},
+            "functions": {k: functions[k] for k in FUNCTION_KEYS if k in functions},
+            "services_portal": {"url": t["services_portal_url"], "status": t["services_portal_status"]},
+            "services": [{"url": s["url"], "code": s["code"], "name": s["name"],
+                          "level": s["level"] or "unknown", "level_raw": s["level_raw"],
+                          "status": s["status"], "http_status": s["http_status"],
+                          "completeness": s["completeness"]}
+                         for s in services if s["target_id"] == tid],
+            "scores": _by_category(target_scores, "score"),
+            "classification": _by_category(target_scores, "classification"),
+            "rank": _by_category(target_scores, "rank"),
+        })
+    return {"run": {"id": run["id"], "label": run["label"], "methodology": (scoring or run)["methodology"],
+                    "mode": run["mode"], "started_at": run["started_at"],
+                    "finished_at": run["finished_at"], "status": run["status"],
+                    "tool_version": run["tool_version"]},
+            "targets": targets}
+
+
+def to_json(export: dict[str, Any]) -> str:
+    return json.dumps(export, ensure_ascii=False, indent=2) + "\n"
+
+
+CSV_COLUMNS = (
+    ["id", "name", "group", "kind", "portal_status", "portal_http_status", "portal_final_url",
+     "services_portal_url", "services_portal_status", "services_total", "services_toan_trinh",
+     "services_mot_phan", "services_live"]
+    + [f"section_{k}" for k in SECTION_KEYS]
+    + [f"function_{k}" for k in FUNCTION_KEYS]
+    + [f"{field}_{c}" for field in ("score", "classification", "rank") for c in CATEGORIES]
+)
+
+
+def to_csv(export: dict[str, Any]) -> str:
+    """One row per target; section and function columns hold the outcome."""
+    buffer = io.StringIO()
+    writer = csv.DictWriter(buffer, fieldnames=CSV_COLUMNS, extrasaction="ignore")
+    writer.writeheader()
+    for t in export["targets"]:
+        row = {"id": t["id"], "name": t["name"], "group": t["group"], "kind": t["kind"],
+               "portal_status": t["portal"]["status"], "portal_http_status": t["portal"]["http_status"],
+               "portal_final_url": t["portal"]["final_url"],
+               "services_portal_url": t["services_portal"]["url"],
+               "services_portal_status": t["services_portal"]["status"],
+               "services_total": len(t["services"]),
+               "services_toan_trinh": sum(s["level"] == "toan_trinh" for s in t["services"]),
+               "services_mot_phan": sum(s["level"] == "mot_phan" for s in t["services"]),
+               "services_live": sum(s["status"] == "live" for s in t["services"])}
+        row.update({f"section_{k}": v["outcome"] for k, v in t["sections"].items()})
+        row.update({f"function_{k}": v["outcome"] for k, v in t["functions"].items()})
+        for field in ("scores", "classification", "rank"):
+            for c in CATEGORIES:
+                row[f"{field.rstrip('s') if field == 'scores' else field}_{c}"] = t[field][c]
+        writer.writerow(row)
+    return buffer.getvalue()

@@ -1,0 +1,1 @@
+from loopback import loopback  # noqa: F401  (the fixture)

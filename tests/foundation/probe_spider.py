@@ -1,0 +1,28 @@
+"""A minimal spider on the base class: fetch each target's portal URL and
+record the taxonomy status. Used to test the fetch taxonomy end to end."""
+from crawler.items import TargetItem
+from spiders.base import PortalcheckSpider
+
+
+class ProbeSpider(PortalcheckSpider):
+    name = "probe"
+
+    def start_target(self, target):
+        request = self.fetch(target.portal_url, self.homepage, target, "homepage")
+        return [request] if request else []
+
+    def homepage(self, page, meta):
+        self.results[meta["pc_target"]] = page
+        return ()
+
+    @property
+    def results(self):
+        if not hasattr(self, "_results"):
+            self._results = {}
+        return self._results
+
+    def target_done(self, target):
+        page = self.results.get(target.id)
+        yield TargetItem(target_id=target.id, portal_status=page.status if page else None,
+                         portal_http_status=page.http_status if page else None,
+                         portal_final_url=page.final_url if page else None)
