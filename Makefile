@@ -1,0 +1,38 @@
+# The two commands a new user needs: `make demo` and `make test`.
+# Everything else they need (a virtualenv, pinned Python packages, Debian's
+# Chromium) is installed by the targets below on first use.
+PYTHON ?= python3
+VENV ?= .venv
+PY := $(VENV)/bin/python
+
+.PHONY: setup system-deps demo test accuracy services-figures bench clean
+
+setup: $(VENV)/.installed system-deps
+
+$(VENV)/.installed: pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install -q --upgrade pip
+	$(PY) -m pip install -q -e '.[test]'
+	touch $@
+
+system-deps:
+	./scripts/install-system-deps.sh
+
+demo: setup
+	$(VENV)/bin/portalcheck demo
+
+test: setup
+	$(PY) -m pytest -q
+
+accuracy: setup
+	$(PY) bench/accuracy.py
+
+services-figures: setup
+	$(PY) bench/services_figures.py
+
+bench: setup
+	./scripts/install-system-deps.sh --bench
+	$(PY) bench/run.py
+
+clean:
+	rm -rf $(VENV) portalcheck-demo results/*.db*

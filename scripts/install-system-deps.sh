@@ -1,0 +1,14 @@
+#!/usr/bin/env bash
+# System packages portalcheck needs and pip cannot give: Debian's Chromium
+# (Playwright's own browser download cannot work here), and nginx for `make bench`.
+set -euo pipefail
+need=()
+[ -x /usr/bin/chromium ] || need+=(chromium)
+if [ "${1:-}" = "--bench" ]; then command -v nginx >/dev/null 2>&1 || [ -x /usr/sbin/nginx ] || need+=(nginx); fi
+[ ${#need[@]} -eq 0 ] && exit 0
+echo "Cài đặt gói hệ thống / installing system packages: ${need[*]}" >&2
+SUDO=""
+[ "$(id -u)" -eq 0 ] || SUDO="sudo"
+export DEBIAN_FRONTEND=noninteractive
+$SUDO apt-get update -qq
+$SUDO apt-get install -y -qq --no-install-recommends "${need[@]}" >/dev/null
