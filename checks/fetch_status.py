@@ -127,6 +127,8 @@ _EXCEPTION_RULES = (
     # (status, words found in the exception's class name or message), first match wins
     # robots.txt told us not to fetch: not the agency's fault, so never "dead".
     ("blocked", ("forbidden by robots.txt",)),
+    # Our own policy refused the address (crawler.middlewares.AddressSafetyMiddleware).
+    ("error", ("address_refused",)),
     ("redirect_loop", ("max redirections", "redirect loop", "too many redirects")),
     ("dns_error", ("cannotresolvehost", "dnslookup", "dns lookup", "name or service not known",
                    "no address associated", "nodename nor servname")),

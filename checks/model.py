@@ -86,6 +86,8 @@ class Page:
     redirect_chain: list[str] = field(default_factory=list)
     elapsed_ms: float | None = None
     error: str | None = None  # the fetcher's error text, for a failed fetch
+    tls_not_after: str | None = None  # ISO date the server's certificate expires (https only)
+    tls_subject: str | None = None
 
     @property
     def ok(self) -> bool:

@@ -87,3 +87,13 @@ class TargetItem:
     services_portal_status: str | None = None
     rendered: bool | None = None
     finished_at: str | None = None
+
+
+@dataclass
+class TargetCompleted:
+    """Sent once a spider has nothing pending for a target: the pipeline then
+    writes all of that target's rows in one transaction, with the progress
+    marker, so a killed sweep never leaves half a target behind."""
+
+    target_id: str
+    spider: str

@@ -1,10 +1,14 @@
 """Downloader middlewares, used as Scrapy designs them."""
 from __future__ import annotations
 
+from urllib.parse import urlsplit
+
 from scrapy.downloadermiddlewares.retry import RetryMiddleware
+from scrapy.exceptions import IgnoreRequest
 
 from checks.fetch_status import classify_exception
 from checks.model import PERMANENT_STATUSES
+from crawler.targets import is_private_address
 
 
 class PermanentFailureAwareRetryMiddleware(RetryMiddleware):
@@ -21,3 +25,46 @@ class PermanentFailureAwareRetryMiddleware(RetryMiddleware):
             request.meta["portalcheck_permanent_failure"] = True
             return None
         return super().process_exception(request, exception)
+
+
+class AddressSafetyMiddleware:
+    """Never let a public portal's link or redirect take the crawler inside.
+
+    A page on the internet can link or redirect to 127.0.0.1, 10.x or
+    169.254.169.254 (cloud metadata). Requests for a target the user listed on
+    a public address may only reach public addresses; a target the user listed
+    on a private address (the demo, a test, an intranet portal) may roam its
+    private network. IP literals are refused before connecting; a name that
+    resolves to a private address is refused when the response shows where it
+    connected (Scrapy's `response.ip_address`). Refusals are recorded as
+    `error` fetches with the reason `address_refused`.
+    """
+
+    def __init__(self, crawler):
+        self.crawler = crawler
+
+    @classmethod
+    def from_crawler(cls, crawler):
+        return cls(crawler)
+
+    def _target_is_public(self, request) -> bool:
+        spider = self.crawler.spider
+        target = getattr(spider, "targets", {}).get(request.meta.get("pc_target"))
+        if target is None:
+            return True  # unknown origin: the strict rule
+        hosts = [urlsplit(u).hostname or "" for u in (target.portal_url, target.services_url) if u]
+        return not any(is_private_address(h) for h in hosts)
+
+    def process_request(self, request, spider=None):
+        host = urlsplit(request.url).hostname or ""
+        if is_private_address(host) and self._target_is_public(request):
+            self.crawler.stats.inc_value("portalcheck/address_refused")
+            raise IgnoreRequest(f"address_refused: {host} is a private address")
+        return None
+
+    def process_response(self, request, response, spider=None):
+        ip = getattr(response, "ip_address", None)
+        if ip is not None and is_private_address(str(ip)) and self._target_is_public(request):
+            self.crawler.stats.inc_value("portalcheck/address_refused")
+            raise IgnoreRequest(f"address_refused: {request.url} resolved to {ip}")
+        return response

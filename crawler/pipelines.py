@@ -1,16 +1,17 @@
 """The item pipeline: every item a spider yields reaches SQLite.
 
-Rows are buffered and written in short transactions (a batch size or a time
-interval, whichever comes first), so a killed sweep loses at most the last
-second, and a monitor writing the same database is never locked out for long.
+A target's rows are held until the spider says it is done with that target,
+then written in one short transaction with a progress marker. A killed sweep
+therefore leaves whole targets or nothing, and `sweep --resume` redoes exactly
+the missing ones; a monitor writing the same database waits milliseconds.
 """
 from __future__ import annotations
 
-import time
+from collections import defaultdict
 from dataclasses import asdict
 
 from crawler import __version__
-from crawler.items import FetchItem, ObservationItem, ServiceItem, TargetItem
+from crawler.items import FetchItem, ObservationItem, ServiceItem, TargetCompleted, TargetItem
 from results import store
 
 _TABLES = {FetchItem: "fetches", ObservationItem: "observations", ServiceItem: "services"}
@@ -18,18 +19,15 @@ _TABLES = {FetchItem: "fetches", ObservationItem: "observations", ServiceItem: "
 
 class SQLitePipeline:
     def __init__(self, db_path: str, run_id: int | None, label: str | None,
-                 methodology: str, batch: int, interval: float, settings_snapshot: dict):
+                 methodology: str, settings_snapshot: dict):
         self.db_path = db_path
         self.run_id = run_id
         self.owns_run = run_id is None
         self.label = label
         self.methodology = methodology
-        self.batch = batch
-        self.interval = interval
         self.settings_snapshot = settings_snapshot
-        self.buffer: dict[str, list[dict]] = {t: [] for t in _TABLES.values()}
-        self.pending = 0
-        self.last_flush = time.monotonic()
+        self.rows: dict[str, dict[str, list[dict]]] = defaultdict(lambda: defaultdict(list))
+        self.fields: dict[str, dict] = defaultdict(dict)
 
     @classmethod
     def from_crawler(cls, crawler):
@@ -37,11 +35,9 @@ class SQLitePipeline:
         snapshot = {k: s.get(k) for k in (
             "CONCURRENT_REQUESTS", "CONCURRENT_REQUESTS_PER_DOMAIN", "DOWNLOAD_DELAY",
             "DOWNLOAD_TIMEOUT", "ROBOTSTXT_OBEY", "AUTOTHROTTLE_ENABLED", "RETRY_TIMES",
-            "USER_AGENT")}
+            "USER_AGENT", "PORTALCHECK_ROBOTS_OVERRIDE_REASON")}
         return cls(s.get("PORTALCHECK_DB"), s.get("PORTALCHECK_RUN_ID"),
-                   s.get("PORTALCHECK_RUN_LABEL"), s.get("PORTALCHECK_METHODOLOGY"),
-                   s.getint("PORTALCHECK_WRITE_BATCH"), s.getfloat("PORTALCHECK_WRITE_INTERVAL"),
-                   snapshot)
+                   s.get("PORTALCHECK_RUN_LABEL"), s.get("PORTALCHECK_METHODOLOGY"), snapshot)
 
     def open_spider(self, spider=None):
         self.db = store.open_db(self.db_path)
@@ -50,37 +46,43 @@ class SQLitePipeline:
                 self.db, mode="sweep", label=self.label, methodology=self.methodology,
                 settings={"spider": getattr(spider, "name", None), **self.settings_snapshot},
                 tool_version=__version__)
+        self.run_id = int(self.run_id)
         if spider is not None:
             spider.run_id = self.run_id
+            targets = getattr(spider, "targets", {})
+            store.save_run_targets(self.db, self.run_id, [
+                {"target_id": t.id, "name": t.name, "kind": t.kind, "group_name": t.group,
+                 "parent": t.parent, "portal_url": t.portal_url, "services_url": t.services_url,
+                 "notes": t.notes} for t in targets.values()])
 
     def process_item(self, item, spider=None):
+        if isinstance(item, TargetCompleted):
+            self.complete(item.target_id, item.spider)
+            return item
         if isinstance(item, TargetItem):
-            self.flush()  # a target row is written after the rows it summarises
-            row = {k: v for k, v in asdict(item).items() if v is not None}
-            store.save_run_target(self.db, self.run_id, row)
+            fields = {k: v for k, v in asdict(item).items() if v is not None and k != "target_id"}
+            self.fields[item.target_id].update(fields)
             return item
         table = _TABLES.get(type(item))
-        if table is None:
-            return item
-        self.buffer[table].append(asdict(item))
-        self.pending += 1
-        if self.pending >= self.batch or time.monotonic() - self.last_flush >= self.interval:
-            self.flush()
+        if table is not None:
+            row = asdict(item)
+            if row.get("target_id") is None:
+                store.add_rows(self.db, table, self.run_id, [row])
+            else:
+                self.rows[row["target_id"]][table].append(row)
         return item
 
-    def flush(self) -> None:
-        for table, rows in self.buffer.items():
-            if rows:
-                store.add_rows(self.db, table, self.run_id, rows)
-                rows.clear()
-        self.pending = 0
-        self.last_flush = time.monotonic()
+    def complete(self, target_id: str, spider_name: str) -> None:
+        rows = self.rows.pop(target_id, {})
+        fields = self.fields.pop(target_id, {})
+        store.complete_target(self.db, self.run_id, target_id, spider_name, rows, fields)
 
     def close_spider(self, spider=None):
-        self.flush()
+        # Targets never completed (the crawl was stopped) are left out on
+        # purpose: `sweep --resume` redoes them whole.
         if self.owns_run:
-            reason = getattr(getattr(spider, "crawler", None), "stats", None)
-            finish = reason.get_value("finish_reason") if reason else "finished"
+            stats = getattr(getattr(spider, "crawler", None), "stats", None)
+            finish = stats.get_value("finish_reason") if stats else "finished"
             store.finish_run(self.db, self.run_id,
                              "finished" if finish in (None, "finished") else "interrupted")
         self.db.conn.close()

@@ -22,27 +22,48 @@ def all_local(targets: list[Target]) -> bool:
     return bool(hosts) and all(is_private_address(h) for h in hosts)
 
 
+def targets_of_run(db, run_id: int) -> list[Target]:
+    """The targets a run was started with (as stored when it started)."""
+    return [Target(id=r["target_id"], name=r["name"] or r["target_id"], kind=r["kind"] or "other",
+                   group=r["group_name"] or "", portal_url=r["portal_url"] or "",
+                   services_url=r["services_url"] or "", parent=r["parent"] or "",
+                   notes=r["notes"] or "") for r in store.run_targets(db, run_id)]
+
+
 def execute(targets: list[Target], db_path: str | Path, mode: str = "sweep", label: str | None = None,
             methodology: str = "nd42-2025", spiders: tuple[str, ...] = DEFAULT_SPIDERS,
-            overrides: dict | None = None, verbose: bool = False, progress: bool = True) -> int:
-    """Create a run, crawl `targets` into it, score it; returns the run id."""
+            overrides: dict | None = None, verbose: bool = False, progress: bool = True,
+            resume_run: int | None = None) -> int:
+    """Create a run (or resume one), crawl `targets` into it, score it; returns the run id.
+
+    Resuming redoes, per spider, exactly the targets that spider had not
+    finished: finished targets were stored whole, unfinished ones not at all.
+    """
     settings = dict(overrides or {})
     if all_local(targets):
         settings = {**fast_local_settings(), **settings}
     if not verbose:
         settings.setdefault("LOG_LEVEL", "WARNING")
     settings.setdefault("PORTALCHECK_PROGRESS", progress)
-    settings.setdefault("PORTALCHECK_PROGRESS_TOTAL", len(targets) * len(spiders))
     settings["PORTALCHECK_METHODOLOGY"] = methodology
     db = store.open_db(db_path)
-    run_id = store.create_run(db, mode=mode, label=label, methodology=methodology,
-                              settings={"spiders": list(spiders), "targets": len(targets),
-                                        **{k: v for k, v in settings.items() if k.isupper()}},
-                              tool_version=__version__)
+    if resume_run is None:
+        run_id = store.create_run(db, mode=mode, label=label, methodology=methodology,
+                                  settings={"spiders": list(spiders), "targets": len(targets),
+                                            **{k: v for k, v in settings.items() if k.isupper()}},
+                                  tool_version=__version__)
+        todo = {name: list(targets) for name in spiders}
+    else:
+        run_id = resume_run
+        with db.conn:
+            db["runs"].update(run_id, {"status": "running", "finished_at": None})
+        todo = {name: [t for t in targets if t.id not in store.finished_targets(db, run_id, name)]
+                for name in spiders}
     db.conn.close()
+    settings.setdefault("PORTALCHECK_PROGRESS_TOTAL", sum(len(v) for v in todo.values()))
     status = "failed"
     try:
-        stats = run_spiders(targets, str(db_path), run_id, spiders, settings)
+        stats = run_spiders(todo, str(db_path), run_id, settings)
         reasons = {s.get("finish_reason") for s in stats.values()}
         status = "finished" if reasons <= {"finished"} else "interrupted"
     except KeyboardInterrupt:

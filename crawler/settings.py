@@ -45,6 +45,9 @@ DOWNLOADER_MIDDLEWARES = {
     # failures (DNS, TLS) are not retried.
     "scrapy.downloadermiddlewares.retry.RetryMiddleware": None,
     "crawler.middlewares.PermanentFailureAwareRetryMiddleware": 550,
+    # Before the download handler and after redirects are built (600): every
+    # hop of a redirect chain passes through it again.
+    "crawler.middlewares.AddressSafetyMiddleware": 610,
 }
 ITEM_PIPELINES = {
     "crawler.pipelines.SQLitePipeline": 300,
@@ -87,8 +90,6 @@ PORTALCHECK_DB = "results/portalcheck.db"
 PORTALCHECK_RUN_ID = None          # set by the CLI; a bare `scrapy crawl` creates a run
 PORTALCHECK_RUN_LABEL = None
 PORTALCHECK_METHODOLOGY = "nd42-2025"
-PORTALCHECK_WRITE_BATCH = 200       # rows per transaction
-PORTALCHECK_WRITE_INTERVAL = 1.0    # seconds between flushes
 PORTALCHECK_MAX_PAGES_PER_TARGET = 5000
 PORTALCHECK_PROGRESS = False        # the CLI turns the progress display on
 PORTALCHECK_PROGRESS_TOTAL = 0

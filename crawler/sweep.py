@@ -28,17 +28,20 @@ def fast_local_settings() -> dict[str, Any]:
     return {"AUTOTHROTTLE_ENABLED": False, "DOWNLOAD_DELAY": 0}
 
 
-def run_spiders(targets: list[Target], db_path: str, run_id: int,
-                spiders: tuple[str, ...] = DEFAULT_SPIDERS,
+def run_spiders(targets_by_spider: dict[str, list[Target]], db_path: str, run_id: int,
                 overrides: dict[str, Any] | None = None) -> dict[str, dict]:
-    """Crawl `targets` with each named spider into run `run_id`; returns each spider's stats."""
+    """Crawl each spider's targets into run `run_id`, all in one reactor; returns each spider's stats."""
     settings = project_settings({
         "PORTALCHECK_DB": str(db_path), "PORTALCHECK_RUN_ID": run_id, **(overrides or {})})
     process = CrawlerProcess(settings, install_root_handler=settings.getbool("LOG_ENABLED", True))
     crawlers = {}
-    for name in spiders:
+    for name, targets in targets_by_spider.items():
+        if not targets:
+            continue
         crawler = process.create_crawler(name)
         crawlers[name] = crawler
         process.crawl(crawler, target_list=targets)
+    if not crawlers:
+        return {}
     process.start()
     return {name: dict(crawler.stats.get_stats()) for name, crawler in crawlers.items()}

@@ -199,9 +199,11 @@ def load_targets(path: str | Path, only: list[str] | None = None) -> list[Target
 
 
 def is_private_address(host: str) -> bool:
-    """True for loopback, private, link-local and reserved IP literals."""
+    """True for every IP literal that is not globally routable (loopback, private,
+    link-local such as 169.254.169.254, shared, reserved) and for localhost."""
     try:
         address = ipaddress.ip_address(host.strip("[]"))
     except ValueError:
-        return host in ("localhost",) or host.endswith(".localhost")
-    return address.is_private or address.is_loopback or address.is_link_local or address.is_reserved
+        return host.lower() in ("localhost",) or host.lower().endswith(".localhost")
+    mapped = getattr(address, "ipv4_mapped", None)
+    return not (mapped or address).is_global

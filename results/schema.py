@@ -36,6 +36,14 @@ MIGRATIONS: list[str] = [
         finished_at TEXT,
         PRIMARY KEY (run_id, target_id)
     );
+    -- Which spider has finished which target of a run: what `sweep --resume` skips.
+    CREATE TABLE run_progress (
+        run_id INTEGER NOT NULL REFERENCES runs(id),
+        target_id TEXT NOT NULL,
+        spider TEXT NOT NULL,
+        finished_at TEXT NOT NULL,
+        PRIMARY KEY (run_id, target_id, spider)
+    );
     CREATE TABLE fetches (
         id INTEGER PRIMARY KEY,
         run_id INTEGER NOT NULL REFERENCES runs(id),

@@ -104,12 +104,44 @@ def save_run_target(db, run_id: int, target: dict[str, Any]) -> None:
         db["run_targets"].upsert(_encode(row), pk=("run_id", "target_id"), alter=False)
 
 
+def save_run_targets(db, run_id: int, targets: list[dict[str, Any]]) -> None:
+    """Register a run's targets (as swept) in one transaction."""
+    with db.conn:
+        db["run_targets"].upsert_all([_encode({"run_id": run_id, **t}) for t in targets],
+                                     pk=("run_id", "target_id"), alter=False)
+
+
+def complete_target(db, run_id: int, target_id: str, spider: str,
+                    rows: dict[str, list[dict[str, Any]]], target_fields: dict[str, Any]) -> None:
+    """Write everything one spider found about one target, atomically, with its
+    progress marker: after a kill, a target is either all there or not at all."""
+    stamp = now()
+    with db.conn:
+        for table, table_rows in rows.items():
+            _insert_rows(db, table, run_id, table_rows)
+        if target_fields:
+            db["run_targets"].upsert(_encode({"run_id": run_id, "target_id": target_id, **target_fields}),
+                                     pk=("run_id", "target_id"), alter=False)
+        db["run_progress"].insert({"run_id": run_id, "target_id": target_id, "spider": spider,
+                                   "finished_at": stamp}, replace=True)
+
+
+def finished_targets(db, run_id: int, spider: str) -> set[str]:
+    return {r["target_id"] for r in db.query(
+        "SELECT target_id FROM run_progress WHERE run_id = ? AND spider = ?", [run_id, spider])}
+
+
 def add_fetch(db, run_id: int, fetch: dict[str, Any]) -> None:
     add_rows(db, "fetches", run_id, [fetch])
 
 
 def add_rows(db, table: str, run_id: int, rows: Iterable[dict[str, Any]]) -> int:
     """Append rows to fetches, observations or services in one short transaction."""
+    with db.conn:
+        return _insert_rows(db, table, run_id, rows)
+
+
+def _insert_rows(db, table: str, run_id: int, rows: Iterable[dict[str, Any]]) -> int:
     stamp_column = {"fetches": "fetched_at", "observations": "observed_at",
                     "services": "observed_at"}[table]
     stamped = []
@@ -118,8 +150,7 @@ def add_rows(db, table: str, run_id: int, rows: Iterable[dict[str, Any]]) -> int
         row.setdefault(stamp_column, now())
         stamped.append(_encode(row))
     if stamped:
-        with db.conn:
-            db[table].insert_all(stamped, alter=False)
+        db[table].insert_all(stamped, alter=False)
     return len(stamped)
 
 

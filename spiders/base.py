@@ -18,8 +18,20 @@ from scrapy import signals
 from checks.fetch_status import NotFoundFingerprint, classify_exception, classify_response
 from checks.model import Page
 from crawler import signals as portalcheck_signals
-from crawler.items import FetchItem, TargetItem
+from crawler.items import FetchItem, TargetCompleted, TargetItem
 from crawler.targets import Target, load_targets
+
+
+def certificate_facts(response) -> tuple[str | None, str | None]:
+    """Expiry date (ISO) and subject of the TLS certificate Scrapy saw, if any."""
+    certificate = getattr(response, "certificate", None)
+    if certificate is None:
+        return None, None
+    try:
+        x509 = certificate.original.to_cryptography()
+        return x509.not_valid_after_utc.isoformat(), x509.subject.rfc4514_string()
+    except Exception:  # an odd certificate must not cost the page
+        return None, None
 
 
 class PortalcheckSpider(scrapy.Spider):
@@ -55,19 +67,12 @@ class PortalcheckSpider(scrapy.Spider):
     # --- Scrapy entry point ---------------------------------------------
     async def start(self):
         for target in self.targets.values():
-            yield self.target_item(target)
             requests = list(self.start_target(target))
             if not requests:
                 for item in self._finish(target.id):
                     yield item
             for request in requests:
                 yield request
-
-    def target_item(self, target: Target) -> TargetItem:
-        return TargetItem(
-            target_id=target.id, name=target.name, kind=target.kind, group_name=target.group,
-            parent=target.parent, portal_url=target.portal_url, services_url=target.services_url,
-            notes=target.notes)
 
     # --- fetching -------------------------------------------------------
     def fetch(self, url: str, handler, target: Target | str, purpose: str, *,
@@ -116,6 +121,7 @@ class PortalcheckSpider(scrapy.Spider):
             status=status, rendered=bool(meta.get("playwright")), redirect_chain=chain,
             elapsed_ms=(time.monotonic() - meta["pc_started"]) * 1000,
         )
+        page.tls_not_after, page.tls_subject = certificate_facts(response)
         yield from self._handle(page, meta, len(response.body))
 
     def _on_failure(self, failure) -> Iterator[Any]:
@@ -159,6 +165,7 @@ class PortalcheckSpider(scrapy.Spider):
             return
         self.finished.add(target_id)
         yield from self.target_done(self.targets[target_id])
+        yield TargetCompleted(target_id=target_id, spider=self.name)
         self.crawler.stats.inc_value("portalcheck/targets_done")
         self.crawler.signals.send_catch_log(
             signal=portalcheck_signals.target_finished, spider=self, target=self.targets[target_id])

@@ -1,8 +1,10 @@
 """portalcheck sweep: inspect every target of a registry file."""
 from __future__ import annotations
 
+from pathlib import Path
+
 from crawler.i18n import t
-from crawler.runs import execute, stderr
+from crawler.runs import execute, stderr, targets_of_run
 from crawler.summary import print_summary
 from crawler.sweep import DEFAULT_SPIDERS
 from crawler.targets import TargetFileError, load_targets
@@ -12,7 +14,8 @@ from results.export import build_export
 
 def register(sub) -> None:
     p = sub.add_parser("sweep", help=t("sweep.help"), description=t("sweep.help"))
-    p.add_argument("--targets", required=True, metavar="FILE", help=t("sweep.targets"))
+    p.add_argument("--targets", metavar="FILE", help=t("sweep.targets"))
+    p.add_argument("--resume", metavar="RUN", type=int, help=t("sweep.resume"))
     p.add_argument("--db", default=str(store.DEFAULT_DB), help=t("cli.db"))
     p.add_argument("--label", help=t("sweep.label"))
     p.add_argument("--only", metavar="ID,...", help=t("sweep.only"))
@@ -37,6 +40,11 @@ def scrapy_overrides(args) -> dict:
 
 
 def run(args) -> int:
+    if args.resume is not None:
+        return resume(args)
+    if not args.targets:
+        stderr(t("sweep.need_targets"))
+        return 2
     try:
         only = [x.strip() for x in args.only.split(",")] if args.only else None
         targets = load_targets(args.targets, only)
@@ -48,6 +56,34 @@ def run(args) -> int:
     run_id = execute(targets, args.db, mode="sweep", label=args.label,
                      methodology=args.methodology, spiders=spiders,
                      overrides=scrapy_overrides(args), verbose=args.verbose)
+    return report(args, run_id)
+
+
+def resume(args) -> int:
+    if not Path(args.db).exists():
+        stderr(t("export.no_db", db=args.db))
+        return 2
+    db = store.open_db(args.db)
+    previous = store.get_run(db, args.resume)
+    if previous is None or previous["mode"] != "sweep":
+        stderr(t("export.no_run", run=args.resume, db=args.db))
+        return 2
+    if previous["status"] == "finished":
+        stderr(t("sweep.already_finished", run=args.resume))
+        return report(args, args.resume)
+    settings = previous["settings"] or {}
+    spiders = tuple(settings.get("spiders") or DEFAULT_SPIDERS)
+    targets = targets_of_run(db, args.resume)
+    db.conn.close()
+    stderr(t("sweep.resuming", run=args.resume, db=args.db))
+    overrides = {k: v for k, v in settings.items() if k.isupper() and not k.startswith("PORTALCHECK_PROGRESS")}
+    overrides.update(scrapy_overrides(args))
+    run_id = execute(targets, args.db, mode="sweep", methodology=previous["methodology"] or args.methodology,
+                     spiders=spiders, overrides=overrides, verbose=args.verbose, resume_run=args.resume)
+    return report(args, run_id)
+
+
+def report(args, run_id: int) -> int:
     db = store.open_db(args.db)
     print_summary(build_export(db, run_id))
     stderr(t("sweep.done", run=run_id, db=args.db))

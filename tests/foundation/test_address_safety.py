@@ -1,0 +1,39 @@
+"""A public portal's redirect never takes the crawler to a private address;
+a target the user lists on a private address is allowed."""
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+
+import pytest
+
+from crawler.targets import is_private_address
+from loopback import ROOT
+
+
+@pytest.mark.parametrize("host, private", [
+    ("127.0.0.1", True), ("10.1.2.3", True), ("192.168.1.1", True), ("169.254.169.254", True),
+    ("100.64.0.1", True), ("::1", True), ("[::ffff:127.0.0.1]", True), ("localhost", True),
+    ("11.0.0.1", False), ("hanoi.gov.vn", False), ("8.8.8.8", False),
+])
+def test_private_address_rule(host, private):
+    assert is_private_address(host) is private
+
+
+def test_redirects_into_private_addresses_are_refused_and_recorded(tmp_path):
+    probe = subprocess.run(["unshare", "-n", "true"], capture_output=True)
+    if probe.returncode != 0:
+        pytest.skip("unshare -n is not permitted here: " + probe.stderr.decode()[:200])
+    result = subprocess.run(["unshare", "-n", sys.executable, "tests/foundation/address_safety_scenario.py",
+                             str(tmp_path)], cwd=ROOT, capture_output=True, text=True, timeout=180)
+    assert result.returncode == 0, result.stderr[-3000:]
+    data = json.loads(result.stdout.strip().splitlines()[-1])
+    assert data["rc"] == 0, data["stderr"]
+    fetches = {t: (status, error) for t, status, error in data["fetches"]}
+    assert fetches["public-inside"][0] == "error" and "address_refused" in fetches["public-inside"][1]
+    assert fetches["public-metadata"][0] == "error" and "169.254.169.254" in fetches["public-metadata"][1]
+    assert fetches["public-ok"][0] == "live"
+    assert fetches["listed-local"][0] == "live"
+    # The internal server was reached only by the target listed on it, never by a redirect.
+    assert data["hits"]["internal"] == 1
