@@ -24,7 +24,29 @@ def _lang_from_argv(argv: list[str]) -> str | None:
     return None
 
 
+# argparse's own words ("usage:", "options:", errors) come from gettext with no
+# Vietnamese catalogue; argparse looks `_` up in its module at call time, so a
+# small table is enough to make the whole help Vietnamese.
+_ARGPARSE_WORDS = ("usage: ", "options", "show this help message and exit",
+                   "positional arguments", "the following arguments are required: %s",
+                   "unrecognized arguments: %s", "invalid choice: %(value)r (choose from %(choices)s)",
+                   "expected one argument", "invalid %(type)s value: %(value)r",
+                   "%(prog)s: error: %(message)s\n", "show program's version number and exit")
+
+
+def _translate_argparse() -> None:
+    def translate(text):
+        if not isinstance(text, str):
+            return text
+        key = "argparse." + text.strip().rstrip(":").replace(" ", "_")[:60]
+        translated = t(key)
+        return text if translated == key else translated
+
+    argparse._ = translate  # type: ignore[attr-defined]
+
+
 def build_parser() -> argparse.ArgumentParser:
+    _translate_argparse()
     parser = argparse.ArgumentParser(prog="portalcheck", description=t("cli.description"))
     parser.add_argument("--version", action="version", version=f"portalcheck {__version__}")
     parser.add_argument("--lang", choices=("vi", "en"), default=None, help=t("cli.lang"))
