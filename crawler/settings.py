@@ -90,7 +90,8 @@ PORTALCHECK_DB = "results/portalcheck.db"
 PORTALCHECK_RUN_ID = None          # set by the CLI; a bare `scrapy crawl` creates a run
 PORTALCHECK_RUN_LABEL = None
 PORTALCHECK_METHODOLOGY = "nd42-2025"
-PORTALCHECK_MAX_PAGES_PER_TARGET = 5000
+PORTALCHECK_MAX_PAGES_PER_TARGET = 5000  # crawler traps end here
+PORTALCHECK_MAX_SECONDS_PER_TARGET = 1800  # no new request for a target after this
 PORTALCHECK_PROGRESS = False        # the CLI turns the progress display on
 PORTALCHECK_PROGRESS_TOTAL = 0
 

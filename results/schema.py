@@ -137,20 +137,42 @@ MIGRATIONS: list[str] = [
 SCHEMA_VERSION = len(MIGRATIONS)
 
 
+def statements(script: str) -> list[str]:
+    """Split a migration script into statements (sqlite3 tells where one ends)."""
+    out, buffer = [], ""
+    for line in script.splitlines(keepends=True):
+        buffer += line
+        if sqlite3.complete_statement(buffer):
+            if buffer.strip().strip(";").strip():
+                out.append(buffer.strip())
+            buffer = ""
+    if buffer.strip():
+        out.append(buffer.strip())
+    return out
+
+
 def migrate(conn: sqlite3.Connection) -> int:
-    """Bring `conn` to SCHEMA_VERSION; returns the version it started at."""
-    current = conn.execute("PRAGMA user_version").fetchone()[0]
-    if current > SCHEMA_VERSION:
+    """Bring `conn` to SCHEMA_VERSION; returns the version it started at.
+
+    Each step runs in a write transaction taken before the version is read,
+    so two processes opening a new database at once cannot both apply it.
+    """
+    start = conn.execute("PRAGMA user_version").fetchone()[0]
+    if start > SCHEMA_VERSION:
         raise RuntimeError(
-            f"database schema version {current} is newer than this portalcheck ({SCHEMA_VERSION})"
+            f"database schema version {start} is newer than this portalcheck ({SCHEMA_VERSION})"
         )
-    for version in range(current, SCHEMA_VERSION):
+    while True:
+        conn.execute("BEGIN IMMEDIATE")
         try:
-            conn.executescript(
-                "BEGIN;" + MIGRATIONS[version] + f"; PRAGMA user_version = {version + 1}; COMMIT;"
-            )
-        except sqlite3.Error:
-            if conn.in_transaction:
-                conn.rollback()
+            current = conn.execute("PRAGMA user_version").fetchone()[0]
+            if current >= SCHEMA_VERSION:
+                conn.execute("COMMIT")
+                return start
+            for statement in statements(MIGRATIONS[current]):
+                conn.execute(statement)
+            conn.execute(f"PRAGMA user_version = {current + 1}")
+            conn.execute("COMMIT")
+        except BaseException:
+            conn.execute("ROLLBACK")
             raise
-    return current

@@ -6,6 +6,7 @@ so a monitor pass and a sweep can share one database (WAL + busy timeout).
 from __future__ import annotations
 
 import json
+from contextlib import contextmanager
 import sqlite3
 from datetime import datetime, timezone
 from pathlib import Path
@@ -40,6 +41,22 @@ def open_db(path: str | Path = DEFAULT_DB) -> sqlite_utils.Database:
     return sqlite_utils.Database(conn)
 
 
+@contextmanager
+def transaction(db):
+    """One write transaction, taken at once (BEGIN IMMEDIATE) so that a second
+    writer waits on the busy timeout instead of failing mid-way. sqlite-utils
+    calls inside nest as savepoints."""
+    db.conn.execute("BEGIN IMMEDIATE")
+    try:
+        yield db
+    except BaseException:
+        if db.conn.in_transaction:
+            db.conn.execute("ROLLBACK")
+        raise
+    else:
+        db.conn.execute("COMMIT")
+
+
 def _encode(row: dict[str, Any]) -> dict[str, Any]:
     out = {}
     for key, value in row.items():
@@ -65,7 +82,7 @@ def _decode(row: dict[str, Any]) -> dict[str, Any]:
 
 def create_run(db, mode: str, label: str | None = None, methodology: str | None = None,
                settings: dict | None = None, tool_version: str | None = None) -> int:
-    with db.conn:
+    with transaction(db):
         table = db["runs"].insert(_encode({
             "label": label, "mode": mode, "methodology": methodology, "started_at": now(),
             "status": "running", "tool_version": tool_version, "settings": settings or {},
@@ -74,7 +91,7 @@ def create_run(db, mode: str, label: str | None = None, methodology: str | None 
 
 
 def finish_run(db, run_id: int, status: str = "finished") -> None:
-    with db.conn:
+    with transaction(db):
         db["runs"].update(run_id, {"finished_at": now(), "status": status})
 
 
@@ -100,13 +117,13 @@ def list_runs(db, mode: str | None = None) -> list[dict]:
 def save_run_target(db, run_id: int, target: dict[str, Any]) -> None:
     """Insert or complete a target's row for a run (the only row a run updates)."""
     row = {"run_id": run_id, **target}
-    with db.conn:
+    with transaction(db):
         db["run_targets"].upsert(_encode(row), pk=("run_id", "target_id"), alter=False)
 
 
 def save_run_targets(db, run_id: int, targets: list[dict[str, Any]]) -> None:
     """Register a run's targets (as swept) in one transaction."""
-    with db.conn:
+    with transaction(db):
         db["run_targets"].upsert_all([_encode({"run_id": run_id, **t}) for t in targets],
                                      pk=("run_id", "target_id"), alter=False)
 
@@ -116,7 +133,7 @@ def complete_target(db, run_id: int, target_id: str, spider: str,
     """Write everything one spider found about one target, atomically, with its
     progress marker: after a kill, a target is either all there or not at all."""
     stamp = now()
-    with db.conn:
+    with transaction(db):
         for table, table_rows in rows.items():
             _insert_rows(db, table, run_id, table_rows)
         if target_fields:
@@ -137,7 +154,7 @@ def add_fetch(db, run_id: int, fetch: dict[str, Any]) -> None:
 
 def add_rows(db, table: str, run_id: int, rows: Iterable[dict[str, Any]]) -> int:
     """Append rows to fetches, observations or services in one short transaction."""
-    with db.conn:
+    with transaction(db):
         return _insert_rows(db, table, run_id, rows)
 
 
@@ -194,7 +211,7 @@ def load_evidence(db, run_id: int) -> dict[str, Any]:
 def save_scoring(db, run_id: int, methodology: str, scores: list[dict[str, Any]],
                  settings: dict | None = None) -> int:
     """Store one scoring of a run (a new one each time: scorings are history too)."""
-    with db.conn:
+    with transaction(db):
         scoring_id = db["scorings"].insert(_encode({
             "run_id": run_id, "methodology": methodology, "created_at": now(),
             "settings": settings or {}})).last_pk

@@ -49,6 +49,8 @@ class PortalcheckSpider(scrapy.Spider):
         self.pages_fetched: dict[str, int] = defaultdict(int)
         self.not_found: dict[str, NotFoundFingerprint] = {}
         self.finished: set[str] = set()
+        self.target_started: dict[str, float] = {}
+        self.budgets_spent: dict[str, str] = {}
 
     @classmethod
     def from_crawler(cls, crawler, *args, **kwargs):
@@ -86,7 +88,12 @@ class PortalcheckSpider(scrapy.Spider):
         target_id = target if isinstance(target, str) else target.id
         limit = self.settings.getint("PORTALCHECK_MAX_PAGES_PER_TARGET", 5000)
         if self.pages_fetched[target_id] >= limit:
-            self.logger.warning("page budget of %s spent (%d pages)", target_id, limit)
+            self.budget_spent(target_id, "pages", limit)
+            return None
+        seconds = self.settings.getfloat("PORTALCHECK_MAX_SECONDS_PER_TARGET", 0)
+        started = self.target_started.setdefault(target_id, time.monotonic())
+        if seconds and time.monotonic() - started > seconds:
+            self.budget_spent(target_id, "seconds", seconds)
             return None
         self.pages_fetched[target_id] += 1
         self.outstanding[target_id] += 1
@@ -106,6 +113,13 @@ class PortalcheckSpider(scrapy.Spider):
         return scrapy.Request(url, callback=self._on_response, errback=self._on_failure,
                               method=method, body=body, headers=headers, meta=request_meta,
                               priority=priority, dont_filter=True)
+
+    def budget_spent(self, target_id: str, what: str, limit: float) -> None:
+        """A crawler trap or a huge site: stop asking, say so once."""
+        if target_id not in self.budgets_spent:
+            self.budgets_spent[target_id] = f"{what}>{limit:g}"
+            self.logger.warning("budget of %s spent: %s > %g", target_id, what, limit)
+            self.crawler.stats.inc_value("portalcheck/budget_spent")
 
     def _on_response(self, response) -> Iterator[Any]:
         meta = response.meta

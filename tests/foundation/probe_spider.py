@@ -25,4 +25,6 @@ class ProbeSpider(PortalcheckSpider):
         page = self.results.get(target.id)
         yield TargetItem(target_id=target.id, portal_status=page.status if page else None,
                          portal_http_status=page.http_status if page else None,
-                         portal_final_url=page.final_url if page else None)
+                         portal_final_url=page.final_url if page else None,
+                         # the start of the decoded text, to check charsets
+                         notes=page.text[:300] if page else None)

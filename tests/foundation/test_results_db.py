@@ -97,3 +97,16 @@ def test_export_schema_rejects_unknown_keys(tmp_path):
     export["targets"][0]["portal"]["status"] = "dead"
     with pytest.raises(jsonschema.ValidationError):
         jsonschema.validate(export, export_schema())
+
+
+def test_a_target_is_written_whole_or_not_at_all(tmp_path):
+    db = store.open_db(tmp_path / "r.db")
+    run_id = store.create_run(db, mode="sweep")
+    good = [{"target_id": "a", "purpose": "homepage", "url": "http://127.0.0.1/", "status": "live"}]
+    bad = [{"target_id": "a", "category": "section", "key": "hoi_dap", "outcome": "pass", "no_such_column": 1}]
+    with pytest.raises(Exception):
+        store.complete_target(db, run_id, "a", "portal", {"fetches": good, "observations": bad}, {"portal_status": "live"})
+    assert db.execute("SELECT COUNT(*) FROM fetches").fetchone()[0] == 0
+    assert store.finished_targets(db, run_id, "portal") == set()
+    store.complete_target(db, run_id, "a", "portal", {"fetches": good}, {"portal_status": "live"})
+    assert store.finished_targets(db, run_id, "portal") == {"a"}
