@@ -1,0 +1,175 @@
+"""What the reports show, as plain data: ranking tables and per-target views.
+
+Every output format (HTML, Markdown, CSV, XLSX) is drawn from these, so the
+formats cannot disagree with each other.
+"""
+from __future__ import annotations
+
+import re
+from collections import defaultdict
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from scoring.methodology import text
+from scoring.ranking import tied
+from scoring.scorer import CATEGORY_ORDER
+
+STRINGS_FILE = Path(__file__).with_name("templates") / "strings.yaml"
+# Published tables put the overall index first, then each category.
+TABLE_ORDER = ("overall", "portal", "services")
+# Shortfalls: what a unit is told it fell short on.
+SHORT_OUTCOMES = ("fail", "partial")
+
+
+@lru_cache(maxsize=1)
+def strings() -> dict:
+    return yaml.safe_load(STRINGS_FILE.read_text(encoding="utf-8"))
+
+
+def tr(key: str, lang: str, section: str | None = None, **values) -> str:
+    table = strings().get(section, {}) if section else strings()
+    value = table.get(key)
+    if value is None:
+        return key
+    out = text(value, lang)
+    return out.format(**values) if values else out
+
+
+def fmt_score(value: float | None, decimals: int, lang: str) -> str:
+    """0,850 in Vietnamese (decimal comma, as published), 0.850 in English."""
+    if value is None:
+        return "—"
+    out = f"{value:.{decimals}f}"
+    return out.replace(".", ",") if lang == "vi" else out
+
+
+def slug(target_id: str) -> str:
+    return re.sub(r"[^A-Za-z0-9._-]+", "-", str(target_id)).strip("-") or "target"
+
+
+def category_label(m: dict, category: str, lang: str) -> str:
+    if category == "overall":
+        return text(m["overall"]["title"], lang)
+    return text(m["categories"].get(category, {}).get("title", category), lang)
+
+
+def target_index(evidence: dict) -> dict[str, dict]:
+    return {(t.get("target_id") or t.get("id")): t for t in evidence.get("targets") or []}
+
+
+def _sort_key(row: dict) -> tuple:
+    # Ranked first by rank; then insufficient data, then showstoppers; by name.
+    status_order = {"ranked": 0, "insufficient_data": 1, "showstopper": 2}
+    return (status_order.get(row["status"], 3), row["rank"] or 0, row["name"].casefold())
+
+
+def ranking_tables(evidence: dict, scores: list[dict], m: dict, lang: str) -> list[dict]:
+    """One table per (peer group, category), rows in published order."""
+    targets = target_index(evidence)
+    buckets: dict[tuple, list[dict]] = defaultdict(list)
+    for s in scores:
+        buckets[(s.get("group"), s["category"])].append(s)
+    tables = []
+    order = {c: i for i, c in enumerate(TABLE_ORDER)}
+    for (group, category) in sorted(buckets, key=lambda k: (str(k[0]), order.get(k[1], 9))):
+        bucket = buckets[(group, category)]
+        ranks = [s.get("rank") for s in bucket]
+        rows = []
+        for s in bucket:
+            t = targets.get(s["target_id"], {})
+            cls = s.get("classification")
+            rows.append({
+                "rank": s.get("rank"), "tied": tied(s.get("rank"), ranks),
+                "target_id": s["target_id"], "name": t.get("name") or s["target_id"],
+                "kind": t.get("kind"), "score": s.get("score"),
+                "score_text": fmt_score(s.get("score"), m["decimals"], lang),
+                "classification": cls,
+                "class_label": tr(cls, lang, "classes") if cls else "",
+                "status": s.get("status") or "insufficient_data",
+                "status_label": tr(s.get("status") or "insufficient_data", lang, "statuses"),
+                "page": f"targets/{slug(s['target_id'])}.html",
+            })
+        rows.sort(key=_sort_key)
+        tables.append({"group": group, "category": category,
+                       "category_label": category_label(m, category, lang), "rows": rows})
+    return tables
+
+
+def rank_text(row: dict, lang: str) -> str:
+    if row["rank"] is None:
+        return "—"
+    return f"{tr('tie_word', lang)} {row['rank']}" if row["tied"] else str(row["rank"])
+
+
+def flat_header(lang: str) -> list[str]:
+    return [tr(k, lang) for k in ("group", "category", "rank", "tie", "target_id", "name",
+                                  "score", "classification", "status")]
+
+
+def flat_rows(tables: list[dict], lang: str, decimals: int) -> list[list[Any]]:
+    """The rows of the CSV file and, typed, of the XLSX sheets (same order)."""
+    out = []
+    for table in tables:
+        for r in table["rows"]:
+            out.append([table["group"] or "", table["category_label"], r["rank"],
+                        tr("tie_word", lang) if r["tied"] else "", r["target_id"], r["name"],
+                        r["score"], r["class_label"], r["status_label"]])
+    return out
+
+
+def _criterion_view(entry: dict, crit: dict | None, lang: str) -> dict:
+    detail = entry.get("detail") or {}
+    title = text(crit["title"], lang) if crit else entry["key"]
+    reason = detail.get("reason")
+    return {
+        **entry, "title": title,
+        "fix": text(crit.get("fix"), lang) if crit else "",
+        "outcome_label": tr(entry.get("outcome") or "inconclusive", lang, "outcomes"),
+        "requirement_label": tr(entry.get("requirement") or "required", lang, "requirements"),
+        "reason_label": tr(reason, lang, "reasons") if reason else "",
+        "evidence": detail.get("evidence") or [],
+        "evidence_more": max(0, int(detail.get("evidence_total") or 0) - len(detail.get("evidence") or [])),
+        "counts": detail.get("counts") or {},
+        "short": entry.get("outcome") in SHORT_OUTCOMES and entry.get("counted", True),
+    }
+
+
+def target_views(evidence: dict, scores: list[dict], m: dict, lang: str,
+                 previous_scores: list[dict] | None = None) -> list[dict]:
+    """Per target: its rows by category with every criterion explained."""
+    crit_by_key = {c["key"]: c for c in m["criteria"]}
+    prev = {(s["target_id"], s["category"]): s.get("score") for s in previous_scores or []}
+    by_target: dict[str, list[dict]] = defaultdict(list)
+    for s in scores:
+        by_target[s["target_id"]].append(s)
+    order = {c: i for i, c in enumerate(TABLE_ORDER)}
+    views = []
+    for tid, target in target_index(evidence).items():
+        rows = sorted(by_target.get(tid, []), key=lambda s: order.get(s["category"], 9))
+        cats = []
+        for s in rows:
+            criteria = [_criterion_view(e, crit_by_key.get(e["key"]), lang) for e in s.get("criteria") or []]
+            if s["category"] == "overall":
+                for c in criteria:
+                    c["title"] = category_label(m, c["key"], lang)
+            before = prev.get((tid, s["category"]))
+            cats.append({**s, "label": category_label(m, s["category"], lang),
+                         "score_text": fmt_score(s.get("score"), m["decimals"], lang),
+                         "class_label": tr(s["classification"], lang, "classes") if s.get("classification") else "",
+                         "status_label": tr(s.get("status") or "insufficient_data", lang, "statuses"),
+                         "previous": before,
+                         "delta": None if before is None or s.get("score") is None else s["score"] - before,
+                         "criteria": criteria})
+        shortfalls = [c for cat in cats if cat["category"] != "overall" for c in cat["criteria"] if c["short"]]
+        views.append({"target": target, "target_id": tid, "slug": slug(tid), "name": target.get("name") or tid,
+                      "kind_label": tr(target.get("kind") or "other", lang, "kinds"),
+                      "categories": cats, "shortfalls": shortfalls})
+    views.sort(key=lambda v: (str(v["target"].get("group") or ""), v["name"].casefold()))
+    return views
+
+
+def category_keys(m: dict) -> list[str]:
+    return [c for c in CATEGORY_ORDER if c in m["categories"] or c == "overall"]
