@@ -90,5 +90,16 @@ def score_and_store(db, run_id: int, methodology: str) -> int | None:
     return store.save_scoring(db, run_id, methodology, scores)
 
 
+def unknown_methodology(name: str) -> str | None:
+    """An error message when `name` is not a shipped methodology (checked before a sweep starts)."""
+    from crawler.i18n import t
+    from scoring import list_methodologies
+
+    known = list_methodologies()
+    if name in known or Path(name).is_file():
+        return None
+    return t("sweep.unknown_methodology", name=name, known=", ".join(known))
+
+
 def stderr(message: str) -> None:
     print(message, file=sys.stderr, flush=True)

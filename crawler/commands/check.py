@@ -8,7 +8,7 @@ from rich.console import Console
 from rich.table import Table
 
 from crawler.i18n import t
-from crawler.runs import execute, stderr
+from crawler.runs import execute, stderr, unknown_methodology
 from crawler.targets import KINDS, TargetFileError, parse_targets
 from results import store
 from results.export import build_export
@@ -67,6 +67,9 @@ def print_report(target: dict, console: Console) -> None:
 
 
 def run(args) -> int:
+    if unknown_methodology(args.methodology):
+        stderr(unknown_methodology(args.methodology))
+        return 2
     try:
         targets = parse_targets(target_csv(args.url, args.services_url, args.kind, args.name), "check.csv")
     except TargetFileError as exc:

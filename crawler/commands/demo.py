@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from crawler.i18n import get_lang, t
-from crawler.runs import execute, stderr
+from crawler.runs import execute, stderr, unknown_methodology
 from crawler.summary import print_summary
 from crawler.targets import load_targets
 from results import store
@@ -26,6 +26,9 @@ def register(sub) -> None:
 def run(args) -> int:
     from crawler.demo import DemoFarm
 
+    if unknown_methodology(args.methodology):
+        stderr(unknown_methodology(args.methodology))
+        return 2
     out = Path(args.out)
     out.mkdir(parents=True, exist_ok=True)
     db_path = out / "portalcheck.db"

@@ -4,7 +4,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from crawler.i18n import t
-from crawler.runs import execute, stderr, targets_of_run
+from crawler.runs import execute, stderr, targets_of_run, unknown_methodology
 from crawler.summary import print_summary
 from crawler.sweep import DEFAULT_SPIDERS
 from crawler.targets import TargetFileError, load_targets
@@ -44,6 +44,9 @@ def run(args) -> int:
         return resume(args)
     if not args.targets:
         stderr(t("sweep.need_targets"))
+        return 2
+    if unknown_methodology(args.methodology):
+        stderr(unknown_methodology(args.methodology))
         return 2
     try:
         only = [x.strip() for x in args.only.split(",")] if args.only else None

@@ -1,0 +1,191 @@
+"""`make bench`: portalcheck's speed and memory, measured against plain Scrapy.
+
+For each farm size it builds static portals, serves them with nginx on
+127.0.1.N, and in the same run measures
+  (a) a full `portalcheck sweep` (portal + services spiders, checks, SQLite),
+  (b) plain Scrapy fetching the very URLs the sweep fetched, with no checks,
+then (c) Chromium rendering JavaScript pages through portalcheck's own
+rendering path, and (d) `portalcheck check` of one 2,000-service portal.
+Peak memory is the PSS of the whole process tree (Chromium included).
+The last line is machine-readable.
+"""
+from __future__ import annotations
+
+import argparse
+import os
+import shutil
+import sqlite3
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+from bench.farm import build_farm, nginx_conf, write_targets  # noqa: E402
+
+PYTHON = sys.executable
+PORT = 18480
+SIZES = {"small": (5, 200), "medium": (20, 1000), "large": (60, 2000)}
+
+
+def tree_pss_kb(pid: int) -> int:
+    """PSS of `pid` and all its descendants, from /proc (kB)."""
+    children: dict[int, list[int]] = {}
+    for entry in os.listdir("/proc"):
+        if entry.isdigit():
+            try:
+                ppid = int(Path(f"/proc/{entry}/stat").read_text().rsplit(")", 1)[1].split()[1])
+            except (OSError, IndexError, ValueError):
+                continue
+            children.setdefault(ppid, []).append(int(entry))
+    total, stack = 0, [pid]
+    while stack:
+        current = stack.pop()
+        stack.extend(children.get(current, []))
+        try:
+            for line in Path(f"/proc/{current}/smaps_rollup").read_text().splitlines():
+                if line.startswith("Pss:"):
+                    total += int(line.split()[1])
+                    break
+        except OSError:
+            pass
+    return total
+
+
+def run_measured(cmd: list[str], env: dict | None = None) -> tuple[float, int, subprocess.CompletedProcess]:
+    """Run `cmd`, sampling the PSS of its process tree; returns (seconds, peak kB, result)."""
+    started = time.monotonic()
+    proc = subprocess.Popen(cmd, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                            env={**os.environ, "PYTHONPATH": str(ROOT), **(env or {})})
+    peak = [0]
+
+    def sample():
+        while proc.poll() is None:
+            peak[0] = max(peak[0], tree_pss_kb(proc.pid))
+            time.sleep(0.25)
+
+    sampler = threading.Thread(target=sample, daemon=True)
+    sampler.start()
+    out, err = proc.communicate()
+    sampler.join()
+    result = subprocess.CompletedProcess(cmd, proc.returncode, out, err)
+    if proc.returncode != 0:
+        raise SystemExit(f"command failed: {' '.join(cmd)}\n{err[-3000:]}")
+    return time.monotonic() - started, peak[0], result
+
+
+class Nginx:
+    def __init__(self, rows: list[dict], workdir: Path):
+        self.prefix = workdir / "nginx"
+        (self.prefix / "tmp").mkdir(parents=True, exist_ok=True)
+        self.conf = self.prefix / "nginx.conf"
+        self.conf.write_text(nginx_conf(rows, PORT, self.prefix))
+        self.binary = shutil.which("nginx") or "/usr/sbin/nginx"
+
+    def __enter__(self):
+        self.proc = subprocess.Popen([self.binary, "-p", str(self.prefix), "-c", str(self.conf)],
+                                     stderr=subprocess.PIPE)
+        time.sleep(0.5)
+        if self.proc.poll() is not None:
+            raise SystemExit("nginx did not start: " + self.proc.stderr.read().decode()[-2000:])
+        return self
+
+    def __exit__(self, *exc):
+        self.proc.terminate()
+        self.proc.wait(timeout=10)
+
+
+def sweep(targets: Path, db: Path) -> dict:
+    seconds, peak, _ = run_measured([PYTHON, "-m", "crawler", "sweep", "--targets", str(targets),
+                                     "--db", str(db), "--label", "bench"])
+    conn = sqlite3.connect(db)
+    run_id = conn.execute("SELECT MAX(id) FROM runs").fetchone()[0]
+    started, finished = conn.execute("SELECT started_at, finished_at FROM runs WHERE id = ?", [run_id]).fetchone()
+    pages = conn.execute("SELECT COUNT(*) FROM fetches WHERE run_id = ?", [run_id]).fetchone()[0]
+    rendered = conn.execute("SELECT COUNT(*) FROM fetches WHERE run_id = ? AND rendered = 1", [run_id]).fetchone()[0]
+    conn.close()
+    return {"seconds": seconds, "pages": pages, "rendered": rendered, "peak_kb": peak,
+            "db_bytes": db.stat().st_size + sum(p.stat().st_size for p in db.parent.glob(db.name + "-*"))}
+
+
+def baseline(db: Path, workdir: Path) -> dict:
+    urls = workdir / "urls.txt"
+    conn = sqlite3.connect(db)
+    run_id = conn.execute("SELECT MAX(id) FROM runs").fetchone()[0]
+    urls.write_text("\n".join(u for (u,) in conn.execute(
+        "SELECT url FROM fetches WHERE run_id = ? AND rendered = 0 AND url LIKE 'http://127.%'", [run_id])))
+    conn.close()
+    seconds, peak, result = run_measured([PYTHON, "-m", "scrapy", "runspider", "bench/baseline_spider.py",
+                                          "-a", f"urls={urls}", "-s", "LOG_LEVEL=WARNING"],
+                                         env={"SCRAPY_SETTINGS_MODULE": "bench.baseline_settings"})
+    pages = int(result.stdout.strip().splitlines()[-1])
+    return {"seconds": seconds, "pages": pages, "peak_kb": peak}
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--sizes", default="small,medium,large")
+    parser.add_argument("--render-pages", type=int, default=300)
+    args = parser.parse_args()
+    workroot = Path(tempfile.mkdtemp(prefix="portalcheck-bench-"))
+    figures = []
+    try:
+        for name in args.sizes.split(","):
+            portals, services = SIZES[name]
+            workdir = workroot / name
+            rows = build_farm(workdir / "www", portals, services, PORT)
+            targets = workdir / "targets.csv"
+            write_targets(rows, targets)
+            with Nginx(rows, workdir):
+                s = sweep(targets, workdir / "bench.db")
+                b = baseline(workdir / "bench.db", workdir)
+            sweep_rate = s["pages"] / s["seconds"]
+            scrapy_rate = b["pages"] / b["seconds"]
+            figures.append({"name": name, "sweep": s, "baseline": b, "sweep_rate": sweep_rate,
+                            "scrapy_rate": scrapy_rate})
+            print(f"{name:6s} portals={portals} services/portal={services} pages={s['pages']} "
+                  f"sweep={s['seconds']:.1f}s ({sweep_rate:.0f} p/s) scrapy={b['seconds']:.1f}s "
+                  f"({scrapy_rate:.0f} p/s) ratio={sweep_rate / scrapy_rate:.2f} rendered={s['rendered']} "
+                  f"peak_pss={s['peak_kb'] / 1024:.0f} MB db={s['db_bytes'] / 1e6:.1f} MB", flush=True)
+        render = render_bench(workroot, args.render_pages)
+        print(f"render pages={render['pages']} {render['seconds']:.1f}s ({render['rate']:.1f} p/s) "
+              f"peak_pss={render['peak_kb'] / 1024:.0f} MB", flush=True)
+        check_seconds = check_bench(workroot)
+        print(f"check of one 2,000-service portal: {check_seconds:.1f}s", flush=True)
+        last = figures[-1]
+        peak = max([f["sweep"]["peak_kb"] for f in figures] + [render["peak_kb"]]) / 1024
+        print(f"ratio={last['sweep_rate'] / last['scrapy_rate']:.2f} sweep_pages_per_s={last['sweep_rate']:.0f} "
+              f"scrapy_pages_per_s={last['scrapy_rate']:.0f} rendered_pages_per_s={render['rate']:.1f} "
+              f"peak_pss_mb={peak:.0f}")
+    finally:
+        shutil.rmtree(workroot, ignore_errors=True)
+
+
+def render_bench(workroot: Path, pages: int) -> dict:
+    workdir = workroot / "render"
+    rows = build_farm(workdir / "www", 4, 0, PORT, js_share=1.0)
+    with Nginx(rows, workdir):
+        urls = [r["portal_url"] for r in rows]
+        seconds, peak, result = run_measured([PYTHON, "-m", "scrapy", "runspider", "bench/render_spider.py",
+                                              "-a", f"urls={','.join(urls)}", "-a", f"pages={pages}",
+                                              "-s", "LOG_LEVEL=WARNING", "-s", f"PORTALCHECK_DB={workdir / 'r.db'}",
+                                              "-s", "AUTOTHROTTLE_ENABLED=0"],
+                                             env={"SCRAPY_SETTINGS_MODULE": "crawler.settings"})
+    rendered = int(result.stdout.strip().splitlines()[-1])
+    return {"pages": rendered, "seconds": seconds, "rate": rendered / seconds, "peak_kb": peak}
+
+
+def check_bench(workroot: Path) -> float:
+    workdir = workroot / "check"
+    rows = build_farm(workdir / "www", 1, 2000, PORT, js_share=0)
+    with Nginx(rows, workdir):
+        seconds, _, _ = run_measured([PYTHON, "-m", "crawler", "check", rows[0]["portal_url"],
+                                      "--services-url", rows[0]["services_url"], "--db", str(workdir / "c.db")])
+    return seconds
+
+
+if __name__ == "__main__":
+    main()
