@@ -27,6 +27,11 @@ class PermanentFailureAwareRetryMiddleware(RetryMiddleware):
         return super().process_exception(request, exception)
 
 
+def target_is_public(target) -> bool:
+    hosts = [urlsplit(u).hostname or "" for u in (target.portal_url, target.services_url) if u]
+    return not any(is_private_address(h) for h in hosts)
+
+
 class AddressSafetyMiddleware:
     """Never let a public portal's link or redirect take the crawler inside.
 
@@ -38,6 +43,10 @@ class AddressSafetyMiddleware:
     resolves to a private address is refused when the response shows where it
     connected (Scrapy's `response.ip_address`). Refusals are recorded as
     `error` fetches with the reason `address_refused`.
+
+    The rule holds the other way too: a target listed on a private address
+    (the demo, the tests, an intranet copy) stays on private addresses, so a
+    demo or a test never sends a request, or a DNS query, beyond this machine.
     """
 
     def __init__(self, crawler):
@@ -52,14 +61,17 @@ class AddressSafetyMiddleware:
         target = getattr(spider, "targets", {}).get(request.meta.get("pc_target"))
         if target is None:
             return True  # unknown origin: the strict rule
-        hosts = [urlsplit(u).hostname or "" for u in (target.portal_url, target.services_url) if u]
-        return not any(is_private_address(h) for h in hosts)
+        return target_is_public(target)
 
     def process_request(self, request, spider=None):
         host = urlsplit(request.url).hostname or ""
-        if is_private_address(host) and self._target_is_public(request):
+        public_target = self._target_is_public(request)
+        if is_private_address(host) and public_target:
             self.crawler.stats.inc_value("portalcheck/address_refused")
             raise IgnoreRequest(f"address_refused: {host} is a private address")
+        if not public_target and not is_private_address(host):
+            self.crawler.stats.inc_value("portalcheck/address_refused")
+            raise IgnoreRequest(f"address_refused: {host} is outside the private network of a private target")
         return None
 
     def process_response(self, request, response, spider=None):

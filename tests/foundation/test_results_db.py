@@ -25,11 +25,12 @@ def test_an_older_database_upgrades_and_keeps_its_rows(tmp_path, monkeypatch):
     run_id = store.create_run(db, mode="sweep", label="quý 3")
     db.conn.close()
     # A newer portalcheck adds a migration step: the old file must upgrade in place.
+    before = schema.SCHEMA_VERSION
     monkeypatch.setattr(schema, "MIGRATIONS", schema.MIGRATIONS + ["ALTER TABLE runs ADD COLUMN operator TEXT"])
     monkeypatch.setattr(schema, "SCHEMA_VERSION", len(schema.MIGRATIONS))
     conn = sqlite3.connect(path)
-    assert schema.migrate(conn) == 1
-    assert conn.execute("PRAGMA user_version").fetchone()[0] == 2
+    assert schema.migrate(conn) == before
+    assert conn.execute("PRAGMA user_version").fetchone()[0] == before + 1
     assert conn.execute("SELECT label, operator FROM runs WHERE id = ?", [run_id]).fetchone() == ("quý 3", None)
 
 
@@ -45,12 +46,13 @@ def test_a_newer_database_is_refused_clearly(tmp_path):
 def test_a_failed_migration_leaves_the_database_as_it_was(tmp_path, monkeypatch):
     path = tmp_path / "r.db"
     store.open_db(path).conn.close()
+    before = schema.SCHEMA_VERSION
     monkeypatch.setattr(schema, "MIGRATIONS", schema.MIGRATIONS + ["CREATE TABLE x (a); SELECT nope FROM nowhere"])
     monkeypatch.setattr(schema, "SCHEMA_VERSION", len(schema.MIGRATIONS))
     conn = sqlite3.connect(path, isolation_level=None)
     with pytest.raises(sqlite3.Error):
         schema.migrate(conn)
-    assert conn.execute("PRAGMA user_version").fetchone()[0] == 1
+    assert conn.execute("PRAGMA user_version").fetchone()[0] == before
     assert not conn.execute("SELECT 1 FROM sqlite_master WHERE name = 'x'").fetchone()
 
 
