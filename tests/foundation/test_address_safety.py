@@ -37,3 +37,23 @@ def test_redirects_into_private_addresses_are_refused_and_recorded(tmp_path):
     assert fetches["listed-local"][0] == "live"
     # The internal server was reached only by the target listed on it, never by a redirect.
     assert data["hits"]["internal"] == 1
+
+
+def test_a_private_target_never_leaves_the_machine(loopback, tmp_path):
+    """The demo and the tests list targets on 127.0.0.x: their redirects to the
+    internet are refused before any DNS query is made."""
+    import sqlite3
+
+    from loopback import run_scrapy, write_targets
+
+    server = loopback({"/away": lambda h: h.reply(302, "", {"Location": "https://dichvucong.gov.vn/p/home/dvc-trang-chu.html"}),
+                       "/ok": lambda h: h.reply(200, "<html><body>ok</body></html>")})
+    targets = write_targets(tmp_path / "t.csv", [{"id": "away", "name": "away", "portal_url": server.url + "/away"},
+                                                 {"id": "ok", "name": "ok", "portal_url": server.url + "/ok"}])
+    db = tmp_path / "r.db"
+    result = run_scrapy("runspider", "tests/foundation/probe_spider.py", "-a", f"targets={targets}",
+                        "-s", f"PORTALCHECK_DB={db}", "-s", "LOG_LEVEL=WARNING", timeout=60)
+    assert result.returncode == 0, result.stderr[-2000:]
+    rows = dict((t, (s, e)) for t, s, e in sqlite3.connect(db).execute("SELECT target_id, status, error FROM fetches"))
+    assert rows["ok"][0] == "live"
+    assert rows["away"][0] == "error" and "outside the private network" in rows["away"][1]
