@@ -2,6 +2,8 @@
 and a page never takes the browser across the public/private boundary."""
 from __future__ import annotations
 
+import asyncio
+from contextlib import suppress
 from urllib.parse import urlsplit
 
 from crawler.targets import is_private_address
@@ -26,3 +28,70 @@ def abort_heavy_request(request) -> bool:
     if not page_host or page_url.startswith("about:"):
         return False
     return is_private_address(page_host) != is_private_address(host)
+
+
+# --- rendering hygiene (issue "Online public services", item 7) -------------
+# scrapy-playwright users report leaked pages and contexts and hung renders.
+# The services spider renders as little as possible (only the SPA discovery
+# step of a service portal), in one context per portal, and closes the page,
+# then its context, as soon as the render's outcome reaches the spider, in
+# errbacks too.
+
+# Requests a single-page app makes that tell where its data comes from.
+_API_TYPES = frozenset({"xhr", "fetch"})
+
+
+async def record_api_calls(page, request) -> None:
+    """Page init callback (meta `playwright_page_init_callback`): records the
+    XHR/fetch calls the page makes (method, URL, body) in request.meta
+    ["pc_api_calls"], so the spider can call the same API directly afterwards."""
+    calls = request.meta.setdefault("pc_api_calls", [])
+
+    def on_request(req) -> None:
+        if req.resource_type in _API_TYPES and len(calls) < 200:
+            with suppress(Exception):
+                calls.append({"method": req.method, "url": req.url, "body": req.post_data,
+                              "resource_type": req.resource_type})
+
+    page.on("request", on_request)
+
+
+def render_meta(context: str) -> dict:
+    """Request meta for a discovery render: the page is handed to the spider
+    (so it can be closed with its context), API calls are recorded."""
+    return {
+        "playwright_include_page": True,
+        "playwright_context": context,
+        "playwright_page_init_callback": "crawler.browser.record_api_calls",
+    }
+
+
+async def close_page_and_context(page) -> None:
+    """Page first, then its context; a page that is already gone is fine."""
+    context = None
+    with suppress(Exception):
+        context = page.context
+    with suppress(Exception):
+        await page.close()
+    if context is not None:
+        with suppress(Exception):
+            await context.close()
+
+
+def release_page(meta: dict) -> bool:
+    """Close the page a rendered request carried (success or failure) and its
+    context, from a synchronous callback. Returns True when one was scheduled."""
+    page = meta.pop("playwright_page", None)
+    if page is None:
+        return False
+    coro = close_page_and_context(page)
+    loop = getattr(getattr(page, "_impl_obj", page), "_loop", None)
+    try:
+        running = asyncio.get_running_loop()
+    except RuntimeError:
+        running = None
+    if loop is not None and loop is not running:
+        asyncio.run_coroutine_threadsafe(coro, loop)
+    else:
+        asyncio.ensure_future(coro)
+    return True

@@ -58,10 +58,15 @@ class AddressSafetyMiddleware:
 
     def _target_is_public(self, request) -> bool:
         spider = self.crawler.spider
-        target = getattr(spider, "targets", {}).get(request.meta.get("pc_target"))
-        if target is None:
-            return True  # unknown origin: the strict rule
-        return target_is_public(target)
+        targets = getattr(spider, "targets", {})
+        target = targets.get(request.meta.get("pc_target"))
+        if target is not None:
+            return target_is_public(target)
+        # No target (robots.txt): private only if the host is one a private
+        # target lists, else the strict rule.
+        host = urlsplit(request.url).hostname or ""
+        return not any(host == urlsplit(u).hostname for t in targets.values() if not target_is_public(t)
+                       for u in (t.portal_url, t.services_url) if u)
 
     def process_request(self, request, spider=None):
         host = urlsplit(request.url).hostname or ""

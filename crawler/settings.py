@@ -32,7 +32,11 @@ DOWNLOAD_TIMEOUT = 20
 DOWNLOAD_MAXSIZE = 10 * 1024 * 1024
 DOWNLOAD_WARNSIZE = 0
 REDIRECT_MAX_TIMES = 10
-DEPTH_LIMIT = 6
+# Scrapy's depth and URL-length spider middlewares drop requests silently;
+# portalcheck bounds every target itself (pages, seconds, URL length) and
+# records when a bound is hit.
+DEPTH_LIMIT = 0
+URLLENGTH_LIMIT = 0
 
 # Every status reaches the spider: a 403 or 404 is evidence, not noise.
 HTTPERROR_ALLOW_ALL = True
@@ -92,6 +96,7 @@ PORTALCHECK_RUN_LABEL = None
 PORTALCHECK_METHODOLOGY = "nd42-2025"
 PORTALCHECK_MAX_PAGES_PER_TARGET = 5000  # crawler traps end here
 PORTALCHECK_MAX_SECONDS_PER_TARGET = 1800  # no new request for a target after this
+PORTALCHECK_MAX_URL_LENGTH = 2083
 PORTALCHECK_PROGRESS = False        # the CLI turns the progress display on
 PORTALCHECK_PROGRESS_TOTAL = 0
 

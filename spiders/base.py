@@ -14,6 +14,7 @@ from typing import Any, Iterable, Iterator
 
 import scrapy
 from scrapy import signals
+from scrapy.exceptions import DontCloseSpider
 
 from checks.fetch_status import NotFoundFingerprint, classify_exception, classify_response
 from checks.model import Page
@@ -56,6 +57,7 @@ class PortalcheckSpider(scrapy.Spider):
     def from_crawler(cls, crawler, *args, **kwargs):
         spider = super().from_crawler(crawler, *args, **kwargs)
         crawler.signals.connect(spider._request_dropped, signal=signals.request_dropped)
+        crawler.signals.connect(spider._spider_idle, signal=signals.spider_idle)
         return spider
 
     # --- to implement ---------------------------------------------------
@@ -89,6 +91,10 @@ class PortalcheckSpider(scrapy.Spider):
         limit = self.settings.getint("PORTALCHECK_MAX_PAGES_PER_TARGET", 5000)
         if self.pages_fetched[target_id] >= limit:
             self.budget_spent(target_id, "pages", limit)
+            return None
+        if len(url) > self.settings.getint("PORTALCHECK_MAX_URL_LENGTH", 2083):
+            # an ever-growing query string is a crawler trap, not a page
+            self.budget_spent(target_id, "url_length", len(url))
             return None
         seconds = self.settings.getfloat("PORTALCHECK_MAX_SECONDS_PER_TARGET", 0)
         started = self.target_started.setdefault(target_id, time.monotonic())
@@ -183,6 +189,25 @@ class PortalcheckSpider(scrapy.Spider):
         self.crawler.stats.inc_value("portalcheck/targets_done")
         self.crawler.signals.send_catch_log(
             signal=portalcheck_signals.target_finished, spider=self, target=self.targets[target_id])
+
+    def _spider_idle(self, spider=None):
+        """Nothing left to crawl, yet a target never finished: some of its
+        requests vanished (a middleware dropped them). Finish those targets
+        with what was found rather than lose their rows; say so in the log."""
+        stale = [tid for tid in self.targets if tid not in self.finished and tid in self.target_started]
+        if not stale:
+            return
+        self.logger.warning("finishing %d target(s) whose requests were dropped: %s",
+                            len(stale), ", ".join(stale))
+        self.crawler.stats.inc_value("portalcheck/targets_finished_at_idle", len(stale))
+        request = scrapy.Request("data:,", callback=self._finish_stale, dont_filter=True,
+                                 meta={"pc_stale": stale})
+        self.crawler.engine.crawl(request)
+        raise DontCloseSpider
+
+    def _finish_stale(self, response) -> Iterator[Any]:
+        for target_id in response.meta["pc_stale"]:
+            yield from self._finish(target_id)
 
     def _request_dropped(self, request, spider=None):
         target_id = request.meta.get("pc_target")

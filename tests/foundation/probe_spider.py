@@ -13,6 +13,16 @@ class ProbeSpider(PortalcheckSpider):
 
     def homepage(self, page, meta):
         self.results[meta["pc_target"]] = page
+        if page.url.endswith("/chain"):
+            # follow-ups, so a test can have a middleware drop one silently
+            request = self.fetch(page.url + "/1", self.chain_step, meta["pc_target"], "chain")
+            return [request] if request else ()
+        return ()
+
+    def chain_step(self, page, meta):
+        if page.url.count("/") < 8:
+            request = self.fetch(page.url + "/1", self.chain_step, meta["pc_target"], "chain")
+            return [request] if request else ()
         return ()
 
     @property

@@ -1,0 +1,288 @@
+"""One service's own page: does it answer, is it complete, can a citizen submit
+and pay online (issue "Online public services", items 4 and 5).
+
+Legal basis: Circular 32/2017/TT-BTTTT (the information every service page
+must show; a service reachable within 3 clicks of the service portal's home
+page; per-level requirements), with Decree 42/2022 Art. 11 for what "toàn
+trình" adds (fees paid online).
+
+Liveness uses the fetch taxonomy (checks.fetch_status): a redirect to a login
+page is live, bot protection is `blocked` and never dead. On a single-page app
+every path answers the same shell, so a service is live when the shell answers
+and the API holds its record. Field labels are in data/service_detail_fields.yaml.
+Pure: pages and records in, verdicts out.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+import lxml.html
+import yaml
+
+from checks.fetch_status import is_login_url
+from checks.model import DEAD_STATUSES, Page
+from checks.service_level import Level, level_from_channels, level_from_prose, vocabulary
+from checks.text import fold, normalise
+
+LEGAL_REF = "Circular 32/2017/TT-BTTTT"
+_DATA = Path(__file__).with_name("data") / "service_detail_fields.yaml"
+_CHROME = ("nav", "header", "footer", "aside", "script", "style", "noscript", "form[@role='search']")
+_LABEL_XPATH = ("//h1|//h2|//h3|//h4|//h5|//h6|//th|//dt|//strong|//b|//label|//legend|"
+                "//*[contains(@class,'title') or contains(@class,'label') or contains(@class,'tieu-de')]|"
+                "//tr/td[1]")
+
+
+@lru_cache(maxsize=1)
+def detail_vocabulary() -> dict:
+    return yaml.safe_load(_DATA.read_text(encoding="utf-8"))
+
+
+@dataclass
+class Fields:
+    """Which Circular 32/2017 items a service shows."""
+
+    found: list[str] = field(default_factory=list)
+    missing: list[str] = field(default_factory=list)
+    optional_found: list[str] = field(default_factory=list)
+
+    @property
+    def completeness(self) -> float | None:
+        total = len(self.found) + len(self.missing)
+        return round(len(self.found) / total, 4) if total else None
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"found": self.found, "missing": self.missing,
+                "optional_found": self.optional_found, "completeness": self.completeness}
+
+
+def _all_text(el, sep: str = " ") -> str:
+    """Text of an element with its blocks kept apart ("Toàn trình</p><p>Tên" must
+    not become "trìnhTên", which lxml's text_content() does)."""
+    return sep.join(el.itertext())
+
+
+def _doc(html: str):
+    try:
+        return lxml.html.fromstring(html) if html and html.strip() else None
+    except (ValueError, lxml.etree.ParserError):
+        return None
+
+
+def _main(doc):
+    """The page without menus, header, footer and side boxes (news headlines there
+    say "mức độ 4" about other things)."""
+    for xp in _CHROME:
+        for el in doc.xpath(f"//{xp}"):
+            el.drop_tree()
+    for el in doc.xpath("//*[@class or @id]"):
+        if el.tag in ("html", "body"):
+            continue
+        tokens = re.split(r"[^a-z0-9]+", f"{el.get('class') or ''} {el.get('id') or ''}".lower())
+        if any(t in ("menu", "navbar", "sidebar", "footer", "header", "breadcrumb") for t in tokens):
+            if el.getparent() is not None:
+                el.drop_tree()
+    return doc
+
+
+def main_text(html: str) -> str:
+    doc = _doc(html)
+    return normalise(_all_text(_main(doc))) if doc is not None else ""
+
+
+def _labels(doc) -> tuple[list[str], list[str]]:
+    """(texts of label-like elements, short phrases written before a colon)."""
+    elements = [fold(_all_text(el))[:120] for el in doc.xpath(_LABEL_XPATH)]
+    inline = []
+    # "Thời hạn giải quyết: 05 ngày" written inline: a short phrase that starts a
+    # line or sentence and ends at a colon ("… hẹn trả kết quả (mẫu CT04): " is prose).
+    for piece in re.split(r"[\n.;!?]", _all_text(doc, "\n")):
+        if ":" in piece:
+            head = fold(piece.split(":", 1)[0])
+            if head and len(head.split()) <= 6:
+                inline.append(head)
+    return [e for e in elements if e], inline
+
+
+def _label_matches(labels: tuple[list[str], list[str]], synonyms: list[str]) -> bool:
+    elements, inline = labels
+    for syn in synonyms:
+        for label in elements:
+            # A label is short: a table cell of prose that mentions "kết quả" is not one.
+            if len(label.split()) > len(syn.split()) + 5:
+                continue
+            if label == syn or label.startswith(syn + " ") or label.endswith(" " + syn) or \
+                    (len(syn.split()) >= 2 and f" {syn} " in f" {label} "):
+                return True
+        if any(label == syn or label.startswith(syn + " ") for label in inline):
+            return True
+    return False
+
+
+def fields_from_html(html: str, name: str | None = None) -> Fields:
+    """The Circular 32/2017 items a detail page labels (a label with nothing
+    after it still counts: emptiness is not judged)."""
+    doc = _doc(html)
+    result = Fields()
+    if doc is None:
+        return result
+    doc = _main(doc)
+    labels = _labels(doc)
+    folded_text = fold(_all_text(doc))
+    for key, spec in detail_vocabulary()["fields"].items():
+        present = _label_matches(labels, spec["labels"])
+        if key == "ten_thu_tuc" and not present and name:
+            present = fold(name) in folded_text
+        _record(result, key, spec, present)
+    return result
+
+
+def _record(result: Fields, key: str, spec: dict, present: bool) -> None:
+    if spec["required"]:
+        (result.found if present else result.missing).append(key)
+    elif present:
+        result.optional_found.append(key)
+
+
+def _path_values(data: Any, path: str) -> list[Any]:
+    values = [data]
+    for part in path.split("."):
+        nxt = []
+        for v in values:
+            if isinstance(v, list):
+                nxt.extend(x.get(part) for x in v if isinstance(x, dict))
+            elif isinstance(v, dict):
+                nxt.append(v.get(part))
+        values = nxt
+    flat = []
+    for v in values:
+        flat.extend(v if isinstance(v, list) else [v])
+    return flat
+
+
+def _filled(value: Any) -> bool:
+    if value is None:
+        return False
+    if isinstance(value, str):
+        return bool(value.strip()) and not value.strip().endswith("download_file.jsp?ma=")
+    if isinstance(value, (list, dict)):
+        return bool(value)
+    return True
+
+
+def _fields_from_data(data: dict, which: str) -> Fields:
+    result = Fields()
+    for key, spec in detail_vocabulary()["fields"].items():
+        present = any(_filled(v) for path in spec.get(which) or [] for v in _path_values(data, path))
+        _record(result, key, spec, present)
+    return result
+
+
+def fields_from_api(record: dict) -> Fields:
+    """A JSON record of the national portal (what its SPA renders)."""
+    if isinstance(record.get("data"), dict):
+        record = record["data"]
+    return _fields_from_data(record, "api")
+
+
+def fields_from_record_2021(record: dict) -> Fields:
+    """A record of the 2021 scrape of the old national portal (keys = on-page headings)."""
+    return _fields_from_data(record, "record_2021")
+
+
+def _entries(doc) -> list[tuple[str, str]]:
+    out = []
+    for el in doc.xpath("//a|//button|//input[@type='submit' or @type='button']"):
+        text = _all_text(el) if el.tag != "input" else (el.get("value") or "")
+        text = fold(f"{text} {el.get('title') or ''}")
+        if text:
+            out.append((text, el.get("href") or ""))
+    return out
+
+
+def online_submission(html: str) -> tuple[bool | None, str | None]:
+    """(found, label): a link or button that submits the dossier online."""
+    doc = _doc(html)
+    if doc is None:
+        return None, None
+    phrases = detail_vocabulary()["online_submission"]
+    for text, _href in _entries(doc):
+        hit = next((p for p in phrases if f" {p} " in f" {text} "), None)
+        if hit:
+            return True, text[:80]
+    return False, None
+
+
+def online_payment(html: str) -> tuple[bool | None, str | None]:
+    """(found, phrase): the page offers paying the fee online."""
+    text = fold(main_text(html))
+    if not text:
+        return None, None
+    hit = next((p for p in detail_vocabulary()["online_payment"] if f" {p} " in f" {text} "), None)
+    return bool(hit), hit
+
+
+def submission_channels(html: str) -> list[str]:
+    """Values of the "Hình thức nộp" column or label (old national portal layout)."""
+    doc = _doc(html)
+    if doc is None:
+        return []
+    voc = vocabulary()["levels"]
+    label = voc["submission_channel_label"]
+    values: list[str] = []
+    for table in doc.iter("table"):
+        rows = table.xpath("./tr|./thead/tr|./tbody/tr")
+        if not rows:
+            continue
+        heads = [fold(_all_text(c)) for c in rows[0].xpath("./th|./td")]
+        if label in heads:
+            i = heads.index(label)
+            values += [normalise(_all_text(r.xpath("./th|./td")[i])) for r in rows[1:]
+                       if len(r.xpath("./th|./td")) > i]
+    if not values:
+        known = [voc["submission_channel_online"], *voc["submission_channel_offline"]]
+        rx = re.compile(re.escape(label) + r" (" + "|".join(map(re.escape, known)) + r")\b")
+        values = rx.findall(fold(_all_text(doc)))
+    return [v for v in values if v]
+
+
+def level_from_detail(html: str) -> Level:
+    """The level a detail page states: its own words first, then its channels."""
+    level = level_from_prose(main_text(html))
+    return level if level.known else level_from_channels(submission_channels(html))
+
+
+def page_status(page: Page) -> tuple[str, dict[str, Any]]:
+    """Liveness of a service page. A redirect that ends on a login page is live
+    (the service needs an account); the fetcher's taxonomy decides the rest."""
+    evidence: dict[str, Any] = {}
+    if page.redirect_chain and is_login_url(page.final_url):
+        evidence["login_redirect"] = page.final_url
+        if page.status not in DEAD_STATUSES:
+            return "live", evidence
+    return page.status, evidence
+
+
+def spa_status(shell: Page, api_page: Page | None, record: dict | None) -> tuple[str, dict[str, Any]]:
+    """A service of a single-page app: the shell answering 200 and the API
+    holding its record is live. Every path gets the same shell, so a shell
+    without a record is a soft 404; an API we could not read proves nothing."""
+    status, evidence = page_status(shell)
+    evidence["shell_status"] = shell.status
+    if api_page is not None:
+        evidence["api_status"] = api_page.status
+        evidence["api_http_status"] = api_page.http_status
+    if status != "live" or evidence.get("login_redirect"):
+        return status, evidence
+    if record is not None:
+        return "live", evidence
+    if api_page is None or api_page.status in ("blocked", "timeout", "error") or \
+            (api_page.status == "server_error"):
+        evidence["reason"] = "api_unreadable"
+        return (api_page.status if api_page is not None and api_page.status != "server_error"
+                else "error"), evidence
+    evidence["reason"] = "no_api_record"
+    return "soft_404", evidence
