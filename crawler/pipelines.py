@@ -36,10 +36,14 @@ class SQLitePipeline:
             "CONCURRENT_REQUESTS", "CONCURRENT_REQUESTS_PER_DOMAIN", "DOWNLOAD_DELAY",
             "DOWNLOAD_TIMEOUT", "ROBOTSTXT_OBEY", "AUTOTHROTTLE_ENABLED", "RETRY_TIMES",
             "USER_AGENT", "PORTALCHECK_ROBOTS_OVERRIDE_REASON")}
-        return cls(s.get("PORTALCHECK_DB"), s.get("PORTALCHECK_RUN_ID"),
-                   s.get("PORTALCHECK_RUN_LABEL"), s.get("PORTALCHECK_METHODOLOGY"), snapshot)
+        pipeline = cls(s.get("PORTALCHECK_DB"), s.get("PORTALCHECK_RUN_ID"),
+                       s.get("PORTALCHECK_RUN_LABEL"), s.get("PORTALCHECK_METHODOLOGY"), snapshot)
+        pipeline.crawler = crawler
+        return pipeline
 
     def open_spider(self, spider=None):
+        # Scrapy 2.13+ calls this without the spider; it is on the crawler.
+        spider = spider or getattr(getattr(self, "crawler", None), "spider", None)
         self.db = store.open_db(self.db_path)
         if self.run_id is None:
             self.run_id = store.create_run(
@@ -78,6 +82,7 @@ class SQLitePipeline:
         store.complete_target(self.db, self.run_id, target_id, spider_name, rows, fields)
 
     def close_spider(self, spider=None):
+        spider = spider or getattr(getattr(self, "crawler", None), "spider", None)
         # Targets never completed (the crawl was stopped) are left out on
         # purpose: `sweep --resume` redoes them whole.
         if self.owns_run:

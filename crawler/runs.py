@@ -43,7 +43,9 @@ def execute(targets: list[Target], db_path: str | Path, mode: str = "sweep", lab
     if all_local(targets):
         settings = {**fast_local_settings(), **settings}
     if not verbose:
-        settings.setdefault("LOG_LEVEL", "WARNING")
+        # Failures are data here (stored with their status); the screen shows
+        # progress and the summary. --verbose shows Scrapy's log.
+        settings.setdefault("LOG_LEVEL", "CRITICAL")
     settings.setdefault("PORTALCHECK_PROGRESS", progress)
     settings["PORTALCHECK_METHODOLOGY"] = methodology
     db = store.open_db(db_path)

@@ -43,6 +43,7 @@ HTTPERROR_ALLOW_ALL = True
 RETRY_ENABLED = True
 RETRY_TIMES = 2
 RETRY_HTTP_CODES = [500, 502, 503, 504, 522, 524, 408]
+RETRY_GIVE_UP_LOG_LEVEL = "INFO"  # a page that stays down is a finding, not our error
 
 DOWNLOADER_MIDDLEWARES = {
     # Same slot as Scrapy's RetryMiddleware, which it replaces: permanent

@@ -1,6 +1,8 @@
 """What a person sees at the end of a sweep: one table per peer group, ranked."""
 from __future__ import annotations
 
+import sys
+
 from rich.console import Console
 from rich.table import Table
 
@@ -14,7 +16,8 @@ def _fmt(score) -> str:
 
 
 def print_summary(export: dict, console: Console | None = None) -> None:
-    console = console or Console()
+    # Off a terminal (cron, CI, a pipe) rich would wrap at 80 columns.
+    console = console or Console(width=None if sys.stdout.isatty() else 140)
     groups: dict[str, list[dict]] = {}
     for target in export["targets"]:
         groups.setdefault(target["group"], []).append(target)
