@@ -90,12 +90,13 @@ def write_portal(root: Path, index: int, services: int, js_menu: bool, rng: rand
             (dvc / f"tthc-{s}.html").write_text(_page(
                 f"Thủ tục số {s}", f"<h1>Tên thủ tục: Thủ tục số {s}</h1><p>Mức độ: {level}</p>{detail}"
                 "<a class='btn' href='/dvc/nop-ho-so.html'>Nộp hồ sơ trực tuyến</a>", "", ""), encoding="utf-8")
-        pager = "".join(f"<a href='/dvc/{'index' if q == 1 else f'trang-{q}'}.html'>{q}</a> " for q in range(1, pages + 1))
+        pager = "".join(f"<a href='/dvc/?page={q}'>{q}</a> " for q in range(1, pages + 1))
         table = ("<table class='tthc'><tr><th>Mã</th><th>Tên thủ tục</th><th>Mức độ</th></tr>"
                  + "".join(rows) + f"</table><div class='pager'>{pager}</div>")
-        (dvc / ("index.html" if p == 1 else f"trang-{p}.html")).write_text(
-            _page("Dịch vụ công trực tuyến", "<h1>Danh sách thủ tục hành chính</h1>" + table, "", ""),
-            encoding="utf-8")
+        listing = _page("Dịch vụ công trực tuyến", "<h1>Danh sách thủ tục hành chính</h1>" + table, "", "")
+        (dvc / f"page-{p}.html").write_text(listing, encoding="utf-8")
+        if p == 1:
+            (dvc / "index.html").write_text(listing, encoding="utf-8")
 
 
 def build_farm(root: Path, portals: int, services: int, port: int, js_share: float = 0.1,
@@ -124,6 +125,8 @@ def write_targets(rows: list[dict], path: Path) -> None:
 def nginx_conf(rows: list[dict], port: int, prefix: Path) -> str:
     servers = "\n".join(
         f"  server {{ listen {r['host']}:{port}; root {r['root']}; index index.html;"
+        # ?page=N of the service list is a static file per page
+        f" location = /dvc/ {{ if ($arg_page ~ ^[0-9]+$) {{ rewrite ^ /dvc/page-$arg_page.html break; }} }}"
         f" location / {{ try_files $uri $uri/ =404; }} }}" for r in rows)
     return f"""worker_processes 1;
 daemon off;

@@ -14,6 +14,7 @@ from __future__ import annotations
 import argparse
 import os
 import shutil
+import socket
 import sqlite3
 import subprocess
 import sys
@@ -84,18 +85,31 @@ class Nginx:
         self.conf = self.prefix / "nginx.conf"
         self.conf.write_text(nginx_conf(rows, PORT, self.prefix))
         self.binary = shutil.which("nginx") or "/usr/sbin/nginx"
+        self.hosts = [r["host"] for r in rows]
 
     def __enter__(self):
         self.proc = subprocess.Popen([self.binary, "-p", str(self.prefix), "-c", str(self.conf)],
                                      stderr=subprocess.PIPE)
-        time.sleep(0.5)
-        if self.proc.poll() is not None:
-            raise SystemExit("nginx did not start: " + self.proc.stderr.read().decode()[-2000:])
+        deadline = time.monotonic() + 15
+        while not all(self._answers(host) for host in self.hosts):
+            if self.proc.poll() is not None or time.monotonic() > deadline:
+                self.proc.kill()
+                raise SystemExit("nginx did not start: " + self.proc.stderr.read().decode()[-2000:])
+            time.sleep(0.2)
         return self
 
     def __exit__(self, *exc):
         self.proc.terminate()
         self.proc.wait(timeout=10)
+        deadline = time.monotonic() + 10
+        while any(self._answers(host) for host in self.hosts) and time.monotonic() < deadline:
+            time.sleep(0.2)  # workers finishing: the next farm reuses these addresses
+
+    @staticmethod
+    def _answers(host: str) -> bool:
+        with socket.socket() as s:
+            s.settimeout(0.5)
+            return s.connect_ex((host, PORT)) == 0
 
 
 def sweep(targets: Path, db: Path) -> dict:
@@ -131,6 +145,7 @@ def main() -> None:
     parser.add_argument("--render-pages", type=int, default=300)
     args = parser.parse_args()
     workroot = Path(tempfile.mkdtemp(prefix="portalcheck-bench-"))
+    workroot.chmod(0o755)  # nginx workers run as an unprivileged user
     figures = []
     try:
         for name in args.sizes.split(","):

@@ -178,6 +178,8 @@ def _from_links(doc, base: str, page_level: Level, permissive: bool, strict: boo
         folded = fold(name)
         if folded in entry_words or _is_chrome(a) or _is_pager_text(name):
             continue
+        if any(folded.startswith(w) for w in voc.get("action_link_words", ())):
+            continue
         row = _container(a)
         row_text = _text(row) if row is not None else name
         code = _code(url, name, row_text)

@@ -57,6 +57,9 @@ DOWNLOADER_MIDDLEWARES = {
 ITEM_PIPELINES = {
     "crawler.pipelines.SQLitePipeline": 300,
 }
+# No listening consoles on a machine that sweeps the internet.
+TELNETCONSOLE_ENABLED = False
+REMOTE_CONTROL_ENABLED = False
 EXTENSIONS = {
     "scrapy.extensions.telnet.TelnetConsole": None,
     "crawler.progress.ProgressExtension": 500,

@@ -178,7 +178,8 @@ class ServicesSpider(PortalcheckSpider):
             yield self._list_request(state, frag.url, depth, "service_fragment", self.on_fragment,
                                      {"pc_fragment": frag, "pc_n": 0, "pc_codes": []})
         if home:
-            for url in listing.entries:
+            # A link already listed as a service is a detail page, not a list.
+            for url in (u for u in listing.entries if u not in state.services):
                 yield self._list_request(state, url, depth + 1, "service_list", self.on_list_page)
 
     def on_list_page(self, page: Page, meta: dict):
