@@ -1,6 +1,8 @@
 """The baseline: fetch a list of URLs with plain Scrapy, look at nothing. Prints the count."""
 from pathlib import Path
 
+import time
+
 import scrapy
 
 
@@ -16,11 +18,21 @@ class BaselineSpider(scrapy.Spider):
         for url in self.urls:
             yield scrapy.Request(url, callback=self.parse, errback=self.parse_error, dont_filter=True)
 
+    first = last = None
+
     def parse(self, response):
-        BaselineSpider.fetched += 1
+        self.count()
 
     def parse_error(self, failure):
-        BaselineSpider.fetched += 1
+        self.count()
+
+    @classmethod
+    def count(cls):
+        now = time.monotonic()
+        cls.first = cls.first or now
+        cls.last = now
+        cls.fetched += 1
 
     def closed(self, reason):
-        print(BaselineSpider.fetched)
+        # pages, and the seconds from the first answer to the last
+        print(BaselineSpider.fetched, (BaselineSpider.last or 0) - (BaselineSpider.first or 0))

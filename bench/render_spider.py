@@ -17,13 +17,18 @@ class RenderSpider(PortalcheckSpider):
         self.rendered = 0
         self.first = None
 
+    async def start(self):
+        self.first = time.monotonic()  # rendering is timed from the first request (browser launch included)
+        async for item in super().start():
+            yield item
+
     def start_target(self, target):
         share = self.total // len(self.targets)
         return [self.fetch(f"{target.portal_url}?n={n}", self.page, target, "render", render=True)
                 for n in range(share)]
 
     def page(self, page, meta):
-        self.first = self.first or time.monotonic()
+        self.last = time.monotonic()
         if page.rendered and page.status == "live" and "Giới thiệu" in page.text:
             self.rendered += 1
         return ()
@@ -32,4 +37,4 @@ class RenderSpider(PortalcheckSpider):
         return ()
 
     def closed(self, reason):
-        print(self.rendered)
+        print(self.rendered, self.last - self.first if self.first and getattr(self, "last", None) else 0)

@@ -1,5 +1,8 @@
 """`make bench`: portalcheck's speed and memory, measured against plain Scrapy.
 
+Pages/s are crawl rates: pages divided by the time from the first fetch to the
+last (process start-up and the final scoring are left out on both sides).
+
 For each farm size it builds static portals, serves them with nginx on
 127.0.1.N, and in the same run measures
   (a) a full `portalcheck sweep` (portal + services spiders, checks, SQLite),
@@ -118,10 +121,13 @@ def sweep(targets: Path, db: Path) -> dict:
     conn = sqlite3.connect(db)
     run_id = conn.execute("SELECT MAX(id) FROM runs").fetchone()[0]
     started, finished = conn.execute("SELECT started_at, finished_at FROM runs WHERE id = ?", [run_id]).fetchone()
-    pages = conn.execute("SELECT COUNT(*) FROM fetches WHERE run_id = ?", [run_id]).fetchone()[0]
+    pages, first, last = conn.execute(
+        "SELECT COUNT(*), MIN(julianday(fetched_at)), MAX(julianday(fetched_at)) FROM fetches WHERE run_id = ?",
+        [run_id]).fetchone()
+    crawl_seconds = (last - first) * 86400
     rendered = conn.execute("SELECT COUNT(*) FROM fetches WHERE run_id = ? AND rendered = 1", [run_id]).fetchone()[0]
     conn.close()
-    return {"seconds": seconds, "pages": pages, "rendered": rendered, "peak_kb": peak,
+    return {"seconds": crawl_seconds, "wall": seconds, "pages": pages, "rendered": rendered, "peak_kb": peak,
             "db_bytes": db.stat().st_size + sum(p.stat().st_size for p in db.parent.glob(db.name + "-*"))}
 
 
@@ -135,8 +141,8 @@ def baseline(db: Path, workdir: Path) -> dict:
     seconds, peak, result = run_measured([PYTHON, "-m", "scrapy", "runspider", "bench/baseline_spider.py",
                                           "-a", f"urls={urls}", "-s", "LOG_LEVEL=WARNING"],
                                          env={"SCRAPY_SETTINGS_MODULE": "bench.baseline_settings"})
-    pages = int(result.stdout.strip().splitlines()[-1])
-    return {"seconds": seconds, "pages": pages, "peak_kb": peak}
+    pages, crawl_seconds = result.stdout.strip().splitlines()[-1].split()
+    return {"seconds": float(crawl_seconds), "wall": seconds, "pages": int(pages), "peak_kb": peak}
 
 
 def main() -> None:
@@ -189,8 +195,9 @@ def render_bench(workroot: Path, pages: int) -> dict:
                                               "-s", "LOG_LEVEL=WARNING", "-s", f"PORTALCHECK_DB={workdir / 'r.db'}",
                                               "-s", "AUTOTHROTTLE_ENABLED=0"],
                                              env={"SCRAPY_SETTINGS_MODULE": "crawler.settings"})
-    rendered = int(result.stdout.strip().splitlines()[-1])
-    return {"pages": rendered, "seconds": seconds, "rate": rendered / seconds, "peak_kb": peak}
+    rendered, render_seconds = result.stdout.strip().splitlines()[-1].split()
+    rendered, render_seconds = int(rendered), float(render_seconds)
+    return {"pages": rendered, "seconds": render_seconds, "rate": rendered / render_seconds, "peak_kb": peak}
 
 
 def check_bench(workroot: Path) -> float:

@@ -95,3 +95,85 @@ def release_page(meta: dict) -> bool:
     else:
         asyncio.ensure_future(coro)
     return True
+
+
+class PagePool:
+    """Open Playwright pages of one spider, per target (each target has its own
+    context), reused across renders: a new page per render costs about four
+    times the render itself.
+
+    A page is taken when the request reaches the downloader (never when it is
+    created, or queued requests would hold no page and wait forever on
+    scrapy-playwright's page limit), and given back when its response has been
+    handled. At most `limit` pages per target exist at once.
+    """
+
+    def __init__(self, limit: int):
+        self.limit = limit
+        self.idle: dict[str, list] = {}
+        self.created: dict[str, int] = {}
+        self.waiters: dict[str, list[asyncio.Future]] = {}
+
+    async def acquire(self, key: str):
+        """An idle page, or None when the caller may create one, else wait for one."""
+        idle = self.idle.setdefault(key, [])
+        while True:
+            while idle:
+                page = idle.pop()
+                if not page.is_closed():
+                    return page
+                self.created[key] -= 1
+            if self.created.get(key, 0) < self.limit:
+                self.created[key] = self.created.get(key, 0) + 1
+                return None
+            waiter = asyncio.get_running_loop().create_future()
+            self.waiters.setdefault(key, []).append(waiter)
+            await waiter
+
+    def release(self, key: str, page, reusable: bool) -> None:
+        if page is None or page.is_closed() or not reusable:
+            self.created[key] = max(0, self.created.get(key, 1) - 1)
+            if page is not None and not page.is_closed():
+                asyncio.ensure_future(page.close())
+        else:
+            self.idle.setdefault(key, []).append(page)
+        for waiter in self.waiters.pop(key, []):
+            if not waiter.done():
+                waiter.set_result(None)
+
+    def close(self, key: str) -> None:
+        """Pages before their context, and the context, once a target is done."""
+        pages = self.idle.pop(key, [])
+        self.created.pop(key, None)
+        if not pages:
+            return
+
+        async def close_all():
+            context = pages[0].context
+            for page in pages:
+                with suppress(Exception):
+                    await page.close()
+            with suppress(Exception):
+                await context.close()
+
+        asyncio.ensure_future(close_all())
+
+
+class PagePoolMiddleware:
+    """Downloader middleware: hands a pooled page to a render request."""
+
+    def __init__(self, crawler):
+        self.crawler = crawler
+
+    @classmethod
+    def from_crawler(cls, crawler):
+        return cls(crawler)
+
+    async def process_request(self, request, spider=None):
+        pool = getattr(self.crawler.spider, "page_pool", None)
+        if pool is None or not request.meta.get("pc_pooled_page") or "playwright_page" in request.meta:
+            return None
+        page = await pool.acquire(request.meta["pc_target"])
+        if page is not None:
+            request.meta["playwright_page"] = page
+        return None

@@ -53,6 +53,8 @@ DOWNLOADER_MIDDLEWARES = {
     # Before the download handler and after redirects are built (600): every
     # hop of a redirect chain passes through it again.
     "crawler.middlewares.AddressSafetyMiddleware": 610,
+    # Last before the download handler: a render takes a pooled page here.
+    "crawler.browser.PagePoolMiddleware": 950,
 }
 ITEM_PIPELINES = {
     "crawler.pipelines.SQLitePipeline": 300,

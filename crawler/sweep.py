@@ -25,7 +25,7 @@ def project_settings(overrides: dict[str, Any] | None = None):
 
 def fast_local_settings() -> dict[str, Any]:
     """For targets on this machine (demo, tests): no throttling delay needed."""
-    return {"AUTOTHROTTLE_ENABLED": False, "DOWNLOAD_DELAY": 0}
+    return {"AUTOTHROTTLE_ENABLED": False, "DOWNLOAD_DELAY": 0, "PORTALCHECK_FOLLOW_OFFSITE": "private"}
 
 
 def run_spiders(targets_by_spider: dict[str, list[Target]], db_path: str, run_id: int,

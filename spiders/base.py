@@ -19,6 +19,7 @@ from scrapy.exceptions import DontCloseSpider
 from checks.fetch_status import NotFoundFingerprint, classify_exception, classify_response
 from checks.model import Page
 from crawler import signals as portalcheck_signals
+from crawler.browser import PagePool
 from crawler.items import FetchItem, TargetCompleted, TargetItem
 from crawler.targets import Target, load_targets
 
@@ -51,11 +52,13 @@ class PortalcheckSpider(scrapy.Spider):
         self.not_found: dict[str, NotFoundFingerprint] = {}
         self.finished: set[str] = set()
         self.target_started: dict[str, float] = {}
+        self.page_pool = PagePool(limit=4)
         self.budgets_spent: dict[str, str] = {}
 
     @classmethod
     def from_crawler(cls, crawler, *args, **kwargs):
         spider = super().from_crawler(crawler, *args, **kwargs)
+        spider.page_pool = PagePool(limit=crawler.settings.getint("PLAYWRIGHT_MAX_PAGES_PER_CONTEXT", 4))
         crawler.signals.connect(spider._request_dropped, signal=signals.request_dropped)
         crawler.signals.connect(spider._spider_idle, signal=signals.spider_idle)
         return spider
@@ -82,7 +85,7 @@ class PortalcheckSpider(scrapy.Spider):
     def fetch(self, url: str, handler, target: Target | str, purpose: str, *,
               render: bool = False, method: str = "GET", body: str | bytes | None = None,
               headers: dict | None = None, meta: dict | None = None, priority: int = 0,
-              timeout: float | None = None) -> scrapy.Request | None:
+              timeout: float | None = None, render_wait: str = "domcontentloaded") -> scrapy.Request | None:
         """A request whose outcome, success or failure, reaches `handler(page, meta)`.
 
         Returns None when the target's page budget is spent (the caller goes on).
@@ -111,10 +114,19 @@ class PortalcheckSpider(scrapy.Spider):
         if timeout:
             request_meta["download_timeout"] = timeout
         if render:
+            pooled = "playwright_include_page" not in request_meta
+            if pooled:
+                # Reuse an open page of this target's context: a new page per
+                # render costs about four times the render itself.
+                request_meta["playwright_include_page"] = True
+                request_meta["pc_pooled_page"] = True  # crawler.browser.PagePoolMiddleware
             request_meta.update({
                 "playwright": True,
                 "playwright_context": f"target-{target_id}",
-                "playwright_page_goto_kwargs": {"wait_until": "networkidle"},
+                # The DOM is complete once its own scripts ran (a JS-built menu);
+                # waiting for "load" (every image and async script) costs 5x. An app
+                # that fetches its data afterwards asks for "networkidle".
+                "playwright_page_goto_kwargs": {"wait_until": render_wait},
             })
         return scrapy.Request(url, callback=self._on_response, errback=self._on_failure,
                               method=method, body=body, headers=headers, meta=request_meta,
@@ -157,8 +169,15 @@ class PortalcheckSpider(scrapy.Spider):
         page.error = f"{type(failure.value).__name__}: {failure.value}"[:500]
         yield from self._handle(page, meta, None)
 
+    def _release_page(self, meta: dict, reusable: bool) -> None:
+        """Give a pooled Playwright page back (after a render that answered) or close it."""
+        if meta.get("pc_pooled_page"):
+            self.page_pool.release(meta["pc_target"], meta.pop("playwright_page", None),
+                                   reusable and meta["pc_target"] not in self.finished)
+
     def _handle(self, page: Page, meta: dict, size: int | None) -> Iterator[Any]:
         target_id = meta["pc_target"]
+        self._release_page(meta, reusable=page.http_status is not None)
         yield FetchItem(
             target_id=target_id, purpose=meta["pc_purpose"], url=page.url, status=page.status,
             final_url=page.final_url, redirect_chain=page.redirect_chain,
@@ -184,6 +203,7 @@ class PortalcheckSpider(scrapy.Spider):
         if target_id in self.finished:
             return
         self.finished.add(target_id)
+        self.page_pool.close(target_id)
         yield from self.target_done(self.targets[target_id])
         yield TargetCompleted(target_id=target_id, spider=self.name)
         self.crawler.stats.inc_value("portalcheck/targets_done")

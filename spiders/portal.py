@@ -1,51 +1,55 @@
 """The portal spider: reachability, required sections and support functions of each portal.
 
 Flow per target (issue "Portal checks"):
-1. start: the homepage, a random path (soft-404 fingerprint), robots.txt,
-   sitemap.xml, the http/https/www variants; a certificate check in a thread.
-2. homepage: parsed once; re-fetched in Chromium only when `needs_rendering`
-   says the links are drawn by scripts.
-3. when the homepage is read AND the random path answered (so section pages
-   are classified against the site's soft-404 fingerprint): every section's
-   candidate links are tried best first until one leads to a live, non-empty
-   page; functions fetch what they need (search results, feed, site map,
-   English page, one article).
+1. start: the homepage, a random path (soft-404 fingerprint), robots.txt, sitemap.xml,
+   the http/https/www variants; a certificate check in a thread.
+2. homepage: parsed once; re-fetched in Chromium only when `needs_rendering` says its
+   links are drawn by scripts.
+3. launch, once the homepage is read AND the random path answered: the fingerprint goes
+   into `self.not_found` (so section pages are classified against it), then every
+   section's candidate links are tried best first until one leads to a live, non-empty
+   page; functions fetch what they need (search results, feed, site map, English page,
+   one article). A page that looks empty but has scripts is rendered before it is
+   called empty.
 4. target_done: reachability and HTTPS verdicts, then the TargetItem.
 Judgement lives in checks/ (pure); this module only fetches and routes.
+Settings: PORTALCHECK_HINTS (or -a hints=FILE), PORTALCHECK_FOLLOW_OFFSITE (all |
+private | none), PORTALCHECK_RENDER, PORTALCHECK_TLS_CHECK.
 """
 from __future__ import annotations
 
 import asyncio
+import inspect
 import secrets
 import socket
 import ssl
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from typing import Any
-
-from rapidfuzz import fuzz
 from urllib.parse import quote, urljoin, urlsplit
 
 from checks import reachability as reach
-from checks.fetch_status import NotFoundFingerprint, says_not_found
-from checks.functions import NOT_MEASURED, Found, emc, english, https, mobile, not_measured, observation
+from checks.fetch_status import NotFoundFingerprint
+from checks.functions import NOT_MEASURED, Found, chain_observation, emc, english, https, mobile, not_measured
 from checks.functions import legal_ref as function_legal
-from checks.functions import print_button, related_links, rss, search, site_map
+from checks.functions import observation, print_button, related_links, rss, search, site_map
 from checks.lexicon import load_hints, load_lexicon
 from checks.model import FUNCTION_KEYS, SECTION_KEYS, Page
 from checks.rendering import needs_rendering
-from checks.section_content import (TargetResult, chrome_of, judge_target, own_content, section_observation,
+from checks.section_content import (TargetResult, chrome_of, judge_target, section_observation, soft_404_overridden,
                                     unjudged_observation)
-from checks.sections import find_candidates, host_of, parse_html, read_home, contact_details
+from checks.sections import clean_url, contact_details, find_candidates, host_of, parse_html, read_home
 from crawler.items import ObservationItem, TargetItem
+from crawler.targets import is_private_address
 from spiders.base import PortalcheckSpider
 
-_TLS_POOL = ThreadPoolExecutor(max_workers=8, thread_name_prefix="tls-check")
+_TLS_POOL = ThreadPoolExecutor(max_workers=16, thread_name_prefix="tls-check")
+_CHAINED = {"site_map": site_map, "rss": rss, "english": english}
 
 
 def tls_probe(host: str, port: int, timeout: float) -> dict:
-    """Verify a server's certificate with Python's ssl module (Scrapy's TLS context accepts any
-    certificate, by design, so it cannot say whether one is valid). Runs in a thread."""
+    """Verify a server's certificate with Python's ssl module, in a thread: Scrapy's TLS
+    context accepts any certificate by design, so it cannot say whether one is valid."""
     out: dict[str, Any] = {"host": host, "port": port}
     try:
         sock = socket.create_connection((host, port), timeout=timeout)
@@ -77,7 +81,7 @@ def _name(rdns) -> str | None:
 
 
 def _unverified_details(host: str, port: int, timeout: float) -> dict:
-    """Expiry and names of a certificate that failed verification (to say why)."""
+    """Expiry and names of a certificate that failed verification, to say why."""
     try:
         from cryptography import x509
 
@@ -92,30 +96,17 @@ def _unverified_details(host: str, port: int, timeout: float) -> dict:
         return {}
 
 
-def release_browser(meta: dict) -> None:
-    """Close a rendered page and its context as soon as its outcome is here: contexts are
-    limited (PLAYWRIGHT_MAX_CONTEXTS) and a sweep renders page after page."""
-    page = meta.pop("playwright_page", None)
-    if page is None:
-        return
-
-    async def close() -> None:
-        context = getattr(page, "context", None)
-        for closable in (page, context):
-            try:
-                await closable.close()
-            except Exception:  # already closed: fine
-                pass
-
-    asyncio.ensure_future(close())
-
-
-_RENDER_META = {"playwright_include_page": True}
+async def _close(context) -> None:
+    try:
+        await context.close()
+    except Exception:  # already closed: fine
+        pass
 
 
 @dataclass
 class Chain:
-    """Candidates of one check, tried best first until one is good."""
+    """Candidates of one check, tried best first until one is good. `results` holds
+    (ok, TargetResult) for a section, (ok, Observation) for a function."""
 
     items: list = field(default_factory=list)
     results: list = field(default_factory=list)
@@ -126,19 +117,20 @@ class Chain:
 @dataclass
 class State:
     home_page: Page | None = None
-    home: Any = None  # HomeDoc
+    home: Any = None  # checks.sections.HomeDoc
     chrome: Any = None
     random_page: Page | None = None
     random_done: bool = False
     launched: bool = False
     rendered: bool = False
     render_reason: str | None = None
+    home_variant: str | None = None
     aux: dict[str, Page] = field(default_factory=dict)
     tls: Any = None  # Future of tls_probe
     chains: dict[str, Chain] = field(default_factory=dict)
     emitted: set = field(default_factory=set)
-    search_form: Any = None
-    query: str | None = None
+    news_page: Page | None = None
+    search: tuple | None = None  # (form, query)
     tool_error: bool = False
 
 
@@ -150,13 +142,15 @@ class PortalSpider(PortalcheckSpider):
         self.hints_file = hints
         self.states: dict[str, State] = {}
         self.lex = load_lexicon()
+        self.render_count = 0
 
     @classmethod
     def from_crawler(cls, crawler, *args, **kwargs):
         spider = super().from_crawler(crawler, *args, **kwargs)
         s = crawler.settings
         spider.hints = load_hints(spider.hints_file or s.get("PORTALCHECK_HINTS"))
-        spider.follow_offsite = s.getbool("PORTALCHECK_FOLLOW_OFFSITE", True)
+        policy = str(s.get("PORTALCHECK_FOLLOW_OFFSITE", "all")).lower()
+        spider.offsite_policy = {"0": "none", "false": "none", "1": "all", "true": "all"}.get(policy, policy)
         spider.render_enabled = s.getbool("PORTALCHECK_RENDER", True)
         spider.tls_enabled = s.getbool("PORTALCHECK_TLS_CHECK", True)
         spider.tls_timeout = min(s.getfloat("DOWNLOAD_TIMEOUT", 20), 10.0)
@@ -164,21 +158,22 @@ class PortalSpider(PortalcheckSpider):
 
     # --- start -------------------------------------------------------------
     def start_target(self, target):
-        return [r for r in self._start_requests(target) if r is not None]
-
-    def _start_requests(self, target):
         state = self.states[target.id] = State()
         url = target.portal_url
-        yield self.fetch(url, self.on_home, target, "homepage", priority=20)
-        token = secrets.token_hex(6)
-        yield self.fetch(reach.random_path_url(url, token), self.on_random, target, "random_path", priority=20)
+        requests = [self.fetch(url, self.on_home, target, "homepage", priority=20),
+                    self.fetch(reach.random_path_url(url, secrets.token_hex(6)), self.on_random, target,
+                               "random_path", priority=20)]
         for slot, path in (("robots", "/robots.txt"), ("sitemap", "/sitemap.xml")):
-            yield self.fetch(reach.root_url(url, path), self.on_aux, target, slot, meta={"pc_slot": slot})
+            requests.append(self.fetch(reach.root_url(url, path), self.on_aux, target, slot, meta={"pc_slot": slot}))
         for name, variant in reach.variant_urls(url).items():
-            yield self.fetch(variant, self.on_aux, target, "variant", meta={"pc_slot": name})
+            if clean_url(variant) == clean_url(url):
+                state.home_variant = name  # the homepage fetch answers for this variant
+            else:
+                requests.append(self.fetch(variant, self.on_aux, target, "variant", meta={"pc_slot": name}))
         if self.tls_enabled:
-            https_root = urlsplit(reach.variant_urls(url)["https"])
-            state.tls = _TLS_POOL.submit(tls_probe, https_root.hostname, https_root.port or 443, self.tls_timeout)
+            root = urlsplit(reach.variant_urls(url)["https"])
+            state.tls = _TLS_POOL.submit(tls_probe, root.hostname, root.port or 443, self.tls_timeout)
+        return [r for r in requests if r is not None]
 
     def on_aux(self, page: Page, meta: dict):
         self.states[meta["pc_target"]].aux[meta["pc_slot"]] = page
@@ -187,9 +182,6 @@ class PortalSpider(PortalcheckSpider):
     def on_random(self, page: Page, meta: dict):
         state = self.states[meta["pc_target"]]
         state.random_page, state.random_done = page, True
-        if page.http_status is not None:
-            # Stored before any section page is fetched: those are classified against it.
-            self.not_found[meta["pc_target"]] = NotFoundFingerprint.from_page(page.http_status, page.text)
         yield from self.maybe_launch(meta["pc_target"])
 
     # --- homepage ----------------------------------------------------------
@@ -197,6 +189,8 @@ class PortalSpider(PortalcheckSpider):
         target_id = meta["pc_target"]
         state = self.states[target_id]
         state.home_page = page
+        if state.home_variant:
+            state.aux[state.home_variant] = page
         if not page.ok:
             yield from self.homepage_unreadable(target_id, page.status)
             return
@@ -204,8 +198,8 @@ class PortalSpider(PortalcheckSpider):
         render, why = needs_rendering(page, soup)
         if render and self.render_enabled:
             state.render_reason = why
-            request = self.fetch(page.final_url, self.on_home_rendered, target_id, "homepage_rendered",
-                                 render=True, priority=20, meta=dict(_RENDER_META))
+            request = self.render(page.final_url, self.on_home_rendered, target_id, "homepage_rendered",
+                                  priority=20)
             if request is not None:
                 request.meta["pc_static"] = (page, soup)
                 yield request
@@ -214,7 +208,7 @@ class PortalSpider(PortalcheckSpider):
         yield from self.maybe_launch(target_id)
 
     def on_home_rendered(self, page: Page, meta: dict):
-        release_browser(meta)
+        self.release_browser(meta)
         state = self.states[meta["pc_target"]]
         if page.ok and page.text:
             state.rendered, state.home = True, read_home(page, None, self.lex)
@@ -238,117 +232,128 @@ class PortalSpider(PortalcheckSpider):
         if state.launched or state.home is None or not state.random_done:
             return
         state.launched = True
-        home = state.home
+        home, random = state.home, state.random_page
+        if random is not None and random.http_status is not None:
+            # Set once the homepage is judged (a site answering every path with its homepage
+            # must not make the homepage a soft 404), and before any section is fetched.
+            self.not_found[target_id] = NotFoundFingerprint.from_page(random.http_status, random.text)
         state.chrome = chrome_of(home)
-        cands = find_candidates(home, self.lex, self.hints.get(target_id))
+        candidates = find_candidates(home, self.lex, self.hints_for(target_id))
+        # Print is judged on an article: the homepage's, or else one the news section lists.
+        state.chains["print"] = Chain(items=[Found(h, h, "article") for h in print_button.articles(home)])
         for key in SECTION_KEYS:
-            state.chains[key] = Chain(items=cands.get(key, []))
-            yield from self.next_section(target_id, key)
-        for module in (related_links, emc, mobile):
-            yield self.emit(target_id, module.check(home))
+            state.chains[key] = Chain(items=candidates.get(key, []))
+            yield from self.advance(target_id, key)
+        for check in (related_links, emc, mobile):
+            yield self.emit(target_id, check.check(home))
         for key in NOT_MEASURED:
             yield self.emit(target_id, not_measured(key))
         yield from self.start_search(target_id)
-        for key, module in (("site_map", site_map), ("rss", rss), ("english", english)):
-            items = self.hinted(target_id, key) or module.candidates(home)
+        for key, module in _CHAINED.items():
+            hint = self.hints_for(target_id).get(key, {})
+            items = [Found(urljoin(home.base_url, hint["url"]), hint["url"], "hint")] if hint.get("url") \
+                else module.candidates(home)
             state.chains[key] = Chain(items=items)
-            yield from self.next_function(target_id, key)
-        state.chains["print"] = Chain(items=print_button.articles(home))
-        yield from self.next_function(target_id, "print")
+            yield from self.advance(target_id, key)
+        if state.chains["print"].items:
+            yield from self.advance(target_id, "print")
 
-    def hinted(self, target_id: str, key: str) -> list:
-        hint = self.hints.get(target_id, {}).get(key)
-        if not hint or not hint.get("url"):
-            return []
-        return [Found(urljoin(self.states[target_id].home.base_url, hint["url"]), hint["url"], "hint")]
-
-    # --- sections ----------------------------------------------------------
-    def next_section(self, target_id: str, key: str):
+    # --- candidate chains (sections, site map, RSS, English, print) ----------
+    def advance(self, target_id: str, key: str):
+        """Fetch the chain's next candidate, or give its verdict when none is left."""
         state = self.states[target_id]
         chain = state.chains[key]
         while chain.index < len(chain.items):
-            cand = chain.items[chain.index]
-            if cand.offsite and not self.follow_offsite:
-                chain.results.append(TargetResult(href=cand.href, status="not_fetched", reason="offsite_not_followed"))
-                chain.index += 1
-                continue
-            request = self.fetch(cand.href, self.on_section, target_id, "section", meta={"pc_key": key})
+            href = chain.items[chain.index].href
+            offsite = host_of(href) != state.home.host and not self.may_follow(href)
+            purpose = "section" if key in SECTION_KEYS else "function"
+            request = None if offsite else self.fetch(href, self.on_item, target_id, purpose, meta={"pc_key": key})
             if request is not None:
                 yield request
                 return
-            chain.results.append(TargetResult(href=cand.href, status="not_fetched", reason="page_budget"))
+            reason = "offsite_not_followed" if offsite else "page_budget"
+            chain.results.append((None, TargetResult(href=href, status="not_fetched", reason=reason)
+                                  if key in SECTION_KEYS else observation(key, "inconclusive", reason=reason, href=href)))
             chain.index += 1
-        yield from self.finish_section(target_id, key)
+        yield from self.finish(target_id, key)
 
-    def on_section(self, page: Page, meta: dict):
-        release_browser(meta)
+    def on_item(self, page: Page, meta: dict):
+        self.release_browser(meta)
         target_id, key = meta["pc_target"], meta["pc_key"]
         state = self.states[target_id]
         chain = state.chains[key]
-        page = self.recheck_soft_404(state, page)
-        soup = parse_html(page.text) if page.ok else None
-        result = judge_target(page, key, state.chrome, soup, self.lex)
-        if result.reason == "needs_rendering" and not page.rendered and self.render_enabled:
-            request = self.fetch(page.url, self.on_section, target_id, "section_rendered", render=True,
-                                 meta={"pc_key": key, **_RENDER_META})
-            if request is not None:
-                yield request
-                return
-        chain.results.append(result)
-        chain.index += 1
-        if result.ok:
-            yield from self.finish_section(target_id, key)
+        item = chain.items[chain.index]
+        if key in SECTION_KEYS:
+            if soft_404_overridden(page, state.random_page, state.chrome, self.lex):
+                page.status, page.error = "live", "soft_404 fingerprint overridden: own content differs"
+            result = judge_target(page, key, state.chrome, None, self.lex)
+            if result.reason == "needs_rendering" and not page.rendered and self.render_enabled:
+                request = self.render(page.url, self.on_item, target_id, "section_rendered", meta={"pc_key": key})
+                if request is not None:
+                    yield request
+                    return
+            ok = result.ok
+            if ok and key == "tin_tuc":
+                state.news_page = page
+        elif key == "print":
+            ok, result = print_button.judge(page)
+        elif key == "rss":
+            ok, result, feeds = rss.judge(page, item)
+            known = {i.href for i in chain.items}
+            chain.items[chain.index + 1:chain.index + 1] = [
+                Found(f, f"feed listed on {page.final_url}", "feed_page") for f in feeds if f not in known]
+        elif key == "english":
+            ok, result = english.judge(page, item, state.chrome)
         else:
-            yield from self.next_section(target_id, key)
+            ok, result = site_map.judge(page, item)
+        chain.results.append((ok, result))
+        chain.index += 1
+        if ok or (key == "print" and ok is False):  # print: the first readable article decides
+            yield from self.finish(target_id, key)
+        else:
+            yield from self.advance(target_id, key)
 
-    def recheck_soft_404(self, state: State, page: Page) -> Page:
-        """The shared fingerprint compares the first 2,000 characters of text, which on
-        portals whose pages share one title may be the menu alone. A page it calls a soft
-        404 whose own content differs from the random path's answer is live."""
-        if page.status != "soft_404" or says_not_found(page.text) or state.random_page is None:
-            return page
-        mine = " ".join(own_content(parse_html(page.text), state.chrome, self.lex))
-        theirs = " ".join(own_content(parse_html(state.random_page.text), state.chrome, self.lex))
-        if len(mine.split()) >= int(self.lex.settings["empty_min_words"]) and fuzz.ratio(mine, theirs) < 80:
-            page.status = "live"
-            page.error = "soft_404 fingerprint overridden: own content differs from the random path's"
-        return page
-
-    def finish_section(self, target_id: str, key: str):
+    def finish(self, target_id: str, key: str):
         state = self.states[target_id]
         chain = state.chains[key]
         if chain.done:
             return
         chain.done = True
+        if key not in SECTION_KEYS:
+            missing = print_button.no_article() if key == "print" else _CHAINED[key].missing()
+            yield self.emit(target_id, chain_observation(key, chain.results, missing))
+            return
         contact = contact_details(state.home.footer_text) if key == "lien_he" else None
-        obs = section_observation(key, chain.items, chain.results, contact, state.rendered, self.lex)
+        obs = section_observation(key, chain.items, [r for _, r in chain.results], contact, state.rendered, self.lex)
         if state.render_reason:
             obs.evidence["render_reason"] = state.render_reason
         yield self.emit(target_id, obs)
+        printing = state.chains["print"]
+        if key == "tin_tuc" and not printing.items and not printing.done:
+            if state.news_page is not None:
+                news = read_home(state.news_page, None, self.lex)
+                printing.items = [Found(h, h, "article") for h in print_button.articles(news)]
+            yield from self.advance(target_id, "print")
 
-    # --- functions ---------------------------------------------------------
+    # --- search -------------------------------------------------------------
     def start_search(self, target_id: str):
         state = self.states[target_id]
         home = state.home
-        form = search.find_form(home)
-        hint = self.hints.get(target_id, {}).get("search", {})
-        query = search.choose_query(home)
+        form, query = search.find_form(home), search.choose_query(home)
+        hint = self.hints_for(target_id).get("search", {})
         if hint.get("url"):  # the agency's results URL, "{q}" standing for the query
             form = search.SearchForm(action=urljoin(home.base_url, hint["url"]), method="GET", field="", label="hint")
         if form is None:
             yield self.emit(target_id, search.without_form(home))
             return
-        if query is None:
-            yield self.emit(target_id, observation("search", "inconclusive", reason="no_query_word"))
-            return
-        if host_of(form.action) != home.host and not self.follow_offsite:
-            yield self.emit(target_id, observation("search", "inconclusive", reason="offsite_not_followed",
-                                                   href=form.action))
+        if query is None or (host_of(form.action) != home.host and not self.may_follow(form.action)):
+            reason = "no_query_word" if query is None else "offsite_not_followed"
+            yield self.emit(target_id, observation("search", "inconclusive", reason=reason, href=form.action))
             return
         url, method, body = search.request_for(form, query)
         if form.label == "hint":
             url = form.action.replace("%7Bq%7D", quote(query)).replace("{q}", quote(query))
-        state.search_form, state.query = form, query
+        state.search = (form, query)
         headers = {"Content-Type": "application/x-www-form-urlencoded"} if method == "POST" else None
         request = self.fetch(url, self.on_search, target_id, "function", method=method, body=body, headers=headers)
         if request is None:
@@ -357,105 +362,97 @@ class PortalSpider(PortalcheckSpider):
             yield request
 
     def on_search(self, page: Page, meta: dict):
-        release_browser(meta)
+        self.release_browser(meta)
         target_id = meta["pc_target"]
         state = self.states[target_id]
-        obs = search.judge_results(page, state.query, state.search_form, state.chrome)
-        if obs is None and not page.rendered and state.search_form.method == "GET" and self.render_enabled:
-            request = self.fetch(page.url, self.on_search, target_id, "function_rendered", render=True,
-                                 meta=dict(_RENDER_META))
+        form, query = state.search
+        obs = search.judge_results(page, query, form, state.chrome)
+        if obs is None and not page.rendered and form.method == "GET" and self.render_enabled:
+            request = self.render(page.url, self.on_search, target_id, "function_rendered")
             if request is not None:
                 yield request
                 return
         yield self.emit(target_id, obs or observation(
             "search", "inconclusive", reason="results_need_rendering", url=page.final_url))
 
-    def next_function(self, target_id: str, key: str):
-        chain = self.states[target_id].chains[key]
-        while chain.index < len(chain.items):
-            item = chain.items[chain.index]
-            href = item if isinstance(item, str) else item.href
-            offsite = host_of(href) != self.states[target_id].home.host
-            request = None if offsite and not self.follow_offsite else \
-                self.fetch(href, self.on_function, target_id, "function", meta={"pc_key": key})
-            if request is not None:
-                yield request
-                return
-            chain.results.append((None, observation(
-                key, "inconclusive", reason="offsite_not_followed" if offsite else "page_budget", href=href)))
-            chain.index += 1
-        yield from self.finish_function(target_id, key)
+    # --- helpers -------------------------------------------------------------
+    def fetch(self, *args, **kwargs):
+        """Every page this spider fetches is one hop from the homepage: candidates are tried
+        one after another, so Scrapy's depth would grow with each dead link and DEPTH_LIMIT
+        would silently drop the next one (and the target would never finish). The chains
+        are bounded by max_candidates and PORTALCHECK_MAX_PAGES_PER_TARGET instead."""
+        request = super().fetch(*args, **kwargs)
+        if request is not None:
+            request.meta["depth_reset"] = True
+        return request
 
-    def on_function(self, page: Page, meta: dict):
-        target_id, key = meta["pc_target"], meta["pc_key"]
-        chain = self.states[target_id].chains[key]
-        item = chain.items[chain.index]
-        if key == "print":
-            ok, obs = print_button.judge(page)
-        elif key == "rss":
-            ok, obs, feeds = rss.judge(page, item)
-            known = {i.href for i in chain.items}
-            chain.items[chain.index + 1:chain.index + 1] = [
-                Found(f, f"feed listed on {page.final_url}", "feed_page") for f in feeds if f not in known]
-        else:
-            ok, obs = (site_map if key == "site_map" else english).judge(page, item)
-        chain.results.append((ok, obs))
-        chain.index += 1
-        if ok is not None and (ok or key == "print"):
-            yield from self.finish_function(target_id, key)  # print: the first readable article decides
-        else:
-            yield from self.next_function(target_id, key)
+    def hints_for(self, target_id: str) -> dict:
+        """The agency's hints for this portal (a self-test's file may name no target)."""
+        return self.hints.get(target_id) or self.hints.get("*") or {}
 
-    def finish_function(self, target_id: str, key: str):
-        chain = self.states[target_id].chains[key]
-        if chain.done:
+    def may_follow(self, url: str) -> bool:
+        """May the spider fetch a link to another site? "private": loopback/private
+        addresses only (tests and the demo farm never reach the Internet)."""
+        if self.offsite_policy == "private":
+            return is_private_address(urlsplit(url).hostname or "")
+        return self.offsite_policy != "none"
+
+    def render(self, url: str, handler, target_id: str, purpose: str, **kwargs):
+        """Fetch in Chromium, waiting for the network to settle (lists loaded by AJAX, menus
+        built from an API). A base spider that pools browser pages per target closes them
+        itself; with one that does not, each render gets its own context, closed as soon as
+        its outcome is here (contexts are limited by PLAYWRIGHT_MAX_CONTEXTS, and a reused
+        name races its closing)."""
+        if "render_wait" in inspect.signature(PortalcheckSpider.fetch).parameters:
+            kwargs["render_wait"] = "networkidle"
+        request = self.fetch(url, handler, target_id, purpose, render=True, **kwargs)
+        if request is not None and not hasattr(self, "page_pool"):
+            self.render_count += 1
+            request.meta["playwright_context"] = f"render-{self.render_count}"
+        return request
+
+    def release_browser(self, meta: dict) -> None:
+        name = meta.get("playwright_context")
+        if not meta.get("playwright") or not name or hasattr(self, "page_pool"):
             return
-        chain.done = True
-        results = chain.results
-        decided = [obs for ok, obs in results if ok]
-        if not decided and key == "print":
-            decided = [obs for ok, obs in results if ok is False]
-        unread = [obs for ok, obs in results if ok is None]
-        if decided:
-            obs = decided[0]
-        elif not results:
-            obs = print_button.no_article() if key == "print" else {
-                "site_map": site_map, "rss": rss, "english": english}[key].missing()
-        elif unread:
-            obs = unread[0]
-        else:
-            obs = results[0][1]
-        obs.evidence["tried"] = [o.evidence.get("url") or o.evidence.get("href") for _, o in results]
-        yield self.emit(target_id, obs)
+        for scheme in ("http", "https"):
+            try:
+                handler = self.crawler.engine.downloader.handlers._get_handler(scheme)
+                wrapper = handler.context_wrappers.get(name)
+            except Exception:  # another download handler: nothing of ours to close
+                wrapper = None
+            if wrapper is not None:
+                asyncio.ensure_future(_close(wrapper.context))
 
-    # --- the end -------------------------------------------------------------
     def emit(self, target_id: str, obs) -> ObservationItem:
         self.states[target_id].emitted.add((obs.category, obs.key))
         return ObservationItem.from_observation(target_id, obs)
 
     def handler_failed(self, page: Page, meta: dict):
-        release_browser(meta)
+        self.release_browser(meta)
         self.states[meta["pc_target"]].tool_error = True
         return ()
 
+    # --- the end -------------------------------------------------------------
     def target_done(self, target):
         state = self.states.get(target.id) or State()
         home = state.home_page
         reason = "tool_error" if state.tool_error else "not_checked"
-        for category, keys in (("section", SECTION_KEYS), ("function", tuple(k for k in FUNCTION_KEYS if k != "https"))):
+        for category, keys in (("section", SECTION_KEYS), ("function", FUNCTION_KEYS)):
             for key in keys:
-                if (category, key) not in state.emitted:
+                if (category, key) not in state.emitted and key != "https":
                     ref = self.lex.sections[key].legal_ref if category == "section" else function_legal(key)
                     yield self.emit(target.id, unjudged_observation(category, key, ref, reason))
         tls = None
         if state.tls is not None:
-            try:
-                tls = state.tls.result(timeout=self.tls_timeout)  # started first: nearly always done
+            try:  # started first, so nearly always done by now
+                tls = state.tls.result(timeout=self.tls_timeout)
             except Exception:
                 tls = None
         aux = state.aux
         https_page = aux.get("https") or aux.get("https_www")
-        if home is not None and home.ok:
+        live = home is not None and home.ok
+        if live:
             yield self.emit(target.id, https.judge(https_page, tls, aux.get("http")))
         elif ("function", "https") not in state.emitted:
             yield self.emit(target.id, unjudged_observation("function", "https", function_legal("https"),
@@ -465,8 +462,7 @@ class PortalSpider(PortalcheckSpider):
                     reach.judge_http_to_https(aux.get("http"), https_page), reach.judge_tls(tls, https_page),
                     reach.judge_hsts(https_page), reach.judge_not_found(state.random_page, self.not_found.get(target.id)),
                     reach.judge_robots(aux.get("robots")), reach.judge_sitemap_xml(aux.get("sitemap"))):
-            yield self.emit(target.id, obs if home is not None and home.ok else
-                            reach.unjudged(obs, home.status if home else "not_fetched"))
+            yield self.emit(target.id, obs if live else reach.unjudged(obs, home.status if home else "not_fetched"))
         yield TargetItem(target_id=target.id, portal_status=home.status if home else None,
                          portal_http_status=home.http_status if home else None,
                          portal_final_url=home.final_url if home else None, rendered=state.rendered)

@@ -252,7 +252,7 @@ class ServicesSpider(PortalcheckSpider):
         state.kinds.add("spa")
         spa = state.spa = SpaState(depth, page.final_url)
         render = self.fetch(page.final_url, self.on_render, state.target, "spa_render", render=True,
-                            priority=P_HOME, meta=browser.render_meta(f"target-{state.target.id}"))
+                            render_wait="networkidle", priority=P_HOME, meta=browser.render_meta(f"target-{state.target.id}"))
         requests = [render] + [
             self.fetch(src, self.on_bundle, state.target, "spa_bundle", priority=P_HOME)
             for src in script_sources(page.text, page.final_url)

@@ -23,6 +23,7 @@ def register(sub) -> None:
     p.add_argument("--kind", choices=KINDS, default="province", help=t("check.kind"))
     p.add_argument("--name", help=t("check.name"))
     p.add_argument("--fail-under", type=float, metavar="X", help=t("check.fail_under"))
+    p.add_argument("--hints", metavar="FILE", help=t("check.hints"))
     p.add_argument("--methodology", default="nd42-2025", help=t("sweep.methodology"))
     p.add_argument("--db", default=str(store.DEFAULT_DB), help=t("cli.db"))
     p.add_argument("--verbose", "-v", action="store_true", help=t("sweep.verbose"))
@@ -75,8 +76,9 @@ def run(args) -> int:
     except TargetFileError as exc:
         stderr(str(exc))
         return 2
+    overrides = {"PORTALCHECK_HINTS": args.hints} if args.hints else {}
     run_id = execute(targets, args.db, mode="check", methodology=args.methodology,
-                     verbose=args.verbose)
+                     overrides=overrides, verbose=args.verbose)
     target = build_export(store.open_db(args.db), run_id)["targets"][0]
     print_report(target, Console())
     if args.fail_under is not None:

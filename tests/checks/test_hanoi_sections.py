@@ -1,0 +1,156 @@
+"""Required sections on the real Hà Nội Sở TT&TT homepage (HTTrack mirror, 27 Aug 2022).
+
+Expected verdicts are written in tests/fixtures/sotttt-hanoi-2022/truth.yaml from reading
+the pages (README §1), never from running the tool.
+"""
+from __future__ import annotations
+
+import pytest
+
+from checks.lexicon import load_lexicon
+from checks.text import fold
+from checks.model import SECTION_KEYS
+from checks.rendering import needs_rendering
+from checks.section_content import chrome_of, judge_target, section_observation, sections_offline
+from checks.sections import contact_details, find_candidates, read_home
+
+
+@pytest.fixture(scope="module")
+def home(hanoi):
+    return read_home(hanoi.page("index.html"))
+
+
+@pytest.fixture(scope="module")
+def candidates(home):
+    return find_candidates(home)
+
+
+def test_every_offline_verdict_matches_the_written_truth(hanoi):
+    follow = lambda url: url.startswith(hanoi.base)  # noqa: E731 - as PORTALCHECK_FOLLOW_OFFSITE=private
+    got = {o.key: o for o in sections_offline(hanoi.page("index.html"), hanoi.get, may_follow=follow)}
+    assert set(got) == set(SECTION_KEYS)
+    for key, expected in hanoi.truth["sections"].items():
+        expected = expected if isinstance(expected, dict) else {"outcome": expected}
+        assert got[key].outcome == expected["outcome"], (key, got[key].evidence)
+        if "reason" in expected:
+            assert got[key].evidence["reason"] == expected["reason"], key
+
+
+def test_detection_finds_every_section_the_page_has(candidates, hanoi):
+    """The README's reading: a candidate link for each section present, none for the others."""
+    for key, present in hanoi.truth["present"].items():
+        assert bool(candidates[key]) is present, (key, candidates[key])
+
+
+@pytest.mark.parametrize("key, href, matched_by", [
+    ("chi_dao_dieu_hanh", "chi-dao-dieu-hanh.html", "slug"),          # img ttvb.png
+    ("van_ban", "van-ban-phap-quy.html", "slug"),                      # img "van ban quy pham phap luat.png"
+    ("lay_y_kien", "lay-y-kien-van-ban-du-thao.html", "slug"),        # img LayYKienDuThao357X50.png
+    ("phat_ngon", "thong-tin-bao-chi.html", "slug"),                   # img ttbc.png
+    ("thong_ke", "thong-tin-bao-cao-thong-ke.html", "slug"),
+    ("ngan_sach", "cong-khai-ngan-sach.html", "slug"),                 # img congkhaingansach.jpg
+    ("pho_bien_phap_luat", "luatthudo.html", "img_name"),             # slug says nothing: img ttpbgdpl.png
+])
+def test_image_only_links_are_found(candidates, hanoi, key, href, matched_by):
+    found = {c.href: c for c in candidates[key]}
+    assert hanoi.base + href in found, candidates[key]
+    assert found[hanoi.base + href].matched_by == matched_by
+    assert found[hanoi.base + href].context == "banner"
+
+
+def test_anchor_text_alone_would_miss_the_image_sections(home):
+    """README test (a): these links have no text at all."""
+    image_only = [link for link in home.links if link.image_only and not link.text]
+    hrefs = {link.href.rsplit("/", 1)[-1] for link in image_only}
+    assert {"chi-dao-dieu-hanh.html", "van-ban-phap-quy.html", "lay-y-kien-van-ban-du-thao.html",
+            "thong-tin-bao-chi.html", "cong-khai-ngan-sach.html", "luatthudo.html"} <= hrefs
+
+
+def test_liferay_slugs_without_d(candidates, hanoi):
+    """README test (b): hoi-ap, lanh-ao-so, -au-thau-mua-sam-cong."""
+    assert candidates["hoi_dap"][0].href == hanoi.base + "hoi-ap.html"
+    assert candidates["lanh_dao"][0].href == hanoi.base + "lanh-ao-so.html"
+    assert hanoi.base + "-au-thau-mua-sam-cong.html" in {c.href for c in candidates["du_an_dau_tu"]}
+
+
+def test_decoys_never_count(candidates, home):
+    hrefs = {c.href for cands in candidates.values() for c in cands}
+    labels = " ".join(c.label for cands in candidates.values() for c in cands).lower()
+    assert "Số lượng truy cập" in home.page.text              # the visit counter is on the page ...
+    assert all("truy cập" not in c.label.lower() for c in candidates["thong_ke"])  # ... and not a candidate
+    assert all("ke-hoach-tai-chinh" not in c.href for c in candidates["chien_luoc_quy_hoach"])  # news category
+    assert not candidates["khoa_hoc"]                          # "Tọa đàm khoa học ..." is a headline
+    assert not any("/-/view_content/" in href for href in hrefs)  # Liferay articles are not sections
+    assert "thăm dò" not in labels
+    lex = load_lexicon()
+    for decoy, key in (("THĂM DÒ Ý KIẾN", "lay_y_kien"), ("Thống kê truy cập", "thong_ke"),
+                       ("Số lượng truy cập", "thong_ke"), ("Kế hoạch tài chính", "chien_luoc_quy_hoach")):
+        assert key not in {m.key for m in lex.match_words(fold(decoy))}, decoy
+
+
+def test_candidates_are_tried_best_first(candidates, hanoi):
+    assert candidates["tin_tuc"][0].label == "Tin tức sự kiện" and candidates["tin_tuc"][0].context == "menu"
+    assert [c.href for c in candidates["chien_luoc_quy_hoach"]] == [
+        hanoi.base + "chien-luoc-quy-hoach.html", hanoi.base + "ke-hoach.html"]
+    tthc = candidates["thu_tuc_hanh_chinh"]
+    assert tthc[0].matched_by == "box_title" and tthc[0].label.startswith("thủ tục hành chính cấp sở")
+    assert any(c.offsite and "dichvucong.hanoi.gov.vn" in c.href for c in tthc)
+
+
+@pytest.mark.parametrize("name", ["duong-day-nong.html", "linh-vuc-noi-vu.html"])
+def test_empty_targets(home, hanoi, name):
+    """README test (d): present but empty. Such pages carry scripts, so without a browser the
+    verdict waits for a render; the rendered DOM (the same, here) is empty."""
+    chrome = chrome_of(home)
+    plain = judge_target(hanoi.page(name), "lien_he", chrome)
+    assert plain.ok is None and plain.reason == "needs_rendering"
+    rendered = judge_target(hanoi.page(name, rendered=True), "lien_he", chrome)
+    assert rendered.ok is False and rendered.reason == "target_empty"
+
+
+@pytest.mark.parametrize("name, newest", [
+    ("chi-dao-dieu-hanh.html", "2020-04-03"),
+    ("lay-y-kien-van-ban-du-thao.html", "2018-04-24"),    # present but stale
+    ("chien-luoc-quy-hoach.html", "2022-07-26"),
+    ("cong-khai-ngan-sach.html", "2020-07-28"),
+])
+def test_newest_item_date_is_recorded(home, hanoi, name, newest):
+    result = judge_target(hanoi.page(name), "gioi_thieu", chrome_of(home))
+    assert result.ok is True and result.newest_date == newest
+
+
+def test_poll_page_is_not_a_consultation(home, hanoi):
+    """`chien-luoc-quy-hoachba6a.html` is the poll "THĂM DÒ Ý KIẾN" HTTrack named after a slug."""
+    result = judge_target(hanoi.page("chien-luoc-quy-hoachba6a.html"), "lay_y_kien", chrome_of(home))
+    assert result.ok is False and result.reason == "target_decoy"
+
+
+def test_missing_page_is_link_dead_and_evidence_is_complete(home, hanoi):
+    key = "van_ban"
+    cands = find_candidates(home)[key]
+    results = [judge_target(hanoi.get(c.href), key, chrome_of(home)) for c in cands]
+    obs = section_observation(key, cands, results)
+    assert obs.outcome == "fail" and obs.evidence["reason"] == "link_dead"
+    assert obs.legal_ref == load_lexicon().sections[key].legal_ref and "Điều 4.1.a" in obs.legal_ref
+    for field in ("label", "matched_by", "href", "url", "target_status", "reason", "rendered"):
+        assert field in obs.evidence, field
+
+
+def test_footer_contact_counts_for_lien_he(home):
+    contact = contact_details(home.footer_text)
+    assert contact and set(contact["kinds"]) == {"address", "phone", "email"}
+    obs = section_observation("lien_he", [], [], contact)
+    assert obs.outcome == "pass" and obs.evidence["matched_by"] == "footer"
+
+
+def test_hanoi_homepage_needs_no_browser(hanoi):
+    assert needs_rendering(hanoi.page("index.html")) == (False, "static links present")
+
+
+def test_unreadable_candidate_is_inconclusive_never_fail(home, hanoi):
+    """TTHC: the saved box links are 404s, the DVC banners lead off-site (not fetched)."""
+    key = "thu_tuc_hanh_chinh"
+    cands = find_candidates(home)[key]
+    results = [judge_target(hanoi.get(c.href), key, chrome_of(home)) for c in cands]
+    assert [r.ok for r in results].count(None) >= 1
+    assert section_observation(key, cands, results).outcome == "inconclusive"

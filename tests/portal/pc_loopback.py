@@ -1,0 +1,116 @@
+"""Real HTTP servers on loopback addresses for the portal tests (no mocks of HTTP).
+
+A `Site` serves a folder the way the portals were mirrored: `/` is index.html,
+`/<name>` is `<name>.html` (or the file itself, or `<name>/index.html`), and
+anything else gets the site's not-found answer: a real 404 by default, or a
+soft 404 (200 with a page) when `not_found` says so. `routes` add dynamic pages
+(a search endpoint). Each site may bind its own 127.0.0.x address, so two sites
+are two hosts, as on the Internet.
+"""
+from __future__ import annotations
+
+import threading
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from typing import Callable
+from urllib.parse import parse_qs, unquote, urlsplit
+
+_TYPES = {".html": "text/html; charset=utf-8", ".xml": "application/rss+xml; charset=utf-8",
+          ".txt": "text/plain; charset=utf-8"}
+
+# (status, headers, body) — what a route or the not-found rule answers.
+Answer = tuple[int, dict[str, str], bytes]
+
+
+class Site:
+    def __init__(self, folder: str | Path | None = None, ip: str = "127.0.0.1",
+                 routes: dict[str, Callable[[str, dict], Answer]] | None = None,
+                 not_found: Callable[[str], Answer] | None = None,
+                 everything: Answer | None = None, headers: dict[str, str] | None = None):
+        self.folder = Path(folder) if folder else None
+        self.ip = ip
+        self.routes = routes or {}
+        self.not_found = not_found or (lambda path: (404, {}, b"<html><body><h1>404 Not Found</h1></body></html>"))
+        self.everything = everything  # answer every request with this (a firewall)
+        self.headers = headers or {}
+        self.requests: list[str] = []
+        self.server: ThreadingHTTPServer | None = None
+
+    @property
+    def url(self) -> str:
+        return f"http://{self.ip}:{self.server.server_address[1]}/"
+
+    def file_for(self, path: str) -> Path | None:
+        if self.folder is None:
+            return None
+        name = unquote(path).lstrip("/")
+        options = ["index.html"] if not name else [name, name + ".html", name.rstrip("/") + "/index.html"]
+        for option in options:
+            candidate = (self.folder / option).resolve()
+            if candidate.is_file() and self.folder.resolve() in candidate.parents:
+                return candidate
+        return None
+
+    def answer(self, method: str, raw_path: str, body: bytes) -> Answer:
+        self.requests.append(f"{method} {raw_path}")
+        if self.everything is not None:
+            return self.everything
+        parts = urlsplit(raw_path)
+        params = parse_qs(parts.query)
+        if method == "POST":
+            params.update(parse_qs(body.decode("utf-8", "replace")))
+        if parts.path in self.routes:
+            return self.routes[parts.path](parts.path, params)
+        file = self.file_for(parts.path)
+        if file is None:
+            return self.not_found(parts.path)
+        kind = _TYPES.get(file.suffix, "application/octet-stream")
+        return 200, {"Content-Type": kind}, file.read_bytes()
+
+    def start(self) -> "Site":
+        site = self
+
+        class Handler(BaseHTTPRequestHandler):
+            def _serve(self, method: str) -> None:
+                length = int(self.headers.get("Content-Length") or 0)
+                body = self.rfile.read(length) if length else b""
+                status, headers, payload = site.answer(method, self.path, body)
+                self.send_response(status)
+                headers = {"Content-Type": "text/html; charset=utf-8", **site.headers, **headers}
+                for key, value in headers.items():
+                    self.send_header(key, value)
+                self.send_header("Content-Length", str(len(payload)))
+                self.end_headers()
+                if method != "HEAD":
+                    self.wfile.write(payload)
+
+            def do_GET(self):  # noqa: N802
+                self._serve("GET")
+
+            def do_POST(self):  # noqa: N802
+                self._serve("POST")
+
+            def do_HEAD(self):  # noqa: N802
+                self._serve("HEAD")
+
+            def log_message(self, *args):  # quiet
+                pass
+
+        self.server = ThreadingHTTPServer((self.ip, 0), Handler)
+        self.server.daemon_threads = True
+        threading.Thread(target=self.server.serve_forever, daemon=True).start()
+        return self
+
+    def stop(self) -> None:
+        if self.server:
+            self.server.shutdown()
+            self.server.server_close()
+
+
+def free_port(ip: str = "127.0.0.1") -> int:
+    """A port where nothing listens (an unreachable portal)."""
+    import socket
+
+    with socket.socket() as sock:
+        sock.bind((ip, 0))
+        return sock.getsockname()[1]
