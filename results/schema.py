@@ -132,6 +132,77 @@ MIGRATIONS: list[str] = [
           AND sc.run_id = (SELECT MAX(id) FROM runs WHERE mode IN ('sweep', 'check') AND status = 'finished'
                            AND id IN (SELECT run_id FROM scorings));
     """,
+    # 2: monitoring (`portalcheck monitor`, docs/monitoring.md). Kept small on
+    # purpose: a pass writes one row per target whose statuses are a compressed
+    # byte vector indexed by a URL's slot; after the retention window only daily
+    # per-slot counts remain. URLs that are plainly up have no state row.
+    """
+    CREATE TABLE monitor_targets (
+        id INTEGER PRIMARY KEY,           -- the small integer the raw tables use
+        target_id TEXT NOT NULL UNIQUE,
+        name TEXT,
+        passes INTEGER NOT NULL DEFAULT 0 -- passes recorded: drives the sample rotation
+    );
+    CREATE TABLE monitor_urls (
+        id INTEGER PRIMARY KEY,
+        tid INTEGER NOT NULL REFERENCES monitor_targets(id),
+        slot INTEGER NOT NULL,            -- position in the target's status vectors, never reused
+        kind TEXT NOT NULL,               -- portal | services_portal | service
+        url TEXT NOT NULL,
+        code TEXT,
+        name TEXT,
+        active INTEGER NOT NULL DEFAULT 1, -- 0: no longer in the latest sweep
+        first_seen INTEGER,
+        UNIQUE (tid, slot)                -- URLs are matched in code: an index on url would double their size
+    );
+    CREATE TABLE monitor_raw (
+        at INTEGER NOT NULL,              -- unix seconds the pass started (passes never share a second: lock)
+        tid INTEGER NOT NULL,
+        run_id INTEGER NOT NULL,          -- the pass (runs.mode = 'monitor')
+        maintenance INTEGER NOT NULL DEFAULT 0,
+        portal_ms INTEGER,
+        statuses BLOB NOT NULL,           -- zlib: one byte per slot, 0 = not checked, else a status code
+        PRIMARY KEY (at, tid)             -- time order: roll-ups and pruning read ranges, no extra index
+    ) WITHOUT ROWID;
+    CREATE TABLE monitor_daily (
+        day TEXT NOT NULL,                -- local date
+        tid INTEGER NOT NULL,
+        passes INTEGER NOT NULL,
+        maintenance INTEGER NOT NULL,     -- passes inside a maintenance window (not counted below)
+        ok BLOB, fail BLOB, other BLOB,   -- zlib: uint16 little-endian per slot
+        PRIMARY KEY (day, tid)
+    );
+    CREATE TABLE monitor_state (
+        url_id INTEGER PRIMARY KEY,       -- absent: up, told so, nothing pending
+        tid INTEGER NOT NULL,
+        state TEXT NOT NULL, notified TEXT NOT NULL,
+        oks INTEGER NOT NULL, fails INTEGER NOT NULL, timeouts INTEGER NOT NULL, blocks INTEGER NOT NULL,
+        since INTEGER, last_status TEXT, last_at INTEGER
+    );
+    CREATE INDEX monitor_state_tid ON monitor_state(tid);
+    CREATE TABLE monitor_certs (
+        host TEXT PRIMARY KEY,            -- host:port
+        tid INTEGER NOT NULL,
+        not_after TEXT NOT NULL,
+        subject TEXT,
+        warned INTEGER                    -- smallest threshold (days) already warned for this certificate
+    );
+    CREATE TABLE monitor_events (
+        id INTEGER PRIMARY KEY,
+        run_id INTEGER,
+        at INTEGER NOT NULL,
+        tid INTEGER NOT NULL,
+        url_id INTEGER,
+        kind TEXT NOT NULL,               -- state | cert
+        from_state TEXT, to_state TEXT,   -- cert: to_state is the threshold in days
+        status TEXT, http_status INTEGER, detail TEXT,
+        maintenance INTEGER NOT NULL DEFAULT 0,
+        notify INTEGER NOT NULL DEFAULT 0, -- 1: to be told to people
+        sent_at INTEGER                   -- unix seconds it was delivered
+    );
+    CREATE INDEX monitor_events_at ON monitor_events(at);
+    CREATE TABLE monitor_meta (key TEXT PRIMARY KEY, value TEXT);
+    """,
 ]
 
 SCHEMA_VERSION = len(MIGRATIONS)
