@@ -50,10 +50,16 @@ def execute(targets: list[Target], db_path: str | Path, mode: str = "sweep", lab
     settings["PORTALCHECK_METHODOLOGY"] = methodology
     db = store.open_db(db_path)
     if resume_run is None:
+        # The targets are stored with the run before any crawling, so a run
+        # killed at its first instant can still be resumed.
         run_id = store.create_run(db, mode=mode, label=label, methodology=methodology,
                                   settings={"spiders": list(spiders), "targets": len(targets),
                                             **{k: v for k, v in settings.items() if k.isupper()}},
-                                  tool_version=__version__)
+                                  tool_version=__version__, targets=[
+                                      {"target_id": t.id, "name": t.name, "kind": t.kind,
+                                       "group_name": t.group, "parent": t.parent,
+                                       "portal_url": t.portal_url, "services_url": t.services_url,
+                                       "notes": t.notes} for t in targets])
         todo = {name: list(targets) for name in spiders}
     else:
         run_id = resume_run

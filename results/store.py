@@ -81,13 +81,18 @@ def _decode(row: dict[str, Any]) -> dict[str, Any]:
 # --- runs -----------------------------------------------------------------
 
 def create_run(db, mode: str, label: str | None = None, methodology: str | None = None,
-               settings: dict | None = None, tool_version: str | None = None) -> int:
+               settings: dict | None = None, tool_version: str | None = None,
+               targets: list[dict[str, Any]] | None = None) -> int:
+    """A new run, with its targets in the same transaction (a run killed at once
+    can still be resumed: it knows what it was to do)."""
     with transaction(db):
-        table = db["runs"].insert(_encode({
+        run_id = db["runs"].insert(_encode({
             "label": label, "mode": mode, "methodology": methodology, "started_at": now(),
             "status": "running", "tool_version": tool_version, "settings": settings or {},
-        }))
-    return table.last_pk
+        })).last_pk
+        if targets:
+            db["run_targets"].insert_all([_encode({"run_id": run_id, **t}) for t in targets], alter=False)
+    return run_id
 
 
 def finish_run(db, run_id: int, status: str = "finished") -> None:

@@ -1,0 +1,115 @@
+"""A sweep killed with SIGKILL at any moment, then resumed, ends with exactly the
+rows an uninterrupted sweep has: none lost, none duplicated."""
+from __future__ import annotations
+
+import os
+import signal
+import sqlite3
+import subprocess
+import sys
+import time
+from collections import Counter
+
+import pytest
+
+from crawler.demo import DemoFarm
+from loopback import ROOT, run_cli
+
+FAST = ["-s", "DOWNLOAD_TIMEOUT=5", "-s", "RETRY_TIMES=0"]
+
+
+def verdicts(db, run_id):
+    conn = sqlite3.connect(db)
+    observations = Counter(conn.execute(
+        "SELECT target_id, category, key, outcome FROM observations WHERE run_id = ?", [run_id]))
+    services = Counter(conn.execute(
+        "SELECT target_id, url, level, status FROM services WHERE run_id = ?", [run_id]))
+    progress = Counter(conn.execute("SELECT target_id, spider FROM run_progress WHERE run_id = ?", [run_id]))
+    status = conn.execute("SELECT status FROM runs WHERE id = ?", [run_id]).fetchone()[0]
+    return observations, services, progress, status
+
+
+@pytest.fixture(scope="module")
+def farm():
+    with DemoFarm(timeout_hang_seconds=30) as farm:
+        yield farm
+
+
+@pytest.fixture(scope="module")
+def reference(farm, tmp_path_factory):
+    tmp = tmp_path_factory.mktemp("reference")
+    targets = tmp / "targets.csv"
+    farm.write_targets_csv(targets)
+    db = tmp / "r.db"
+    result = run_cli("sweep", "--targets", str(targets), "--db", str(db), *FAST, timeout=300)
+    assert result.returncode == 0, result.stderr[-3000:]
+    return targets, verdicts(db, 1)
+
+
+def finished_count(db) -> int:
+    if not db.exists():
+        return -1
+    try:
+        conn = sqlite3.connect(f"file:{db}?mode=ro", uri=True, timeout=1)
+        return conn.execute("SELECT COUNT(*) FROM run_progress").fetchone()[0]
+    except sqlite3.Error:
+        return -1
+
+
+# Kill points: before any target is done (the run row exists), after a few,
+# after most of them.
+@pytest.mark.parametrize("kill_at", [0, 3, 12])
+def test_killed_sweep_resumes_to_the_same_rows(farm, reference, tmp_path, kill_at):
+    targets, (ref_obs, ref_services, ref_progress, _) = reference
+    db = tmp_path / "r.db"
+    proc = subprocess.Popen([sys.executable, "-m", "crawler", "sweep", "--targets", str(targets), "--db", str(db), *FAST],
+                            cwd=ROOT, env={**os.environ, "PYTHONPATH": str(ROOT)},
+                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
+    deadline = time.monotonic() + 120
+    while finished_count(db) < kill_at and proc.poll() is None and time.monotonic() < deadline:
+        time.sleep(0.05)
+    os.killpg(proc.pid, signal.SIGKILL)  # the whole group: Chromium too
+    proc.wait()
+    _, _, partial_progress, status = verdicts(db, 1)
+    assert status == "running"  # killed: nobody could mark it
+    assert sum(partial_progress.values()) < sum(ref_progress.values()), "killed too late to test anything"
+    result = run_cli("sweep", "--resume", "1", "--db", str(db), *FAST, timeout=300)
+    assert result.returncode == 0, result.stderr[-3000:]
+    obs, services, progress, status = verdicts(db, 1)
+    assert status == "finished"
+    assert progress == ref_progress and max(progress.values()) == 1
+    # The same services, once each. A status may differ only where one run timed
+    # out (that depends on the machine's load, not on resuming).
+    assert Counter(k[:2] for k in services.elements()) == Counter(k[:2] for k in ref_services.elements())
+    assert max(services.values()) == 1
+    ref_status = {k[:2]: k[2:] for k in ref_services}
+    differing = [k for k in services if ref_status[k[:2]] != k[2:] and "timeout" not in (k[3], ref_status[k[:2]][1])]
+    assert not differing
+    assert Counter(k[:3] for k in obs.elements()) == Counter(k[:3] for k in ref_obs.elements())
+    assert max(obs.values()) == 1
+
+
+def test_a_sweep_goes_on_past_broken_portals(farm, reference, tmp_path):
+    """One portal hangs, one refuses connections, one returns garbage: the sweep
+    finishes, stores everyone else's results and reports those three by status."""
+    targets, (obs, services, progress, status) = reference
+    assert status == "finished"
+    db = tmp_path / "again.db"
+    result = run_cli("sweep", "--targets", str(targets), "--db", str(db), *FAST, timeout=300)
+    assert result.returncode == 0, result.stderr[-3000:]
+    conn = sqlite3.connect(db)
+    statuses = dict(conn.execute("SELECT target_id, portal_status FROM run_targets"))
+    assert statuses["so-gtvt-truong-son"] == "timeout"
+    assert statuses["tinh-ha-son"] == "connection_error"
+    assert statuses["so-nnptnt-cao-nguyen"] == "live"       # garbage, but it answered
+    assert statuses["tinh-cao-nguyen"] == "blocked"
+    # Their verdicts are inconclusive, never fail (except what the garbage page shows).
+    for target in ("so-gtvt-truong-son", "tinh-ha-son", "tinh-cao-nguyen"):
+        outcomes = {o for (o,) in conn.execute(
+            "SELECT outcome FROM observations WHERE target_id = ? AND category = 'section'", [target])}
+        assert outcomes == {"inconclusive"}, (target, outcomes)
+    # Everyone else was judged.
+    judged = {t for (t,) in conn.execute("SELECT DISTINCT target_id FROM observations WHERE outcome = 'pass'")}
+    assert {"tinh-song-hong", "so-tttt-song-hong", "tinh-lam-son", "so-khcn-lam-son"} <= judged
+    # The screen names them with their statuses.
+    assert "timeout" in result.stdout and "connection_error" in result.stdout
