@@ -66,19 +66,25 @@ class NotFoundFingerprint:
 
 
 def is_blocked_body(html: str) -> bool:
-    head = fold(page_title(html) + " " + visible_text(html, 3000))
+    return _has_blocked_phrase(page_title(html), visible_text(html, 3000))
+
+
+def _has_blocked_phrase(title: str, text: str) -> bool:
+    head = fold(title + " " + text)
     return any(phrase in head for phrase in signatures()["blocked_phrases"])
 
 
 def says_not_found(html: str) -> bool:
+    return _says_not_found(html, page_title(html), visible_text(html))
+
+
+def _says_not_found(html: str, title: str, text: str) -> bool:
     sig = signatures()
-    text = visible_text(html)
     if len(text) > sig["soft_404_max_text_chars"]:
         # A full page that mentions "not found" somewhere is not a 404 page,
         # but its title or first heading may still say so.
         text = ""
-    window = fold(page_title(html) + " " + _first_heading(html) + " " +
-                  text[: sig["not_found_window_chars"]])
+    window = fold(title + " " + _first_heading(html) + " " + text[: sig["not_found_window_chars"]])
     return any(phrase in window for phrase in sig["not_found_phrases"])
 
 
@@ -115,9 +121,14 @@ def classify_response(http_status: int, html: str = "",
         # A redirect reached us unfollowed: no Location, or one we could not use.
         return "error"
     if 200 <= http_status < 300:
-        if html and is_blocked_body(html) and len(visible_text(html)) < 2000:
+        if not html:
+            return "live"
+        # Every page of a sweep passes here: the visible text is computed once.
+        text = visible_text(html)
+        title = page_title(html)
+        if len(text) < 2000 and _has_blocked_phrase(title, text[:3000]):
             return "blocked"
-        if html and (says_not_found(html) or (not_found and not_found.matches(html))):
+        if _says_not_found(html, title, text) or (not_found and not_found.matches(html)):
             return "soft_404"
         return "live"
     return "error"

@@ -88,9 +88,20 @@ def _main(doc):
     return doc
 
 
-def main_text(html: str) -> str:
+@lru_cache(maxsize=4)
+def _parsed(html: str) -> tuple[Any, Any, str]:
+    """(whole page, page without its chrome, main text), parsed once per page:
+    the detail checks below all read the same page (a cache, not state: the
+    trees are never changed after this)."""
     doc = _doc(html)
-    return normalise(_all_text(_main(doc))) if doc is not None else ""
+    if doc is None:
+        return None, None, ""
+    main = _main(_doc(html))
+    return doc, main, normalise(_all_text(main))
+
+
+def main_text(html: str) -> str:
+    return _parsed(html)[2]
 
 
 def _labels(doc) -> tuple[list[str], list[str]]:
@@ -125,11 +136,10 @@ def _label_matches(labels: tuple[list[str], list[str]], synonyms: list[str]) -> 
 def fields_from_html(html: str, name: str | None = None) -> Fields:
     """The Circular 32/2017 items a detail page labels (a label with nothing
     after it still counts: emptiness is not judged)."""
-    doc = _doc(html)
+    doc = _parsed(html)[1]
     result = Fields()
     if doc is None:
         return result
-    doc = _main(doc)
     labels = _labels(doc)
     folded_text = fold(_all_text(doc))
     for key, spec in detail_vocabulary()["fields"].items():
@@ -205,7 +215,7 @@ def _entries(doc) -> list[tuple[str, str]]:
 
 def online_submission(html: str) -> tuple[bool | None, str | None]:
     """(found, label): a link or button that submits the dossier online."""
-    doc = _doc(html)
+    doc = _parsed(html)[0]
     if doc is None:
         return None, None
     phrases = detail_vocabulary()["online_submission"]
@@ -227,7 +237,7 @@ def online_payment(html: str) -> tuple[bool | None, str | None]:
 
 def submission_channels(html: str) -> list[str]:
     """Values of the "Hình thức nộp" column or label (old national portal layout)."""
-    doc = _doc(html)
+    doc = _parsed(html)[0]
     if doc is None:
         return []
     voc = vocabulary()["levels"]

@@ -9,6 +9,7 @@ from __future__ import annotations
 import html
 import re
 import unicodedata
+from functools import lru_cache
 from urllib.parse import unquote, urlsplit
 
 _SPACE = re.compile(r"\s+")
@@ -36,6 +37,20 @@ def fold(text: str | None, drop_d: bool = False) -> str:
     `drop_d=True` removes "đ" instead of turning it into "d", as Liferay's
     friendly URLs do ("Đấu thầu" -> "au thau").
     """
+    if not text:
+        return ""
+    if len(text) <= 200:
+        # Labels, link texts and lexicon entries repeat on every page.
+        return _fold_short(text, drop_d)
+    return _fold(text, drop_d)
+
+
+@lru_cache(maxsize=65536)
+def _fold_short(text: str, drop_d: bool) -> str:
+    return _fold(text, drop_d)
+
+
+def _fold(text: str, drop_d: bool) -> str:
     text = normalise(text).lower()
     text = text.replace("đ", "" if drop_d else "d")
     text = _strip_marks(text)
