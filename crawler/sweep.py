@@ -33,7 +33,7 @@ def run_spiders(targets_by_spider: dict[str, list[Target]], db_path: str, run_id
     """Crawl each spider's targets into run `run_id`, all in one reactor; returns each spider's stats."""
     settings = project_settings({
         "PORTALCHECK_DB": str(db_path), "PORTALCHECK_RUN_ID": run_id, **(overrides or {})})
-    process = CrawlerProcess(settings, install_root_handler=settings.getbool("LOG_ENABLED", True))
+    process = CrawlerProcess(settings)
     crawlers = {}
     for name, targets in targets_by_spider.items():
         if not targets:

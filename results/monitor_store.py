@@ -16,6 +16,7 @@ from array import array
 from collections import Counter
 from contextlib import contextmanager
 from datetime import date, datetime, timedelta, timezone
+from functools import lru_cache
 from typing import Any
 
 from checks import certificate
@@ -43,6 +44,7 @@ _FAIL = _table(STATUS_CODES[s] for s in DEAD_STATUSES)
 _OTHER = _table(c for c in range(2, 256) if CODE_STATUS.get(c) not in DEAD_STATUSES)
 
 
+@lru_cache(maxsize=64)  # a target's vector is mostly the same pass after pass
 def pack(data: bytes) -> bytes:
     """zlib with a small window and little memory: status vectors are long runs
     of one byte, and a default zlib.compress spends most of its time setting up."""
@@ -76,10 +78,13 @@ def day_start(day: date, tz) -> int:
 
 def latest_services(db, target_id: str) -> list[dict]:
     """Services of the latest finished sweep that found any for this target."""
+    # Newest sweep first, probing the services(run_id, target_id) index: no scan
+    # of a services table that grows by a whole sweep each time.
     row = db.execute(
-        "SELECT MAX(s.run_id) FROM services s JOIN runs r ON r.id = s.run_id "
-        "WHERE s.target_id = ? AND r.mode = 'sweep' AND r.status = 'finished'", [target_id]).fetchone()
-    if not row or row[0] is None:
+        "SELECT r.id FROM runs r WHERE r.mode = 'sweep' AND r.status = 'finished' AND EXISTS "
+        "(SELECT 1 FROM services s WHERE s.run_id = r.id AND s.target_id = ?) ORDER BY r.id DESC LIMIT 1",
+        [target_id]).fetchone()
+    if row is None:
         return []
     return [{"url": u, "code": c, "name": n} for u, c, n in db.execute(
         "SELECT url, code, name FROM services WHERE run_id = ? AND target_id = ? ORDER BY id",
@@ -142,13 +147,10 @@ def _load_states(db, tid: int) -> dict[int, UrlState]:
         "FROM monitor_state WHERE tid = ?", [tid])}
 
 
-def _save_state(db, url_id: int, tid: int, s: UrlState) -> None:
-    if s.plain:
-        db.conn.execute("DELETE FROM monitor_state WHERE url_id = ?", [url_id])
-        return
-    db.conn.execute("INSERT OR REPLACE INTO monitor_state VALUES (?,?,?,?,?,?,?,?,?,?,?)",
-               [url_id, tid, s.state, s.notified, s.oks, s.fails, s.timeouts, s.blocks,
-                s.since, s.last_status, s.last_at])
+_EVENT_COLUMNS = ("run_id", "at", "tid", "url_id", "kind", "from_state", "to_state", "status",
+                  "http_status", "detail", "maintenance", "notify")
+_INSERT_EVENT = (f"INSERT INTO monitor_events ({', '.join(_EVENT_COLUMNS)}) "
+                 f"VALUES ({', '.join('?' * len(_EVENT_COLUMNS))})")
 
 
 def record_target_pass(db, run_id: int, plan: dict, statuses: bytes, details: dict[int, dict],
@@ -161,24 +163,32 @@ def record_target_pass(db, run_id: int, plan: dict, statuses: bytes, details: di
     Returns the events recorded (state changes, certificate warnings).
     """
     tid, maintenance = plan["tid"], bool(plan["maintenance"])
+    statuses = bytes(statuses)
     events: list[dict] = []
+    saves, deletes = [], []
     with _tx(db):
         db.conn.execute("INSERT OR REPLACE INTO monitor_raw VALUES (?,?,?,?,?,?)",
-                        [at, tid, run_id, int(maintenance), portal_ms, pack(bytes(statuses))])
+                        [at, tid, run_id, int(maintenance), portal_ms, pack(statuses)])
         states = _load_states(db, tid)
         # Only URLs that failed now or were not plainly up need a step: a live
         # check of a plain URL changes nothing (this keeps large passes cheap).
-        slots = {m.start() for m in _NOT_PLAIN.finditer(statuses)}
+        slots = set()
+        if statuses.translate(None, b"\x00\x01"):
+            slots.update(m.start() for m in _NOT_PLAIN.finditer(statuses))
         slots.update(plan["slot_of"][u] for u in states if u in plan["slot_of"])
+        judged: dict[tuple, tuple] = {}  # the 2,000 URLs of a portal that is down share one verdict
         for slot in sorted(slots):
             url_id = plan["url_ids"].get(slot)
             if url_id is None or slot >= len(statuses) or not statuses[slot]:
                 continue
             status = CODE_STATUS.get(statuses[slot], "error")
             old = states.get(url_id, PLAIN)
-            new, change = advance(old, status, at, config, maintenance)
-            if new is not old:  # a URL that stays down costs no write
-                _save_state(db, url_id, tid, new)
+            key = (old, status)
+            if key not in judged:
+                judged[key] = (old, *advance(old, status, at, config, maintenance))
+            first, new, change = judged[key]
+            if new is not first:  # unchanged (a URL that stays down) costs no write
+                (deletes.append((url_id,)) if new.plain else saves.append((url_id, tid, *new)))
             if change:
                 info = details.get(slot, {})
                 events.append({"run_id": run_id, "at": at, "tid": tid, "url_id": url_id, "kind": "state",
@@ -186,11 +196,11 @@ def record_target_pass(db, run_id: int, plan: dict, statuses: bytes, details: di
                                "status": status, "http_status": info.get("http_status"),
                                "detail": info.get("error"), "maintenance": int(change.maintenance),
                                "notify": int(change.notify)})
+        db.conn.executemany("DELETE FROM monitor_state WHERE url_id = ?", deletes)
+        db.conn.executemany("INSERT OR REPLACE INTO monitor_state VALUES (?,?,?,?,?,?,?,?,?,?,?)", saves)
         events += _record_certs(db, run_id, tid, certs, at, config, maintenance)
         db.conn.execute("UPDATE monitor_targets SET passes = passes + 1 WHERE id = ?", [tid])
-        for e in events:
-            db.conn.execute(f"INSERT INTO monitor_events ({', '.join(e)}) VALUES ({', '.join('?' * len(e))})",
-                       list(e.values()))
+        db.conn.executemany(_INSERT_EVENT, [[e[c] for c in _EVENT_COLUMNS] for e in events])
     return events
 
 
@@ -209,7 +219,7 @@ def _record_certs(db, run_id, tid, certs, at, config, maintenance) -> list[dict]
                            "detail": facts["not_after"], "maintenance": 0, "notify": 1})
         if row is None or (row[0], row[1]) != (facts["not_after"], warned):
             db.conn.execute("INSERT OR REPLACE INTO monitor_certs VALUES (?,?,?,?,?)",
-                       [host, tid, facts["not_after"], facts.get("subject"), warned])
+                            [host, tid, facts["not_after"], facts.get("subject"), warned])
     return events
 
 

@@ -45,7 +45,6 @@ class MonitorSpider(PortalcheckSpider):
                            "spiders.monitor.MonitorPipeline": 300},
         # A big service list is the point here; the pass's own timeout bounds it.
         "PORTALCHECK_MAX_PAGES_PER_TARGET": 1_000_000,
-        "DEPTH_LIMIT": 0,
     }
 
     @classmethod
@@ -55,12 +54,12 @@ class MonitorSpider(PortalcheckSpider):
         spider.config = load_config(s.get("PORTALCHECK_MONITOR_CONFIG"))
         spider.at = s.getint("PORTALCHECK_MONITOR_AT") or int(time.time())
         spider.services_n = parse_services_mode(s.get("PORTALCHECK_MONITOR_SERVICES") or spider.config.services)
-        spider.plans: dict[str, dict] = {}
-        spider.vectors: dict[str, bytearray] = {}
-        spider.details: dict[str, dict[int, dict]] = {}
-        spider.certs: dict[str, dict[str, dict]] = {}
-        spider.portal_ms: dict[str, int] = {}
-        spider.renders: dict[str, int] = {}
+        spider.plans = {}      # target id -> plan (monitor_store.prepare_pass)
+        spider.vectors = {}    # target id -> status code per slot
+        spider.details = {}    # target id -> {slot: failure details}
+        spider.certs = {}      # target id -> {host:port: certificate facts}
+        spider.portal_ms = {}
+        spider.renders = {}    # browser fetches spent per target
         return spider
 
     async def start(self):
