@@ -69,7 +69,10 @@ class SQLitePipeline:
             return item
         table = _TABLES.get(type(item))
         if table is not None:
-            row = asdict(item)
+            # Encoded now (evidence as a JSON string): a target's rows wait in
+            # memory until it is done, and flat rows keep the garbage collector's
+            # work small on a sweep of thousands of pages.
+            row = store.encode_row(asdict(item))
             if row.get("target_id") is None:
                 store.add_rows(self.db, table, self.run_id, [row])
             else:

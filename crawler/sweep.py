@@ -4,6 +4,7 @@ Scrapy's reactor can start once per process: the CLI calls `run_spiders` once.
 """
 from __future__ import annotations
 
+import gc
 import os
 from typing import Any
 
@@ -43,5 +44,9 @@ def run_spiders(targets_by_spider: dict[str, list[Target]], db_path: str, run_id
         process.crawl(crawler, target_list=targets)
     if not crawlers:
         return {}
+    # Everything imported so far (Scrapy, Twisted, lxml, Playwright) lives as
+    # long as the process: take it out of the garbage collector's scans.
+    gc.collect()
+    gc.freeze()
     process.start()
     return {name: dict(crawler.stats.get_stats()) for name, crawler in crawlers.items()}

@@ -57,6 +57,11 @@ def transaction(db):
         db.conn.execute("COMMIT")
 
 
+def encode_row(row: dict[str, Any]) -> dict[str, Any]:
+    """A row as stored: JSON columns as text, booleans as integers."""
+    return _encode(row)
+
+
 def _encode(row: dict[str, Any]) -> dict[str, Any]:
     out = {}
     for key, value in row.items():
