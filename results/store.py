@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any, Iterable
 
 import sqlite_utils
+from tenacity import retry, retry_if_exception, stop_after_delay, wait_exponential
 
 from results.schema import migrate
 
@@ -34,7 +35,7 @@ def open_db(path: str | Path = DEFAULT_DB) -> sqlite_utils.Database:
     conn = sqlite3.connect(str(path), timeout=BUSY_TIMEOUT_MS / 1000, isolation_level=None,
                            check_same_thread=False)
     conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
-    conn.execute("PRAGMA journal_mode = WAL")
+    _use_wal(conn)
     conn.execute("PRAGMA synchronous = NORMAL")
     conn.execute("PRAGMA foreign_keys = ON")
     migrate(conn)
@@ -60,6 +61,15 @@ def transaction(db):
 def encode_row(row: dict[str, Any]) -> dict[str, Any]:
     """A row as stored: JSON columns as text, booleans as integers."""
     return _encode(row)
+
+
+@retry(retry=retry_if_exception(lambda e: isinstance(e, sqlite3.OperationalError) and "locked" in str(e)),
+       wait=wait_exponential(multiplier=0.05, max=2), stop=stop_after_delay(BUSY_TIMEOUT_MS / 1000), reraise=True)
+def _use_wal(conn: sqlite3.Connection) -> None:
+    """WAL is a property of the file, set once. SQLite does not wait on its busy
+    timeout while another process creates the same file, so this is retried."""
+    if conn.execute("PRAGMA journal_mode").fetchone()[0].lower() != "wal":
+        conn.execute("PRAGMA journal_mode = WAL")
 
 
 def _encode(row: dict[str, Any]) -> dict[str, Any]:

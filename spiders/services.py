@@ -404,7 +404,8 @@ class ServicesSpider(PortalcheckSpider):
             if obs.key == "services_listed":
                 obs.evidence["figures"] = figs  # every figure, once per target
             yield ObservationItem.from_observation(target.id, obs)
+        # services_portal_status is a fetch status (the export's contract); "no
+        # service portal found" is told by the services_portal observation.
         yield TargetItem(target_id=target.id, services_portal_url=state.portal_url,
-                         services_portal_status=state.portal_status or
-                         ("not_discovered" if not state.portal_url else None),
+                         services_portal_status=state.portal_status or None,
                          rendered=True if state.rendered else None)

@@ -51,6 +51,8 @@ def finished_count(db) -> int:
         return -1
     try:
         conn = sqlite3.connect(f"file:{db}?mode=ro", uri=True, timeout=1)
+        if not conn.execute("SELECT COUNT(*) FROM run_targets").fetchone()[0]:
+            return -1  # the run (and its targets) not stored yet: nothing to resume
         return conn.execute("SELECT COUNT(*) FROM run_progress").fetchone()[0]
     except sqlite3.Error:
         return -1
