@@ -22,23 +22,19 @@ def register(subparsers) -> None:
 
 
 def run(args) -> int:
-    from crawler.commands.score import open_existing
+    from crawler.commands.score import open_run
     from results.store import load_evidence
     from scoring.reports import parse_formats, write_reports
-    from scoring.runs import previous_bundle, resolve_run, scores_for_run
+    from scoring.runs import previous_bundle, scores_for_run
 
     try:
         formats = parse_formats(args.formats)
     except ValueError as exc:
         print(t("report.bad_format", error=exc), file=sys.stderr)
         return 2
-    db = open_existing(args.db)
-    if db is None:
-        return 1
-    the_run = resolve_run(db, args.run)
+    db, the_run = open_run(args)
     if the_run is None:
-        print(t("score.no_run", run=args.run), file=sys.stderr)
-        return 1
+        return 2
     try:
         scores, m = scores_for_run(db, the_run, args.methodology)
     except (FileNotFoundError, ValueError) as exc:

@@ -30,17 +30,28 @@ def open_existing(path: str):
     return open_db(path)
 
 
-def run(args) -> int:
-    from scoring.runs import resolve_run, score_and_save
-    from results.store import load_evidence
+def open_run(args):
+    """(db, run) named by --db and --run, or (None, None) after saying why.
+    Shared by `score` and `report`; a missing file or run is bad input (exit 2)."""
+    from scoring.runs import resolve_run
 
     db = open_existing(args.db)
     if db is None:
-        return 1
+        return None, None
     the_run = resolve_run(db, args.run)
     if the_run is None:
         print(t("score.no_run", run=args.run), file=sys.stderr)
-        return 1
+        return None, None
+    return db, the_run
+
+
+def run(args) -> int:
+    from scoring.runs import score_and_save
+    from results.store import load_evidence
+
+    db, the_run = open_run(args)
+    if the_run is None:
+        return 2
     try:
         scoring_id, scores, m = score_and_save(db, the_run, args.methodology)
     except (FileNotFoundError, ValueError) as exc:

@@ -129,6 +129,6 @@ def test_cli_score_and_report_on_a_real_database(b, tmp_path, capsys):
     assert sorted(p.name for p in (tmp_path / "out").iterdir()) == ["rankings.csv", "rankings.md", "rankings.xlsx"]
     assert cli(["report", "--db", str(db_path), "--run", "1", "--lang", "en", "--out", str(tmp_path / "en")]) == 0
     assert (tmp_path / "en" / "index.html").exists()
-    assert cli(["score", "--db", str(tmp_path / "missing.db")]) == 1
+    assert cli(["score", "--db", str(tmp_path / "missing.db")]) == 2  # bad input (docs/cli.md)
     assert not (tmp_path / "missing.db").exists()
     assert cli(["report", "--db", str(db_path), "--format", "pdf"]) == 2
