@@ -168,10 +168,6 @@ def finished_targets(db, run_id: int, spider: str) -> set[str]:
         "SELECT target_id FROM run_progress WHERE run_id = ? AND spider = ?", [run_id, spider])}
 
 
-def add_fetch(db, run_id: int, fetch: dict[str, Any]) -> None:
-    add_rows(db, "fetches", run_id, [fetch])
-
-
 def add_rows(db, table: str, run_id: int, rows: Iterable[dict[str, Any]]) -> int:
     """Append rows to fetches, observations or services in one short transaction."""
     with transaction(db):

@@ -107,10 +107,4 @@ class Site:
             self.server.server_close()
 
 
-def free_port(ip: str = "127.0.0.1") -> int:
-    """A port where nothing listens (an unreachable portal)."""
-    import socket
-
-    with socket.socket() as sock:
-        sock.bind((ip, 0))
-        return sock.getsockname()[1]
+from loopback import free_port  # noqa: E402,F401  (one helper for every test package)
