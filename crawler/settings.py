@@ -87,6 +87,16 @@ PLAYWRIGHT_LAUNCH_OPTIONS = {
         "--disable-sync",
         "--disable-quic",
         "--no-first-run",
+        # Chromium otherwise starts a new renderer process for every
+        # navigation, even on the same site: about 100 ms of CPU per page
+        # here. Capping renderer processes makes it reuse them (measured on
+        # the bench farm: 7.7 -> 10.3 pages/s, 102 -> 8 processes per 100
+        # pages), which only holds once site-isolation trials are off. Each
+        # target still gets its own browser context (no shared storage), and
+        # portalcheck logs in nowhere, so no credential is exposed by sharing
+        # a process between sites.
+        "--disable-site-isolation-trials",
+        "--renderer-process-limit=2",
     ],
 }
 PLAYWRIGHT_DEFAULT_NAVIGATION_TIMEOUT = 20_000
