@@ -141,7 +141,7 @@ def fields_from_html(html: str, name: str | None = None) -> Fields:
     if doc is None:
         return result
     labels = _labels(doc)
-    folded_text = fold(_all_text(doc))
+    folded_text = fold(main_text(html))  # the same folded text the level and payment checks read
     for key, spec in detail_vocabulary()["fields"].items():
         present = _label_matches(labels, spec["labels"])
         if key == "ten_thu_tuc" and not present and name:

@@ -26,30 +26,7 @@ def normalise(text: str | None) -> str:
     return _SPACE.sub(" ", unicodedata.normalize("NFC", once)).strip()
 
 
-def _strip_marks_slow(text: str) -> str:
-    decomposed = unicodedata.normalize("NFD", text)
-    return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
-
-
-def _fold_table() -> dict[int, str]:
-    """Every Latin letter with marks -> its base letter, and combining marks -> ''.
-    str.translate runs in C: folding a whole page is the hot path of a sweep."""
-    table = {}
-    for code in list(range(0x00C0, 0x0250)) + list(range(0x1E00, 0x1F00)):
-        char = chr(code)
-        base = _strip_marks_slow(char)
-        if base != char:
-            table[code] = base
-    for code in range(0x0300, 0x0370):
-        table[code] = ""
-    return table
-
-
-_FOLD_TABLE = _fold_table()
-
-
-def _strip_marks(text: str) -> str:
-    return text.translate(_FOLD_TABLE)
+_MARKS = re.compile("[\u0300-\u036f]+")
 
 
 def fold(text: str | None, drop_d: bool = False) -> str:
@@ -63,7 +40,8 @@ def fold(text: str | None, drop_d: bool = False) -> str:
     if len(text) <= 200:
         # Labels, link texts and lexicon entries repeat on every page.
         return _fold_short(text, drop_d)
-    return _fold(text, drop_d)
+    # A page's text is read by several checks in a row: fold it once.
+    return _fold_long(text, drop_d)
 
 
 @lru_cache(maxsize=65536)
@@ -71,11 +49,22 @@ def _fold_short(text: str, drop_d: bool) -> str:
     return _fold(text, drop_d)
 
 
+@lru_cache(maxsize=16)
+def _fold_long(text: str, drop_d: bool) -> str:
+    return _fold(text, drop_d)
+
+
 def _fold(text: str, drop_d: bool) -> str:
-    text = normalise(text).lower()
-    text = text.replace("đ", "" if drop_d else "d")
-    text = _strip_marks(text)
-    return _SPACE.sub(" ", _NON_WORD.sub(" ", text)).strip()
+    # Folding whole pages is the hot path of a sweep: every step runs in C.
+    if "&" in text:
+        text = html.unescape(text)
+        if "&" in text:  # some CMSs double-escape
+            text = html.unescape(text)
+    text = text.lower().replace("đ", "" if drop_d else "d")
+    # NFD splits a Vietnamese letter into its base and its marks (U+0300..036F);
+    # the marks go, and anything that is not a-z or 0-9 separates words.
+    text = _MARKS.sub("", unicodedata.normalize("NFD", text))
+    return _NON_WORD.sub(" ", text).strip()
 
 
 def fold_variants(text: str | None) -> set[str]:

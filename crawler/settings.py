@@ -26,6 +26,10 @@ AUTOTHROTTLE_MAX_DELAY = 10
 AUTOTHROTTLE_TARGET_CONCURRENCY = 2.0
 ROBOTSTXT_OBEY = True
 ROBOTSTXT_PARSER = "scrapy.robotstxt.ProtegoRobotParser"
+# Scrapy starts this many tasks for every response to process what its
+# callback yields. Our pipeline is synchronous, so the default 100 buys nothing
+# and cost about a tenth of a sweep's CPU (measured with py-spy).
+CONCURRENT_ITEMS = 8
 
 # Bounds: nothing a hostile page does can hang or exhaust a sweep.
 DOWNLOAD_TIMEOUT = 20
