@@ -13,7 +13,6 @@ from functools import lru_cache
 from urllib.parse import unquote, urlsplit
 
 _SPACE = re.compile(r"\s+")
-_NON_WORD = re.compile(r"[^0-9a-z]+")
 
 
 def normalise(text: str | None) -> str:
@@ -26,8 +25,10 @@ def normalise(text: str | None) -> str:
     return _SPACE.sub(" ", unicodedata.normalize("NFC", once)).strip()
 
 
-_MARKS = re.compile("[\u0300-\u036f]+")
-
+# After NFD a Vietnamese letter is its base letter plus marks (U+0300..036F).
+# Anything else outside ASCII (a dash, a quotation mark, a CJK letter) separates words.
+_NOT_ASCII_OR_MARK = re.compile("[^\x00-\x7f\u0300-\u036f]")
+_ASCII_WORD_BYTES = bytes(c if (48 <= c <= 57 or 97 <= c <= 122) else 32 for c in range(256))
 
 def fold(text: str | None, drop_d: bool = False) -> str:
     """Lower case, no diacritics, words separated by single spaces.
@@ -60,11 +61,12 @@ def _fold(text: str, drop_d: bool) -> str:
         text = html.unescape(text)
         if "&" in text:  # some CMSs double-escape
             text = html.unescape(text)
-    text = text.lower().replace("đ", "" if drop_d else "d")
-    # NFD splits a Vietnamese letter into its base and its marks (U+0300..036F);
-    # the marks go, and anything that is not a-z or 0-9 separates words.
-    text = _MARKS.sub("", unicodedata.normalize("NFD", text))
-    return _NON_WORD.sub(" ", text).strip()
+    text = unicodedata.normalize("NFD", text.lower().replace("đ", "" if drop_d else "d"))
+    if _NOT_ASCII_OR_MARK.search(text):
+        text = _NOT_ASCII_OR_MARK.sub(" ", text)
+    # Marks are dropped by the ASCII encoding; every byte that is not a-z or 0-9
+    # becomes a space, and split/join leaves single spaces.
+    return " ".join(text.encode("ascii", "ignore").translate(_ASCII_WORD_BYTES).decode("ascii").split())
 
 
 def fold_variants(text: str | None) -> set[str]:
