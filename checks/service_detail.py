@@ -14,6 +14,7 @@ Pure: pages and records in, verdicts out.
 """
 from __future__ import annotations
 
+import copy
 import re
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -34,6 +35,13 @@ _CHROME = ("nav", "header", "footer", "aside", "script", "style", "noscript", "f
 _LABEL_XPATH = ("//h1|//h2|//h3|//h4|//h5|//h6|//th|//dt|//strong|//b|//label|//legend|"
                 "//*[contains(@class,'title') or contains(@class,'label') or contains(@class,'tieu-de')]|"
                 "//tr/td[1]")
+# Compiled once: a sweep reads tens of thousands of detail pages.
+_CHROME_ELEMENTS = lxml.etree.XPath("|".join(f"//{xp}" for xp in _CHROME))
+_WITH_CLASS_OR_ID = lxml.etree.XPath("//*[@class or @id]")
+_LABEL_ELEMENTS = lxml.etree.XPath(_LABEL_XPATH)
+_ENTRY_ELEMENTS = lxml.etree.XPath("//a|//button|//input[@type='submit' or @type='button']")
+_CHROME_WORDS = ("menu", "navbar", "sidebar", "footer", "header", "breadcrumb")
+_NAME_SPLIT = re.compile(r"[^a-z0-9]+")
 
 
 @lru_cache(maxsize=1)
@@ -75,16 +83,16 @@ def _doc(html: str):
 def _main(doc):
     """The page without menus, header, footer and side boxes (news headlines there
     say "mức độ 4" about other things)."""
-    for xp in _CHROME:
-        for el in doc.xpath(f"//{xp}"):
-            el.drop_tree()
-    for el in doc.xpath("//*[@class or @id]"):
+    for el in _CHROME_ELEMENTS(doc):
+        el.drop_tree()
+    for el in _WITH_CLASS_OR_ID(doc):
         if el.tag in ("html", "body"):
             continue
-        tokens = re.split(r"[^a-z0-9]+", f"{el.get('class') or ''} {el.get('id') or ''}".lower())
-        if any(t in ("menu", "navbar", "sidebar", "footer", "header", "breadcrumb") for t in tokens):
-            if el.getparent() is not None:
-                el.drop_tree()
+        names = f"{el.get('class') or ''} {el.get('id') or ''}".lower()
+        if not any(word in names for word in _CHROME_WORDS):
+            continue  # most elements: no need to split their names into words
+        if any(t in _CHROME_WORDS for t in _NAME_SPLIT.split(names)) and el.getparent() is not None:
+            el.drop_tree()
     return doc
 
 
@@ -96,7 +104,7 @@ def _parsed(html: str) -> tuple[Any, Any, str]:
     doc = _doc(html)
     if doc is None:
         return None, None, ""
-    main = _main(_doc(html))
+    main = _main(copy.deepcopy(doc))  # a copy costs a quarter of a second parse
     return doc, main, normalise(_all_text(main))
 
 
@@ -106,7 +114,7 @@ def main_text(html: str) -> str:
 
 def _labels(doc) -> tuple[list[str], list[str]]:
     """(texts of label-like elements, short phrases written before a colon)."""
-    elements = [fold(_all_text(el))[:120] for el in doc.xpath(_LABEL_XPATH)]
+    elements = [fold(_all_text(el))[:120] for el in _LABEL_ELEMENTS(doc)]
     inline = []
     # "Thời hạn giải quyết: 05 ngày" written inline: a short phrase that starts a
     # line or sentence and ends at a colon ("… hẹn trả kết quả (mẫu CT04): " is prose).
@@ -205,7 +213,7 @@ def fields_from_record_2021(record: dict) -> Fields:
 
 def _entries(doc) -> list[tuple[str, str]]:
     out = []
-    for el in doc.xpath("//a|//button|//input[@type='submit' or @type='button']"):
+    for el in _ENTRY_ELEMENTS(doc):
         text = _all_text(el) if el.tag != "input" else (el.get("value") or "")
         text = fold(f"{text} {el.get('title') or ''}")
         if text:
