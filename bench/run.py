@@ -29,6 +29,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 from bench.farm import build_farm, nginx_conf, write_targets  # noqa: E402
+from crawler.workers import worker_count  # noqa: E402
 
 PYTHON = sys.executable
 PORT = 18480
@@ -115,9 +116,9 @@ class Nginx:
             return s.connect_ex((host, PORT)) == 0
 
 
-def sweep(targets: Path, db: Path) -> dict:
+def sweep(targets: Path, db: Path, workers: int) -> dict:
     seconds, peak, _ = run_measured([PYTHON, "-m", "crawler", "sweep", "--targets", str(targets),
-                                     "--db", str(db), "--label", "bench"])
+                                     "--db", str(db), "--label", "bench", "--workers", str(workers)])
     conn = sqlite3.connect(db)
     run_id = conn.execute("SELECT MAX(id) FROM runs").fetchone()[0]
     started, finished = conn.execute("SELECT started_at, finished_at FROM runs WHERE id = ?", [run_id]).fetchone()
@@ -149,6 +150,10 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--sizes", default="small,medium,large")
     parser.add_argument("--render-pages", type=int, default=300)
+    parser.add_argument("--workers", type=int, default=0,
+                        help="sweep worker processes (0: one per core, as `portalcheck sweep` does)")
+    parser.add_argument("--one-worker-sizes", default="small,medium",
+                        help="sizes also swept in a single process, to show what the workers add")
     args = parser.parse_args()
     workroot = Path(tempfile.mkdtemp(prefix="portalcheck-bench-"))
     workroot.chmod(0o755)  # nginx workers run as an unprivileged user
@@ -160,17 +165,24 @@ def main() -> None:
             rows = build_farm(workdir / "www", portals, services, PORT)
             targets = workdir / "targets.csv"
             write_targets(rows, targets)
+            workers = worker_count(args.workers, portals)
             with Nginx(rows, workdir):
-                s = sweep(targets, workdir / "bench.db")
+                s = sweep(targets, workdir / "bench.db", workers)
                 b = baseline(workdir / "bench.db", workdir)
+                one = sweep(targets, workdir / "one.db", 1) if name in args.one_worker_sizes.split(",") \
+                    and workers > 1 else None
             sweep_rate = s["pages"] / s["seconds"]
             scrapy_rate = b["pages"] / b["seconds"]
             figures.append({"name": name, "sweep": s, "baseline": b, "sweep_rate": sweep_rate,
                             "scrapy_rate": scrapy_rate})
-            print(f"{name:6s} portals={portals} services/portal={services} pages={s['pages']} "
+            print(f"{name:6s} portals={portals} services/portal={services} pages={s['pages']} workers={workers} "
                   f"sweep={s['seconds']:.1f}s ({sweep_rate:.0f} p/s) scrapy={b['seconds']:.1f}s "
                   f"({scrapy_rate:.0f} p/s) ratio={sweep_rate / scrapy_rate:.2f} rendered={s['rendered']} "
                   f"peak_pss={s['peak_kb'] / 1024:.0f} MB db={s['db_bytes'] / 1e6:.1f} MB", flush=True)
+            if one is not None:
+                one_rate = one["pages"] / one["seconds"]
+                print(f"{name:6s} the same sweep in one process: {one['seconds']:.1f}s ({one_rate:.0f} p/s) "
+                      f"ratio={one_rate / scrapy_rate:.2f} peak_pss={one['peak_kb'] / 1024:.0f} MB", flush=True)
         render = render_bench(workroot, args.render_pages)
         print(f"render pages={render['pages']} {render['seconds']:.1f}s ({render['rate']:.1f} p/s) "
               f"peak_pss={render['peak_kb'] / 1024:.0f} MB", flush=True)

@@ -97,3 +97,4 @@ class TargetCompleted:
 
     target_id: str
     spider: str
+    items: int = 0      # items the spider yielded for the target before this one

@@ -4,6 +4,10 @@ A target's rows are held until the spider says it is done with that target,
 then written in one short transaction with a progress marker. A killed sweep
 therefore leaves whole targets or nothing, and `sweep --resume` redoes exactly
 the missing ones; a monitor writing the same database waits milliseconds.
+
+Scrapy processes the outputs of a callback concurrently (CONCURRENT_ITEMS), so
+the spider's "done" signal may overtake the target's last items: it carries
+their count, and the target is written once that many have arrived.
 """
 from __future__ import annotations
 
@@ -28,6 +32,8 @@ class SQLitePipeline:
         self.settings_snapshot = settings_snapshot
         self.rows: dict[str, dict[str, list[dict]]] = defaultdict(lambda: defaultdict(list))
         self.fields: dict[str, dict] = defaultdict(dict)
+        self.received: dict[str, int] = defaultdict(int)
+        self.completing: dict[str, TargetCompleted] = {}
 
     @classmethod
     def from_crawler(cls, crawler):
@@ -61,11 +67,13 @@ class SQLitePipeline:
 
     def process_item(self, item, spider=None):
         if isinstance(item, TargetCompleted):
-            self.complete(item.target_id, item.spider)
+            self.completing[item.target_id] = item
+            self._complete_if_all_arrived(item.target_id)
             return item
         if isinstance(item, TargetItem):
             fields = {k: v for k, v in asdict(item).items() if v is not None and k != "target_id"}
             self.fields[item.target_id].update(fields)
+            self._arrived(item.target_id)
             return item
         table = _TABLES.get(type(item))
         if table is not None:
@@ -77,7 +85,20 @@ class SQLitePipeline:
                 store.add_rows(self.db, table, self.run_id, [row])
             else:
                 self.rows[row["target_id"]][table].append(row)
+                self._arrived(row["target_id"])
         return item
+
+    def _arrived(self, target_id: str) -> None:
+        self.received[target_id] += 1
+        if target_id in self.completing:
+            self._complete_if_all_arrived(target_id)
+
+    def _complete_if_all_arrived(self, target_id: str) -> None:
+        done = self.completing[target_id]
+        if self.received[target_id] >= done.items:
+            del self.completing[target_id]
+            self.received.pop(target_id, None)
+            self.complete(target_id, done.spider)
 
     def complete(self, target_id: str, spider_name: str) -> None:
         rows = self.rows.pop(target_id, {})
@@ -86,6 +107,10 @@ class SQLitePipeline:
 
     def close_spider(self, spider=None):
         spider = spider or getattr(getattr(self, "crawler", None), "spider", None)
+        # A target the spider finished whose count never added up (an item
+        # dropped on its way): keep what arrived rather than lose it all.
+        for target_id, done in list(self.completing.items()):
+            self.complete(target_id, done.spider)
         # Targets never completed (the crawl was stopped) are left out on
         # purpose: `sweep --resume` redoes them whole.
         if self.owns_run:

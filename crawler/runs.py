@@ -9,7 +9,8 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 from crawler import __version__
-from crawler.sweep import DEFAULT_SPIDERS, fast_local_settings, run_spiders
+from crawler.sweep import DEFAULT_SPIDERS, fast_local_settings
+from crawler.workers import crawl
 from crawler.targets import Target, is_private_address
 from results import store
 
@@ -71,7 +72,7 @@ def execute(targets: list[Target], db_path: str | Path, mode: str = "sweep", lab
     settings.setdefault("PORTALCHECK_PROGRESS_TOTAL", sum(len(v) for v in todo.values()))
     status = "failed"
     try:
-        stats = run_spiders(todo, str(db_path), run_id, settings)
+        stats = crawl(todo, str(db_path), run_id, settings)
         reasons = {s.get("finish_reason") for s in stats.values()}
         status = "finished" if reasons <= {"finished"} else "interrupted"
     except KeyboardInterrupt:

@@ -117,6 +117,10 @@ PORTALCHECK_METHODOLOGY = "nd42-2025"
 PORTALCHECK_MAX_PAGES_PER_TARGET = 5000  # crawler traps end here
 PORTALCHECK_MAX_SECONDS_PER_TARGET = 1800  # no new request for a target after this
 PORTALCHECK_MAX_URL_LENGTH = 2083
+# Worker processes of a sweep (crawler.workers): 0 = one per CPU core. Checks
+# are CPU-bound and one Python process uses one core; targets sharing a host
+# stay in one worker, so per-host politeness is unchanged.
+PORTALCHECK_WORKERS = 0
 PORTALCHECK_PROGRESS = False        # the CLI turns the progress display on
 PORTALCHECK_PROGRESS_TOTAL = 0
 

@@ -54,6 +54,7 @@ class PortalcheckSpider(scrapy.Spider):
         self.target_started: dict[str, float] = {}
         self.page_pool = PagePool(limit=4)
         self.budgets_spent: dict[str, str] = {}
+        self.items_emitted: dict[str, int] = defaultdict(int)
 
     @classmethod
     def from_crawler(cls, crawler, *args, **kwargs):
@@ -76,7 +77,7 @@ class PortalcheckSpider(scrapy.Spider):
         for target in self.targets.values():
             requests = list(self.start_target(target))
             if not requests:
-                for item in self._finish(target.id):
+                for item in self._counted(self._finish(target.id)):
                     yield item
             for request in requests:
                 yield request
@@ -154,7 +155,7 @@ class PortalcheckSpider(scrapy.Spider):
             elapsed_ms=(time.monotonic() - meta["pc_started"]) * 1000,
         )
         page.tls_not_after, page.tls_subject = certificate_facts(response)
-        yield from self._handle(page, meta, len(response.body))
+        yield from self._counted(self._handle(page, meta, len(response.body)))
 
     def _on_failure(self, failure) -> Iterator[Any]:
         request = failure.request
@@ -167,7 +168,18 @@ class PortalcheckSpider(scrapy.Spider):
             elapsed_ms=(time.monotonic() - meta["pc_started"]) * 1000,
         )
         page.error = f"{type(failure.value).__name__}: {failure.value}"[:500]
-        yield from self._handle(page, meta, None)
+        yield from self._counted(self._handle(page, meta, None))
+
+    def _counted(self, outputs: Iterable[Any]) -> Iterator[Any]:
+        """Counts each target's items on their way out. Scrapy processes a
+        callback's outputs concurrently, not in order, so TargetCompleted
+        says how many items the pipeline must have seen before the target is
+        written (crawler.pipelines)."""
+        for output in outputs:
+            target_id = getattr(output, "target_id", None)
+            if target_id is not None and not isinstance(output, (TargetCompleted, scrapy.Request)):
+                self.items_emitted[target_id] += 1
+            yield output
 
     def _release_page(self, meta: dict, reusable: bool) -> None:
         """Give a pooled Playwright page back (after a render that answered) or close it."""
@@ -205,7 +217,7 @@ class PortalcheckSpider(scrapy.Spider):
         self.finished.add(target_id)
         self.page_pool.close(target_id)
         yield from self.target_done(self.targets[target_id])
-        yield TargetCompleted(target_id=target_id, spider=self.name)
+        yield TargetCompleted(target_id=target_id, spider=self.name, items=self.items_emitted[target_id])
         self.crawler.stats.inc_value("portalcheck/targets_done")
         self.crawler.signals.send_catch_log(
             signal=portalcheck_signals.target_finished, spider=self, target=self.targets[target_id])
@@ -227,7 +239,7 @@ class PortalcheckSpider(scrapy.Spider):
 
     def _finish_stale(self, response) -> Iterator[Any]:
         for target_id in response.meta["pc_stale"]:
-            yield from self._finish(target_id)
+            yield from self._counted(self._finish(target_id))
 
     def _request_dropped(self, request, spider=None):
         target_id = request.meta.get("pc_target")

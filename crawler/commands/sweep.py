@@ -22,6 +22,7 @@ def register(sub) -> None:
     p.add_argument("--methodology", default="nd42-2025", help=t("sweep.methodology"))
     p.add_argument("--spiders", default=",".join(DEFAULT_SPIDERS), help=t("sweep.spiders"))
     p.add_argument("--ignore-robots", metavar="WHY", help=t("sweep.ignore_robots"))
+    p.add_argument("--workers", metavar="N", type=int, help=t("sweep.workers"))
     p.add_argument("-s", "--set", action="append", default=[], metavar="NAME=VALUE",
                    help=t("sweep.set"))
     p.add_argument("--verbose", "-v", action="store_true", help=t("sweep.verbose"))
@@ -36,6 +37,8 @@ def scrapy_overrides(args) -> dict:
     if getattr(args, "ignore_robots", None):
         overrides["ROBOTSTXT_OBEY"] = False
         overrides["PORTALCHECK_ROBOTS_OVERRIDE_REASON"] = args.ignore_robots
+    if getattr(args, "workers", None) is not None:
+        overrides["PORTALCHECK_WORKERS"] = args.workers
     return overrides
 
 

@@ -16,6 +16,7 @@ from crawler.demo import DemoFarm
 from loopback import ROOT, run_cli
 
 FAST = ["-s", "DOWNLOAD_TIMEOUT=5", "-s", "RETRY_TIMES=0"]
+TWO_WORKERS = ["--workers", "2"]  # whatever the machine's cores: the sweeps below use worker processes
 
 
 def verdicts(db, run_id):
@@ -41,7 +42,7 @@ def reference(farm, tmp_path_factory):
     targets = tmp / "targets.csv"
     farm.write_targets_csv(targets)
     db = tmp / "r.db"
-    result = run_cli("sweep", "--targets", str(targets), "--db", str(db), *FAST, timeout=300)
+    result = run_cli("sweep", "--targets", str(targets), "--db", str(db), *FAST, *TWO_WORKERS, timeout=300)
     assert result.returncode == 0, result.stderr[-3000:]
     return targets, verdicts(db, 1)
 
@@ -59,19 +60,29 @@ def finished_count(db) -> int:
 
 
 # Kill points: before any target is done (the run row exists), after a few,
-# after most of them.
-@pytest.mark.parametrize("kill_at", [0, 3, 8])
-def test_killed_sweep_resumes_to_the_same_rows(farm, reference, tmp_path, kill_at):
+# after most of them. "parent": only the sweep's own process is killed; its
+# worker processes must die with it, not go on writing into the run.
+@pytest.mark.parametrize("kill_at,kill", [(0, "group"), (3, "group"), (8, "group"), (3, "parent")])
+def test_killed_sweep_resumes_to_the_same_rows(farm, reference, tmp_path, kill_at, kill):
     targets, (ref_obs, ref_services, ref_progress, _) = reference
     db = tmp_path / "r.db"
-    proc = subprocess.Popen([sys.executable, "-m", "crawler", "sweep", "--targets", str(targets), "--db", str(db), *FAST],
+    proc = subprocess.Popen([sys.executable, "-m", "crawler", "sweep", "--targets", str(targets), "--db", str(db),
+                             *FAST, *TWO_WORKERS],
                             cwd=ROOT, env={**os.environ, "PYTHONPATH": str(ROOT)},
                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
     deadline = time.monotonic() + 120
     while finished_count(db) < kill_at and proc.poll() is None and time.monotonic() < deadline:
         time.sleep(0.05)
-    os.killpg(proc.pid, signal.SIGKILL)  # the whole group: Chromium too
+    if kill == "group":
+        os.killpg(proc.pid, signal.SIGKILL)  # the whole group: workers and Chromium too
+    else:
+        proc.kill()
     proc.wait()
+    if kill == "parent":
+        time.sleep(1)
+        stored = finished_count(db)
+        time.sleep(3)
+        assert finished_count(db) == stored, "a worker outlived the killed sweep"
     _, _, partial_progress, status = verdicts(db, 1)
     assert status == "running"  # killed: nobody could mark it
     assert sum(partial_progress.values()) < sum(ref_progress.values()), "killed too late to test anything"
@@ -97,7 +108,8 @@ def test_a_sweep_goes_on_past_broken_portals(farm, reference, tmp_path):
     targets, (obs, services, progress, status) = reference
     assert status == "finished"
     db = tmp_path / "again.db"
-    result = run_cli("sweep", "--targets", str(targets), "--db", str(db), *FAST, timeout=300)
+    # in one process this time (the reference used two workers): same findings
+    result = run_cli("sweep", "--targets", str(targets), "--db", str(db), *FAST, "--workers", "1", timeout=300)
     assert result.returncode == 0, result.stderr[-3000:]
     conn = sqlite3.connect(db)
     statuses = dict(conn.execute("SELECT target_id, portal_status FROM run_targets"))
