@@ -21,6 +21,7 @@ class FetchItem:
     bytes: int | None = None
     rendered: bool = False
     error: str | None = None
+    fetched_at: str | None = None   # when the answer (or the failure) came, UTC
 
 
 @dataclass

@@ -180,7 +180,8 @@ def _insert_rows(db, table: str, run_id: int, rows: Iterable[dict[str, Any]]) ->
     stamped = []
     for row in rows:
         row = {"run_id": run_id, **row}
-        row.setdefault(stamp_column, now())
+        if not row.get(stamp_column):
+            row[stamp_column] = now()
         stamped.append(_encode(row))
     if stamped:
         db[table].insert_all(stamped, alter=False)

@@ -9,6 +9,7 @@ target is done, `target_done(target)` is called to yield its summary.
 from __future__ import annotations
 
 import time
+from datetime import datetime, timezone
 from collections import defaultdict
 from typing import Any, Iterable, Iterator
 
@@ -194,7 +195,9 @@ class PortalcheckSpider(scrapy.Spider):
             target_id=target_id, purpose=meta["pc_purpose"], url=page.url, status=page.status,
             final_url=page.final_url, redirect_chain=page.redirect_chain,
             http_status=page.http_status, elapsed_ms=round(page.elapsed_ms or 0, 1), bytes=size,
-            rendered=page.rendered, error=page.error)
+            rendered=page.rendered, error=page.error,
+            # stamped now, not when the target's rows are written at its end
+            fetched_at=datetime.now(timezone.utc).isoformat(timespec="milliseconds"))
         try:
             handler = getattr(self, meta["pc_handler"])
             yield from handler(page, meta) or ()
