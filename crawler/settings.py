@@ -79,6 +79,8 @@ DOWNLOAD_HANDLERS = {
 }
 TWISTED_REACTOR = "twisted.internet.asyncioreactor.AsyncioSelectorReactor"
 PLAYWRIGHT_BROWSER_TYPE = "chromium"
+# One driver and one Chromium per process, started when a page first needs it.
+PLAYWRIGHT_BROWSER_PROVIDER = "crawler.browser_provider.SharedBrowserProvider"
 PLAYWRIGHT_LAUNCH_OPTIONS = {
     "executable_path": "/usr/bin/chromium",
     "headless": True,
