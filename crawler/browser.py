@@ -113,6 +113,10 @@ class PagePool:
         self.idle: dict[str, list] = {}
         self.created: dict[str, int] = {}
         self.waiters: dict[str, list[asyncio.Future]] = {}
+        # A target's context, kept even when none of its pages is idle: a
+        # context left open holds one of PLAYWRIGHT_MAX_CONTEXTS slots for
+        # good, and the other targets' renders wait on it forever.
+        self.contexts: dict[str, object] = {}
 
     async def acquire(self, key: str):
         """An idle page, or None when the caller may create one, else wait for one."""
@@ -131,6 +135,9 @@ class PagePool:
             await waiter
 
     def release(self, key: str, page, reusable: bool) -> None:
+        if page is not None:
+            with suppress(Exception):
+                self.contexts[key] = page.context
         if page is None or page.is_closed() or not reusable:
             self.created[key] = max(0, self.created.get(key, 1) - 1)
             if page is not None and not page.is_closed():
@@ -145,16 +152,16 @@ class PagePool:
         """Pages before their context, and the context, once a target is done."""
         pages = self.idle.pop(key, [])
         self.created.pop(key, None)
-        if not pages:
+        context = self.contexts.pop(key, None)
+        if not pages and context is None:
             return
 
         async def close_all():
-            context = pages[0].context
             for page in pages:
                 with suppress(Exception):
                     await page.close()
             with suppress(Exception):
-                await context.close()
+                await (context or pages[0].context).close()
 
         asyncio.ensure_future(close_all())
 
