@@ -106,10 +106,20 @@ class PagePool:
     created, or queued requests would hold no page and wait forever on
     scrapy-playwright's page limit), and given back when its response has been
     handled. At most `limit` pages per target exist at once.
+
+    At most `contexts` targets hold a browser context at once; a target keeps
+    its slot until it is done. The slot is taken here, before the download
+    handler, because scrapy-playwright waits for its own context limit
+    (PLAYWRIGHT_MAX_CONTEXTS) while holding the lock every new page needs: a
+    target that has a context and needs another page then waits behind one
+    that waits for a context, for good (seen on the bench's large farm).
     """
 
-    def __init__(self, limit: int):
+    def __init__(self, limit: int, contexts: int = 2):
         self.limit = limit
+        self.context_limit = max(1, contexts)
+        self.holding: set[str] = set()
+        self.slot_waiters: list[asyncio.Future] = []
         self.idle: dict[str, list] = {}
         self.created: dict[str, int] = {}
         self.waiters: dict[str, list[asyncio.Future]] = {}
@@ -120,6 +130,13 @@ class PagePool:
 
     async def acquire(self, key: str):
         """An idle page, or None when the caller may create one, else wait for one."""
+        while key not in self.holding:
+            if len(self.holding) < self.context_limit:
+                self.holding.add(key)
+                break
+            waiter = asyncio.get_running_loop().create_future()
+            self.slot_waiters.append(waiter)
+            await waiter
         idle = self.idle.setdefault(key, [])
         while True:
             while idle:
@@ -153,6 +170,12 @@ class PagePool:
         pages = self.idle.pop(key, [])
         self.created.pop(key, None)
         context = self.contexts.pop(key, None)
+        if key in self.holding:
+            self.holding.discard(key)
+            waiters, self.slot_waiters = self.slot_waiters, []
+            for waiter in waiters:
+                if not waiter.done():
+                    waiter.set_result(None)
         if not pages and context is None:
             return
 

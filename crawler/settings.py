@@ -112,7 +112,9 @@ PLAYWRIGHT_DEFAULT_NAVIGATION_TIMEOUT = 20_000
 # A context (one per target) costs a renderer of about 150 MB; rendering is
 # CPU-bound in Chromium, so more than two at once only adds memory (render
 # bench: 8 contexts 1,412 MB and 8.1 pages/s, 2 contexts 1,012 MB and 9.4).
-PLAYWRIGHT_MAX_CONTEXTS = 2
+# The limit is kept per spider by crawler.browser.PagePool, not by
+# scrapy-playwright's PLAYWRIGHT_MAX_CONTEXTS, which can deadlock (see there).
+PORTALCHECK_MAX_RENDER_CONTEXTS = 2
 PLAYWRIGHT_MAX_PAGES_PER_CONTEXT = 4
 PLAYWRIGHT_RESTART_DISCONNECTED_BROWSER = True
 PLAYWRIGHT_ABORT_REQUEST = "crawler.browser.abort_heavy_request"

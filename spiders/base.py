@@ -60,7 +60,8 @@ class PortalcheckSpider(scrapy.Spider):
     @classmethod
     def from_crawler(cls, crawler, *args, **kwargs):
         spider = super().from_crawler(crawler, *args, **kwargs)
-        spider.page_pool = PagePool(limit=crawler.settings.getint("PLAYWRIGHT_MAX_PAGES_PER_CONTEXT", 4))
+        spider.page_pool = PagePool(limit=crawler.settings.getint("PLAYWRIGHT_MAX_PAGES_PER_CONTEXT", 4),
+                                    contexts=crawler.settings.getint("PORTALCHECK_MAX_RENDER_CONTEXTS", 2))
         crawler.signals.connect(spider._request_dropped, signal=signals.request_dropped)
         crawler.signals.connect(spider._spider_idle, signal=signals.spider_idle)
         return spider

@@ -401,7 +401,7 @@ class PortalSpider(PortalcheckSpider):
         """Fetch in Chromium, waiting for the network to settle (lists loaded by AJAX, menus
         built from an API). A base spider that pools browser pages per target closes them
         itself; with one that does not, each render gets its own context, closed as soon as
-        its outcome is here (contexts are limited by PLAYWRIGHT_MAX_CONTEXTS, and a reused
+        its outcome is here (contexts are limited, and a reused
         name races its closing)."""
         if "render_wait" in inspect.signature(PortalcheckSpider.fetch).parameters:
             kwargs["render_wait"] = "networkidle"

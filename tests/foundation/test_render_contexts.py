@@ -1,4 +1,4 @@
-"""More targets need a browser than PLAYWRIGHT_MAX_CONTEXTS allows at once: each
+"""More targets need a browser than PORTALCHECK_MAX_RENDER_CONTEXTS allows at once: each
 target's context is closed when the target is done, so the others get theirs,
 even when a target's render failed. (A failed render's page was closed but its
 context left open, holding its slot for good: under load, where renders time
@@ -38,7 +38,7 @@ def test_renders_wait_for_a_context_and_every_target_finishes(tmp_path):
             {"id": f"js{n}", "name": f"JS {n}", "portal_url": s.url + "/"} for n, s in enumerate(servers)])
         db = tmp_path / "r.db"
         result = run_cli("sweep", "--targets", str(targets), "--db", str(db), "--spiders", "portal",
-                         "--workers", "1", "-s", "PLAYWRIGHT_MAX_CONTEXTS=1", "-s", "DOWNLOAD_TIMEOUT=10",
+                         "--workers", "1", "-s", "PORTALCHECK_MAX_RENDER_CONTEXTS=1", "-s", "DOWNLOAD_TIMEOUT=10",
                          timeout=90)
         assert result.returncode == 0, result.stderr[-3000:]
         conn = sqlite3.connect(db)
