@@ -107,12 +107,15 @@ class PagePool:
     scrapy-playwright's page limit), and given back when its response has been
     handled. At most `limit` pages per target exist at once.
 
-    At most `contexts` targets hold a browser context at once; a target keeps
-    its slot until it is done. The slot is taken here, before the download
-    handler, because scrapy-playwright waits for its own context limit
-    (PLAYWRIGHT_MAX_CONTEXTS) while holding the lock every new page needs: a
-    target that has a context and needs another page then waits behind one
-    that waits for a context, for good (seen on the bench's large farm).
+    At most `contexts` targets have a browser context at once. A target holds
+    its slot while it has renders in flight and gives it back (closing its
+    pages and context) when the last one is handled, so a slot holder never
+    waits for anything a waiting target holds. Two designs deadlocked before:
+    scrapy-playwright's own limit (PLAYWRIGHT_MAX_CONTEXTS) waits while
+    holding the lock every new page needs, and holding a slot until the target
+    was done let waiting renders fill Scrapy's downloader so the holder's own
+    requests never ran. Each opening of a target's context gets a new name,
+    since scrapy-playwright forgets a context by name when its close arrives.
     """
 
     def __init__(self, limit: int, contexts: int = 2):
@@ -122,21 +125,25 @@ class PagePool:
         self.slot_waiters: list[asyncio.Future] = []
         self.idle: dict[str, list] = {}
         self.created: dict[str, int] = {}
+        self.in_flight: dict[str, int] = {}
+        self.opened: dict[str, int] = {}
         self.waiters: dict[str, list[asyncio.Future]] = {}
-        # A target's context, kept even when none of its pages is idle: a
-        # context left open holds one of PLAYWRIGHT_MAX_CONTEXTS slots for
-        # good, and the other targets' renders wait on it forever.
         self.contexts: dict[str, object] = {}
+
+    def context_name(self, key: str) -> str:
+        return f"target-{key}-{self.opened.get(key, 0)}"
 
     async def acquire(self, key: str):
         """An idle page, or None when the caller may create one, else wait for one."""
         while key not in self.holding:
             if len(self.holding) < self.context_limit:
                 self.holding.add(key)
+                self.opened[key] = self.opened.get(key, 0) + 1
                 break
             waiter = asyncio.get_running_loop().create_future()
             self.slot_waiters.append(waiter)
             await waiter
+        self.in_flight[key] = self.in_flight.get(key, 0) + 1
         idle = self.idle.setdefault(key, [])
         while True:
             while idle:
@@ -164,11 +171,15 @@ class PagePool:
         for waiter in self.waiters.pop(key, []):
             if not waiter.done():
                 waiter.set_result(None)
+        self.in_flight[key] = self.in_flight.get(key, 1) - 1
+        if self.in_flight[key] <= 0:
+            self.close(key)
 
     def close(self, key: str) -> None:
-        """Pages before their context, and the context, once a target is done."""
+        """Pages before their context, and the context; the slot goes to a waiting target."""
         pages = self.idle.pop(key, [])
         self.created.pop(key, None)
+        self.in_flight.pop(key, None)
         context = self.contexts.pop(key, None)
         if key in self.holding:
             self.holding.discard(key)
@@ -201,9 +212,12 @@ class PagePoolMiddleware:
 
     async def process_request(self, request, spider=None):
         pool = getattr(self.crawler.spider, "page_pool", None)
-        if pool is None or not request.meta.get("pc_pooled_page") or "playwright_page" in request.meta:
-            return None
-        page = await pool.acquire(request.meta["pc_target"])
+        if pool is None or not request.meta.get("pc_pooled_page") or request.meta.get("pc_pool_acquired"):
+            return None  # a retry keeps what its first attempt was given
+        key = request.meta["pc_target"]
+        page = await pool.acquire(key)
+        request.meta["pc_pool_acquired"] = True
+        request.meta["playwright_context"] = pool.context_name(key)
         if page is not None:
             request.meta["playwright_page"] = page
         return None

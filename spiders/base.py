@@ -185,7 +185,7 @@ class PortalcheckSpider(scrapy.Spider):
 
     def _release_page(self, meta: dict, reusable: bool) -> None:
         """Give a pooled Playwright page back (after a render that answered) or close it."""
-        if meta.get("pc_pooled_page"):
+        if meta.get("pc_pooled_page") and meta.pop("pc_pool_acquired", False):
             self.page_pool.release(meta["pc_target"], meta.pop("playwright_page", None),
                                    reusable and meta["pc_target"] not in self.finished)
 
@@ -249,3 +249,4 @@ class PortalcheckSpider(scrapy.Spider):
         target_id = request.meta.get("pc_target")
         if target_id and spider is self:
             self.outstanding[target_id] -= 1
+            self._release_page(request.meta, reusable=False)  # its browser slot too
