@@ -18,8 +18,6 @@ private | none), PORTALCHECK_RENDER, PORTALCHECK_TLS_CHECK.
 """
 from __future__ import annotations
 
-import asyncio
-import inspect
 import secrets
 import socket
 import ssl
@@ -96,13 +94,6 @@ def _unverified_details(host: str, port: int, timeout: float) -> dict:
         return {}
 
 
-async def _close(context) -> None:
-    try:
-        await context.close()
-    except Exception:  # already closed: fine
-        pass
-
-
 @dataclass
 class Chain:
     """Candidates of one check, tried best first until one is good. `results` holds
@@ -142,7 +133,6 @@ class PortalSpider(PortalcheckSpider):
         self.hints_file = hints
         self.states: dict[str, State] = {}
         self.lex = load_lexicon()
-        self.render_count = 0
 
     @classmethod
     def from_crawler(cls, crawler, *args, **kwargs):
@@ -208,7 +198,6 @@ class PortalSpider(PortalcheckSpider):
         yield from self.maybe_launch(target_id)
 
     def on_home_rendered(self, page: Page, meta: dict):
-        self.release_browser(meta)
         state = self.states[meta["pc_target"]]
         if page.ok and page.text:
             state.rendered, state.home = True, read_home(page, None, self.lex)
@@ -278,7 +267,6 @@ class PortalSpider(PortalcheckSpider):
         yield from self.finish(target_id, key)
 
     def on_item(self, page: Page, meta: dict):
-        self.release_browser(meta)
         target_id, key = meta["pc_target"], meta["pc_key"]
         state = self.states[target_id]
         chain = state.chains[key]
@@ -362,7 +350,6 @@ class PortalSpider(PortalcheckSpider):
             yield request
 
     def on_search(self, page: Page, meta: dict):
-        self.release_browser(meta)
         target_id = meta["pc_target"]
         state = self.states[target_id]
         form, query = state.search
@@ -399,37 +386,15 @@ class PortalSpider(PortalcheckSpider):
 
     def render(self, url: str, handler, target_id: str, purpose: str, **kwargs):
         """Fetch in Chromium, waiting for the network to settle (lists loaded by AJAX, menus
-        built from an API). A base spider that pools browser pages per target closes them
-        itself; with one that does not, each render gets its own context, closed as soon as
-        its outcome is here (contexts are limited, and a reused
-        name races its closing)."""
-        if "render_wait" in inspect.signature(PortalcheckSpider.fetch).parameters:
-            kwargs["render_wait"] = "networkidle"
-        request = self.fetch(url, handler, target_id, purpose, render=True, **kwargs)
-        if request is not None and not hasattr(self, "page_pool"):
-            self.render_count += 1
-            request.meta["playwright_context"] = f"render-{self.render_count}"
-        return request
-
-    def release_browser(self, meta: dict) -> None:
-        name = meta.get("playwright_context")
-        if not meta.get("playwright") or not name or hasattr(self, "page_pool"):
-            return
-        for scheme in ("http", "https"):
-            try:
-                handler = self.crawler.engine.downloader.handlers._get_handler(scheme)
-                wrapper = handler.context_wrappers.get(name)
-            except Exception:  # another download handler: nothing of ours to close
-                wrapper = None
-            if wrapper is not None:
-                asyncio.ensure_future(_close(wrapper.context))
+        built from an API), in a pooled page of the target's context (crawler.browser.PagePool,
+        which gives pages back and closes contexts itself)."""
+        return self.fetch(url, handler, target_id, purpose, render=True, render_wait="networkidle", **kwargs)
 
     def emit(self, target_id: str, obs) -> ObservationItem:
         self.states[target_id].emitted.add((obs.category, obs.key))
         return ObservationItem.from_observation(target_id, obs)
 
     def handler_failed(self, page: Page, meta: dict):
-        self.release_browser(meta)
         self.states[meta["pc_target"]].tool_error = True
         return ()
 
