@@ -19,6 +19,7 @@ exactly the targets no worker finished.
 from __future__ import annotations
 
 import ctypes
+from collections import Counter
 import multiprocessing
 import os
 import queue
@@ -27,7 +28,10 @@ import time
 from typing import Any
 from urllib.parse import urlsplit
 
+from crawler.progress import ProgressDisplay
+from crawler.sweep import project_settings, run_spiders
 from crawler.targets import Target
+from results import store
 
 _PR_SET_PDEATHSIG = 1
 
@@ -65,13 +69,13 @@ def shard(todo: dict[str, list[Target]], workers: int) -> list[dict[str, list[Ta
     the largest groups first, each to the shard with the least work so far."""
     everyone = {t.id: t for targets in todo.values() for t in targets}
     groups = sorted(host_groups(list(everyone.values())), key=len, reverse=True)
+    work = Counter(t.id for targets in todo.values() for t in targets)  # spiders to run per target
     shards: list[set[str]] = [set() for _ in range(workers)]
     load = [0] * workers
     for group in groups:
         i = load.index(min(load))
-        ids = {t.id for t in group}
-        shards[i].update(ids)
-        load[i] += sum(1 for targets in todo.values() for t in targets if t.id in ids)
+        shards[i].update(t.id for t in group)
+        load[i] += sum(work[t.id] for t in group)
     return [{name: [t for t in targets if t.id in ids] for name, targets in todo.items()}
             for ids in shards if ids]
 
@@ -88,8 +92,6 @@ def _die_with_parent(parent_pid: int) -> None:
 def _worker(parent_pid: int, todo: dict[str, list[Target]], db_path: str, run_id: int,
             settings: dict[str, Any], results: multiprocessing.Queue) -> None:
     _die_with_parent(parent_pid)
-    from crawler.sweep import run_spiders
-
     stats = run_spiders(todo, db_path, run_id, {**settings, "PORTALCHECK_PROGRESS": False})
     results.put({name: {"finish_reason": s.get("finish_reason"),
                         "item_scraped_count": s.get("item_scraped_count", 0)} for name, s in stats.items()})
@@ -144,10 +146,6 @@ def _join(processes, seconds: float) -> None:
 def crawl(todo: dict[str, list[Target]], db_path: str, run_id: int, settings: dict[str, Any]) -> dict[str, dict]:
     """Crawl `todo` into run `run_id`: in this process, or spread over worker
     processes when there are several cores and several groups of targets."""
-    from crawler.progress import ProgressDisplay
-    from crawler.sweep import project_settings, run_spiders
-    from results import store
-
     everyone = {t.id: t for targets in todo.values() for t in targets}
     workers = worker_count(project_settings(settings).getint("PORTALCHECK_WORKERS"),
                            len(host_groups(list(everyone.values()))))
