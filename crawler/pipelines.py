@@ -5,6 +5,10 @@ then written in one short transaction with a progress marker. A killed sweep
 therefore leaves whole targets or nothing, and `sweep --resume` redoes exactly
 the missing ones; a monitor writing the same database waits milliseconds.
 
+Memory stays bounded whatever a target's size: past PORTALCHECK_ROWS_IN_MEMORY
+rows held, the biggest targets' rows are spilled to a staging table and moved
+to their tables when the target completes (results.store.stage_rows).
+
 Scrapy processes the outputs of a callback concurrently (CONCURRENT_ITEMS), so
 the spider's "done" signal may overtake the target's last items: it carries
 their count, and the target is written once that many have arrived.
@@ -23,7 +27,7 @@ _TABLES = {FetchItem: "fetches", ObservationItem: "observations", ServiceItem: "
 
 class SQLitePipeline:
     def __init__(self, db_path: str, run_id: int | None, label: str | None,
-                 methodology: str, settings_snapshot: dict):
+                 methodology: str, settings_snapshot: dict, rows_in_memory: int = 5000):
         self.db_path = db_path
         self.run_id = run_id
         self.owns_run = run_id is None
@@ -34,6 +38,11 @@ class SQLitePipeline:
         self.fields: dict[str, dict] = defaultdict(dict)
         self.received: dict[str, int] = defaultdict(int)
         self.completing: dict[str, TargetCompleted] = {}
+        self.rows_in_memory = rows_in_memory
+        self.held = 0                     # rows in self.rows
+        self.held_per_target: dict[str, int] = defaultdict(int)
+        self.staged: set[str] = set()     # targets with rows in the staging table
+        self.stage_key = "pipeline"       # the spider's name once open: staged rows are its own
 
     @classmethod
     def from_crawler(cls, crawler):
@@ -43,7 +52,8 @@ class SQLitePipeline:
             "DOWNLOAD_TIMEOUT", "ROBOTSTXT_OBEY", "AUTOTHROTTLE_ENABLED", "RETRY_TIMES",
             "USER_AGENT", "PORTALCHECK_ROBOTS_OVERRIDE_REASON")}
         pipeline = cls(s.get("PORTALCHECK_DB"), s.get("PORTALCHECK_RUN_ID"),
-                       s.get("PORTALCHECK_RUN_LABEL"), s.get("PORTALCHECK_METHODOLOGY"), snapshot)
+                       s.get("PORTALCHECK_RUN_LABEL"), s.get("PORTALCHECK_METHODOLOGY"), snapshot,
+                       rows_in_memory=s.getint("PORTALCHECK_ROWS_IN_MEMORY", 5000))
         pipeline.crawler = crawler
         return pipeline
 
@@ -59,7 +69,10 @@ class SQLitePipeline:
         self.run_id = int(self.run_id)
         if spider is not None:
             spider.run_id = self.run_id
+            self.stage_key = spider.name
             targets = getattr(spider, "targets", {})
+            # rows a killed sweep spilled for targets this spider (re)does
+            store.drop_staged(self.db, self.run_id, self.stage_key, targets)
             store.save_run_targets(self.db, self.run_id, [
                 {"target_id": t.id, "name": t.name, "kind": t.kind, "group_name": t.group,
                  "parent": t.parent, "portal_url": t.portal_url, "services_url": t.services_url,
@@ -77,15 +90,19 @@ class SQLitePipeline:
             return item
         table = _TABLES.get(type(item))
         if table is not None:
-            # Encoded now (evidence as a JSON string): a target's rows wait in
-            # memory until it is done, and flat rows keep the garbage collector's
-            # work small on a sweep of thousands of pages.
+            # Encoded now (evidence as a JSON string): a target's rows wait
+            # until it is done (in memory, or staged), and flat rows keep the
+            # garbage collector's work small on a sweep of thousands of pages.
             row = store.encode_row(asdict(item))
             if row.get("target_id") is None:
                 store.add_rows(self.db, table, self.run_id, [row])
             else:
                 self.rows[row["target_id"]][table].append(row)
+                self.held += 1
+                self.held_per_target[row["target_id"]] += 1
                 self._arrived(row["target_id"])
+                if self.held > self.rows_in_memory:
+                    self._spill()
         return item
 
     def _arrived(self, target_id: str) -> None:
@@ -100,10 +117,26 @@ class SQLitePipeline:
             self.received.pop(target_id, None)
             self.complete(target_id, done.spider)
 
+    def _spill(self) -> None:
+        """Stage the rows of the targets holding most, down to half the limit
+        (one transaction; small targets, the usual case, never touch it)."""
+        spill = {}
+        for target_id in sorted(self.held_per_target, key=self.held_per_target.get, reverse=True):
+            if self.held <= self.rows_in_memory // 2:
+                break
+            spill[target_id] = self.rows.pop(target_id)
+            self.held -= self.held_per_target.pop(target_id)
+            self.staged.add(target_id)
+        store.stage_rows(self.db, self.run_id, self.stage_key, spill)
+
     def complete(self, target_id: str, spider_name: str) -> None:
         rows = self.rows.pop(target_id, {})
+        self.held -= self.held_per_target.pop(target_id, 0)
         fields = self.fields.pop(target_id, {})
-        store.complete_target(self.db, self.run_id, target_id, spider_name, rows, fields)
+        staged_as = self.stage_key if target_id in self.staged else None
+        self.staged.discard(target_id)
+        store.complete_target(self.db, self.run_id, target_id, spider_name, rows, fields,
+                              staged_as=staged_as)
 
     def close_spider(self, spider=None):
         spider = spider or getattr(getattr(self, "crawler", None), "spider", None)

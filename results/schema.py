@@ -203,6 +203,21 @@ MIGRATIONS: list[str] = [
     CREATE INDEX monitor_events_at ON monitor_events(at);
     CREATE TABLE monitor_meta (key TEXT PRIMARY KEY, value TEXT);
     """,
+    # 3: rows of a target still being swept, spilled out of memory (a portal of
+    # thousands of services must not hold them all in RAM). Moved to their
+    # table in the transaction that completes the target; rows of a target a
+    # killed sweep never completed are dropped when `sweep --resume` redoes it.
+    """
+    CREATE TABLE staged_rows (
+        id INTEGER PRIMARY KEY,           -- arrival order, kept when the rows are moved
+        run_id INTEGER NOT NULL REFERENCES runs(id),
+        spider TEXT NOT NULL,
+        target_id TEXT NOT NULL,
+        tbl TEXT NOT NULL,                -- fetches | observations | services
+        row TEXT NOT NULL                 -- JSON object: the row as it will be stored
+    );
+    CREATE INDEX staged_rows_target ON staged_rows(run_id, spider, target_id);
+    """,
 ]
 
 SCHEMA_VERSION = len(MIGRATIONS)

@@ -148,12 +148,54 @@ def save_run_targets(db, run_id: int, targets: list[dict[str, Any]]) -> None:
                                      pk=("run_id", "target_id"), alter=False)
 
 
+def stage_rows(db, run_id: int, spider: str,
+               rows: dict[str, dict[str, list[dict[str, Any]]]]) -> int:
+    """Spill rows of targets still being swept ({target: {table: rows}}) out of
+    memory, in one transaction; `complete_target` moves them to their tables."""
+    staged = [(run_id, spider, target_id, table, json.dumps(row, ensure_ascii=False, default=str))
+              for target_id, tables in rows.items()
+              for table, table_rows in tables.items()
+              for row in _stamped(run_id, table, table_rows)]
+    with transaction(db):
+        db.conn.executemany(
+            "INSERT INTO staged_rows (run_id, spider, target_id, tbl, row) VALUES (?, ?, ?, ?, ?)", staged)
+    return len(staged)
+
+
+def drop_staged(db, run_id: int, spider: str, target_ids: Iterable[str]) -> None:
+    """Forget the spilled rows of targets about to be (re)done: a killed sweep
+    left them, and the target's rows are written whole or not at all."""
+    with transaction(db):
+        db.conn.executemany(
+            "DELETE FROM staged_rows WHERE run_id = ? AND spider = ? AND target_id = ?",
+            [(run_id, spider, t) for t in target_ids])
+
+
+def _move_staged(db, run_id: int, spider: str, target_id: str) -> None:
+    """Staged rows into their tables, in their arrival order (JSON decoded by
+    SQLite itself: no Python object per row)."""
+    key = [run_id, spider, target_id]
+    for table in ("fetches", "observations", "services"):
+        columns = [c for c in db[table].columns_dict if c != "id"]
+        names = ", ".join(f'"{c}"' for c in columns)
+        values = ", ".join(f"json_extract(row, '$.\"{c}\"')" for c in columns)
+        db.conn.execute(
+            f"INSERT INTO {table} ({names}) SELECT {values} FROM staged_rows "
+            "WHERE run_id = ? AND spider = ? AND target_id = ? AND tbl = ? ORDER BY id", key + [table])
+    db.conn.execute("DELETE FROM staged_rows WHERE run_id = ? AND spider = ? AND target_id = ?", key)
+
+
 def complete_target(db, run_id: int, target_id: str, spider: str,
-                    rows: dict[str, list[dict[str, Any]]], target_fields: dict[str, Any]) -> None:
+                    rows: dict[str, list[dict[str, Any]]], target_fields: dict[str, Any],
+                    staged_as: str | None = None) -> None:
     """Write everything one spider found about one target, atomically, with its
-    progress marker: after a kill, a target is either all there or not at all."""
+    progress marker: after a kill, a target is either all there or not at all.
+    `staged_as`: some of its rows were spilled earlier (`stage_rows`, under
+    that name) and come first."""
     stamp = now()
     with transaction(db):
+        if staged_as:
+            _move_staged(db, run_id, staged_as, target_id)
         for table, table_rows in rows.items():
             _insert_rows(db, table, run_id, table_rows)
         if target_fields:
@@ -175,6 +217,13 @@ def add_rows(db, table: str, run_id: int, rows: Iterable[dict[str, Any]]) -> int
 
 
 def _insert_rows(db, table: str, run_id: int, rows: Iterable[dict[str, Any]]) -> int:
+    stamped = _stamped(run_id, table, rows)
+    if stamped:
+        db[table].insert_all(stamped, alter=False)
+    return len(stamped)
+
+
+def _stamped(run_id: int, table: str, rows: Iterable[dict[str, Any]]) -> list[dict[str, Any]]:
     stamp_column = {"fetches": "fetched_at", "observations": "observed_at",
                     "services": "observed_at"}[table]
     stamped = []
@@ -183,9 +232,7 @@ def _insert_rows(db, table: str, run_id: int, rows: Iterable[dict[str, Any]]) ->
         if not row.get(stamp_column):
             row[stamp_column] = now()
         stamped.append(_encode(row))
-    if stamped:
-        db[table].insert_all(stamped, alter=False)
-    return len(stamped)
+    return stamped
 
 
 # --- reads ------------------------------------------------------------------
