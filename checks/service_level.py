@@ -35,7 +35,7 @@ def _levels() -> dict:
     return vocabulary()["levels"]
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Level:
     key: str = "unknown"            # toan_trinh | mot_phan | khong_truc_tuyen | unknown
     raw: str | None = None          # the label or field as found

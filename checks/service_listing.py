@@ -28,7 +28,7 @@ ONLINE = ("toan_trinh", "mot_phan")
 KNOWN = ("toan_trinh", "mot_phan", "khong_truc_tuyen")
 
 
-@dataclass
+@dataclass(slots=True)  # a sweep holds one per listed service: tens of thousands
 class ListedService:
     """A service as a list shows it, before its own page is fetched."""
 

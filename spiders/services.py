@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import json
 import math
+from collections import deque
 from dataclasses import dataclass, field
 from typing import Any, Iterator
 from urllib.parse import urlsplit
@@ -80,6 +81,8 @@ class State:
     spa: SpaState | None = None
     rendered: bool = False
     emitted: set = field(default_factory=set)
+    waiting: deque = field(default_factory=deque)  # services listed, their pages not yet asked for
+    in_flight: int = 0                             # services whose pages are being fetched
 
 
 class ServicesSpider(PortalcheckSpider):
@@ -97,6 +100,10 @@ class ServicesSpider(PortalcheckSpider):
         self.state: dict[str, State] = {}
 
     max_services = property(lambda self: self.settings.getint("PORTALCHECK_MAX_SERVICES_PER_TARGET", 5000))
+    # Services whose pages are asked for at once, per target: a portal of
+    # thousands of services does not hold a Request for each in the scheduler
+    # (about 2.5 kB apiece), and a host sees at most its per-host concurrency anyway.
+    services_in_flight = property(lambda self: self.settings.getint("PORTALCHECK_SERVICES_IN_FLIGHT", 16))
     max_list_pages = property(lambda self: self.settings.getint(
         "PORTALCHECK_MAX_LIST_PAGES_PER_TARGET", vocabulary()["listing"]["max_pages_per_list"]))
 
@@ -223,14 +230,28 @@ class ServicesSpider(PortalcheckSpider):
             return
         state.services[svc.url] = svc
         state.depth[svc.url] = depth
-        if state.spa is not None:
-            yield from self._spa_service_requests(state, svc)
-        else:
-            yield self.fetch(svc.url, self.on_service, state.target, "service", priority=P_SERVICE,
-                             meta={"pc_service": svc.url})
+        state.waiting.append(svc.url)
+        yield from self._next_services(state)
+
+    def _next_services(self, state: State, done: int = 0):
+        """Ask for waiting services' pages while fewer than `services_in_flight`
+        are being fetched; `done`: services just answered. Called first thing
+        in a service's handler, so a check that crashes cannot stall the rest."""
+        state.in_flight -= done
+        while state.waiting and state.in_flight < self.services_in_flight:
+            svc = state.services[state.waiting.popleft()]
+            requests = [r for r in (self._spa_service_requests(state, svc) if state.spa is not None
+                                    else [self.fetch(svc.url, self.on_service, state.target, "service",
+                                                     priority=P_SERVICE, meta={"pc_service": svc.url})]) if r]
+            if not requests:  # the target's page or time budget is spent: ask for no more
+                state.waiting.clear()
+                return
+            state.in_flight += 1
+            yield from requests
 
     def on_service(self, page: Page, meta: dict):
         state = self.state[meta["pc_target"]]
+        yield from self._next_services(state, done=1)
         svc = state.services[meta["pc_service"]]
         status, evidence = page_status(page)
         row = self._row(svc, status, page, evidence)
@@ -329,7 +350,7 @@ class ServicesSpider(PortalcheckSpider):
                                    headers={"Content-Type": "application/json"}, priority=P_SERVICE,
                                    meta={"pc_service": svc.url, "pc_part": "api"}))
         parts["need"] = sum(1 for r in reqs if r)
-        yield from (r for r in reqs if r)
+        return reqs
 
     def on_spa_part(self, page: Page, meta: dict):
         state = self.state[meta["pc_target"]]
@@ -339,6 +360,7 @@ class ServicesSpider(PortalcheckSpider):
         parts["need"] -= 1
         if parts["need"] > 0:
             return
+        yield from self._next_services(state, done=1)
         shell, api_page = parts["shell"], parts["api"]
         if shell is None:  # the shell request was never sent (page budget spent)
             return
