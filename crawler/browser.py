@@ -78,14 +78,11 @@ async def close_page_and_context(page) -> None:
             await context.close()
 
 
-def release_page(meta: dict) -> bool:
-    """Close the page a rendered request carried (success or failure) and its
-    context, from a synchronous callback. Returns True when one was scheduled."""
-    page = meta.pop("playwright_page", None)
-    if page is None:
-        return False
-    coro = close_page_and_context(page)
-    loop = getattr(getattr(page, "_impl_obj", page), "_loop", None)
+def on_playwright_loop(coro, playwright_object) -> None:
+    """Run `coro` (which uses `playwright_object`) on the event loop Playwright
+    runs on. That is a thread of its own (settings: _PLAYWRIGHT_THREADED_LOOP),
+    while spiders and middlewares run on Scrapy's."""
+    loop = getattr(getattr(playwright_object, "_impl_obj", playwright_object), "_loop", None)
     try:
         running = asyncio.get_running_loop()
     except RuntimeError:
@@ -94,6 +91,15 @@ def release_page(meta: dict) -> bool:
         asyncio.run_coroutine_threadsafe(coro, loop)
     else:
         asyncio.ensure_future(coro)
+
+
+def release_page(meta: dict) -> bool:
+    """Close the page a rendered request carried (success or failure) and its
+    context, from a synchronous callback. Returns True when one was scheduled."""
+    page = meta.pop("playwright_page", None)
+    if page is None:
+        return False
+    on_playwright_loop(close_page_and_context(page), page)
     return True
 
 
@@ -165,7 +171,7 @@ class PagePool:
         if page is None or page.is_closed() or not reusable:
             self.created[key] = max(0, self.created.get(key, 1) - 1)
             if page is not None and not page.is_closed():
-                asyncio.ensure_future(page.close())
+                on_playwright_loop(page.close(), page)
         else:
             self.idle.setdefault(key, []).append(page)
         for waiter in self.waiters.pop(key, []):
@@ -190,14 +196,16 @@ class PagePool:
         if not pages and context is None:
             return
 
+        context = context or pages[0].context
+
         async def close_all():
             for page in pages:
                 with suppress(Exception):
                     await page.close()
             with suppress(Exception):
-                await (context or pages[0].context).close()
+                await context.close()
 
-        asyncio.ensure_future(close_all())
+        on_playwright_loop(close_all(), context)
 
 
 class PagePoolMiddleware:

@@ -79,6 +79,13 @@ DOWNLOAD_HANDLERS = {
 }
 TWISTED_REACTOR = "twisted.internet.asyncioreactor.AsyncioSelectorReactor"
 PLAYWRIGHT_BROWSER_TYPE = "chromium"
+# Playwright on an event loop of its own, in a thread (scrapy-playwright's
+# adapter, the one it uses on Windows). On Scrapy's loop, every message to the
+# browser waited behind a whole round of page checks: under a busy sweep the
+# driver took 16 s to start and a page's render came only after the big
+# service portals were done (bench farm). Its thread gets the interpreter
+# every few milliseconds instead.
+_PLAYWRIGHT_THREADED_LOOP = True
 # One driver and one Chromium per process, started when a page first needs it.
 PLAYWRIGHT_BROWSER_PROVIDER = "crawler.browser_provider.SharedBrowserProvider"
 PLAYWRIGHT_LAUNCH_OPTIONS = {
@@ -116,6 +123,14 @@ PLAYWRIGHT_DEFAULT_NAVIGATION_TIMEOUT = 20_000
 # scrapy-playwright's PLAYWRIGHT_MAX_CONTEXTS, which can deadlock (see there).
 PORTALCHECK_MAX_RENDER_CONTEXTS = 2
 PLAYWRIGHT_MAX_PAGES_PER_CONTEXT = 4
+# Rendering is rare and mostly at a target's start: a browser with no context
+# open this long is closed, driver and all (about 375 MB), and started again by
+# the next render (crawler.browser_provider). 0: never.
+PORTALCHECK_BROWSER_IDLE_SECONDS = 10
+# Browsers running at once on this machine, whatever the number of worker
+# processes (0: one per process). One renders 8-10 pages/s here, far more
+# than a sweep asks for, and each costs about 375 MB.
+PORTALCHECK_MAX_BROWSERS = 1
 PLAYWRIGHT_RESTART_DISCONNECTED_BROWSER = True
 PLAYWRIGHT_ABORT_REQUEST = "crawler.browser.abort_heavy_request"
 

@@ -19,7 +19,7 @@ from scrapy.exceptions import DontCloseSpider
 
 from checks.fetch_status import NotFoundFingerprint, classify_exception, classify_response
 from checks.model import Page
-from crawler import signals as portalcheck_signals
+from crawler import browser_provider, signals as portalcheck_signals
 from crawler.browser import PagePool
 from crawler.items import FetchItem, TargetCompleted, TargetItem
 from crawler.targets import Target, load_targets
@@ -62,6 +62,7 @@ class PortalcheckSpider(scrapy.Spider):
         spider = super().from_crawler(crawler, *args, **kwargs)
         spider.page_pool = PagePool(limit=crawler.settings.getint("PLAYWRIGHT_MAX_PAGES_PER_CONTEXT", 4),
                                     contexts=crawler.settings.getint("PORTALCHECK_MAX_RENDER_CONTEXTS", 2))
+        browser_provider.configure(crawler.settings)
         crawler.signals.connect(spider._request_dropped, signal=signals.request_dropped)
         crawler.signals.connect(spider._spider_idle, signal=signals.spider_idle)
         return spider
