@@ -81,6 +81,7 @@ def execute(targets: list[Target], db_path: str | Path, mode: str = "sweep", lab
     finally:
         db = store.open_db(db_path)
         store.finish_run(db, run_id, status)
+        store.reclaim_space(db)
         if status == "finished":
             score_and_store(db, run_id, methodology)
         db.conn.close()

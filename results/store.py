@@ -35,6 +35,10 @@ def open_db(path: str | Path = DEFAULT_DB) -> sqlite_utils.Database:
     conn = sqlite3.connect(str(path), timeout=BUSY_TIMEOUT_MS / 1000, isolation_level=None,
                            check_same_thread=False)
     conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+    if conn.execute("PRAGMA page_count").fetchone()[0] == 0:
+        # A new file: pages freed later (staged rows, pruned monitor data) can
+        # be given back to the filesystem (reclaim_space). Only settable now.
+        conn.execute("PRAGMA auto_vacuum = INCREMENTAL")
     _use_wal(conn)
     conn.execute("PRAGMA synchronous = NORMAL")
     conn.execute("PRAGMA foreign_keys = ON")
@@ -203,6 +207,15 @@ def complete_target(db, run_id: int, target_id: str, spider: str,
                                      pk=("run_id", "target_id"), alter=False)
         db["run_progress"].insert({"run_id": run_id, "target_id": target_id, "spider": spider,
                                    "finished_at": stamp}, replace=True)
+
+
+def reclaim_space(db) -> None:
+    """Give the pages of deleted rows (a sweep's staged rows) back to the
+    filesystem, in a database created with incremental auto-vacuum; a no-op
+    in an older one (a `VACUUM` converts it)."""
+    if db.conn.execute("PRAGMA auto_vacuum").fetchone()[0] == 2:
+        # executescript steps it to the end; execute() would free one page
+        db.conn.executescript("PRAGMA incremental_vacuum;")
 
 
 def finished_targets(db, run_id: int, spider: str) -> set[str]:

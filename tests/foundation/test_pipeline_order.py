@@ -117,3 +117,21 @@ def test_rows_a_killed_sweep_staged_are_dropped_when_the_target_is_redone(tmp_pa
     conn = sqlite3.connect(db_path)
     assert conn.execute("SELECT key FROM observations").fetchall() == [("new",)]
     resumed.close_spider(None)
+
+
+def test_the_space_of_staged_rows_goes_back_to_the_filesystem(tmp_path):
+    db_path = tmp_path / "p.db"
+    run_id = store.create_run(store.open_db(db_path), mode="sweep")
+    p = SQLitePipeline(str(db_path), run_id, None, "nd42-2025", {}, rows_in_memory=50)
+    p.open_spider(Spider(["big"]))
+    for n in range(3000):
+        p.process_item(ObservationItem(target_id="big", category="function", key=f"k{n}", outcome="pass",
+                                       evidence={"text": "Thủ tục hành chính " * 20}))
+    p.process_item(TargetCompleted(target_id="big", spider="services", items=3000))
+    p.close_spider(None)
+    db = store.open_db(db_path)
+    free = db.conn.execute("PRAGMA freelist_count").fetchone()[0]
+    assert free > 100                       # the staged rows' pages, now free
+    store.reclaim_space(db)
+    assert db.conn.execute("PRAGMA freelist_count").fetchone()[0] == 0
+    assert db.conn.execute("SELECT COUNT(*) FROM observations").fetchone()[0] == 3000
