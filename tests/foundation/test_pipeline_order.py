@@ -72,6 +72,11 @@ def staged(db_path):
     return dict(conn.execute("SELECT target_id, COUNT(*) FROM staged_rows GROUP BY target_id"))
 
 
+def new_run(tmp_path):
+    db_path = tmp_path / "p.db"
+    return db_path, store.create_run(store.open_db(db_path), mode="sweep")
+
+
 def spilling_pipeline(db_path, run_id, targets, rows_in_memory):
     """A services pipeline, opened, that spills past `rows_in_memory` rows."""
     p = SQLitePipeline(str(db_path), run_id, None, "nd42-2025", {}, rows_in_memory=rows_in_memory)
@@ -80,8 +85,7 @@ def spilling_pipeline(db_path, run_id, targets, rows_in_memory):
 
 
 def test_past_the_memory_limit_the_biggest_target_spills_and_comes_back_whole(tmp_path):
-    db_path = tmp_path / "p.db"
-    run_id = store.create_run(store.open_db(db_path), mode="sweep")
+    db_path, run_id = new_run(tmp_path)
     p = spilling_pipeline(db_path, run_id, ["big", "small"], 6)
     evidence = {"url": "https://x.gov.vn/đ", "n": 1}
     p.process_item(ObservationItem(target_id="small", category="function", key="s0", outcome="pass",
@@ -107,8 +111,7 @@ def test_past_the_memory_limit_the_biggest_target_spills_and_comes_back_whole(tm
 
 
 def test_rows_a_killed_sweep_staged_are_dropped_when_the_target_is_redone(tmp_path):
-    db_path = tmp_path / "p.db"
-    run_id = store.create_run(store.open_db(db_path), mode="sweep")
+    db_path, run_id = new_run(tmp_path)
     killed = spilling_pipeline(db_path, run_id, ["t1"], 2)
     for n in range(3):
         killed.process_item(ObservationItem(target_id="t1", category="function", key=f"old{n}", outcome="fail"))
@@ -124,8 +127,7 @@ def test_rows_a_killed_sweep_staged_are_dropped_when_the_target_is_redone(tmp_pa
 
 
 def test_the_space_of_staged_rows_goes_back_to_the_filesystem(tmp_path):
-    db_path = tmp_path / "p.db"
-    run_id = store.create_run(store.open_db(db_path), mode="sweep")
+    db_path, run_id = new_run(tmp_path)
     p = spilling_pipeline(db_path, run_id, ["big"], 50)
     for n in range(3000):
         p.process_item(ObservationItem(target_id="big", category="function", key=f"k{n}", outcome="pass",
