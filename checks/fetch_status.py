@@ -136,6 +136,11 @@ def classify_response(http_status: int, html: str = "",
 
 _EXCEPTION_RULES = (
     # (status, words found in the exception's class name or message), first match wins
+    # Our browser, not the portal: it did not start, died, or is turned off.
+    ("render_failed", ("browserunavailable", "browsertype.launch", "executable doesn't exist",
+                       "failed to launch", "browser has been closed", "browser closed",
+                       "target page, context or browser has been closed", "target closed",
+                       "browser has disconnected", "connection closed while reading from the driver")),
     # robots.txt told us not to fetch: not the agency's fault, so never "dead".
     ("blocked", ("forbidden by robots.txt",)),
     # Our own policy refused the address (crawler.middlewares.AddressSafetyMiddleware).

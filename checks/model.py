@@ -21,11 +21,13 @@ FETCH_STATUSES = (
     "dns_error",
     "tls_error",
     "connection_error",
+    "render_failed",
     "error",
 )
 # Statuses that say nothing about the agency's compliance: the page could not be
 # judged (bot protection, our timeout, a tool error). Never "dead", never a fail.
-UNJUDGEABLE_STATUSES = frozenset({"blocked", "timeout", "error"})
+# render_failed: the browser did not start, crashed or was turned off.
+UNJUDGEABLE_STATUSES = frozenset({"blocked", "timeout", "render_failed", "error"})
 # Statuses that prove the page does not work for a citizen.
 DEAD_STATUSES = frozenset(
     {"not_found", "soft_404", "server_error", "redirect_loop", "dns_error", "tls_error", "connection_error"}

@@ -14,7 +14,7 @@ import re
 from bs4 import BeautifulSoup, NavigableString
 
 from checks.lexicon import load_functions
-from checks.model import Page
+from checks.model import Observation, Page
 from checks.sections import parse_html
 
 
@@ -50,3 +50,20 @@ def needs_rendering(page: Page, soup: BeautifulSoup | None = None) -> tuple[bool
     if len(links) < cfg["few_links"]:
         return True, f"few_links: {len(links)} links and {len(scripts)} scripts"
     return False, "static links present"
+
+
+def judged_without_render(obs: Observation, render_error: str) -> Observation:
+    """A verdict given from the plain HTML of a page whose rendering failed
+    (the browser did not start, crashed, or was turned off).
+
+    A pass stands: what the plain page links is really there. A fail does not:
+    the link may be in the menu the browser would have drawn, and a tool
+    failure is never a failure of the portal. It becomes inconclusive, reason
+    render_failed, with the browser's error and the verdict it would have been.
+    """
+    if obs.outcome != "fail":
+        return obs
+    evidence = {**obs.evidence, "reason": "render_failed", "render_error": render_error,
+                "without_render": {"outcome": obs.outcome, "reason": obs.evidence.get("reason")}}
+    return Observation(obs.category, obs.key, "inconclusive", obs.legal_ref, evidence)
+

@@ -229,3 +229,26 @@ class PagePoolMiddleware:
         if page is not None:
             request.meta["playwright_page"] = page
         return None
+
+
+class BrowserUnavailable(Exception):
+    """A render asked for while the browser is turned off (`--no-browser`):
+    the fetch fails with the taxonomy status render_failed."""
+
+
+class BrowserSwitchMiddleware:
+    """Downloader middleware: with PORTALCHECK_BROWSER off, a render request
+    fails at once (its errback gets render_failed) instead of starting Chromium."""
+
+    def __init__(self, enabled: bool):
+        self.enabled = enabled
+
+    @classmethod
+    def from_crawler(cls, crawler):
+        return cls(crawler.settings.getbool("PORTALCHECK_BROWSER", True))
+
+    def process_request(self, request, spider=None):
+        if not self.enabled and request.meta.get("playwright"):
+            raise BrowserUnavailable("browser turned off (--no-browser): page not rendered")
+        return None
+

@@ -38,6 +38,8 @@ from typing import Any, Callable
 
 from playwright.async_api import PlaywrightContextManager
 
+from crawler.browser_check import launch_options
+
 logger = logging.getLogger(__name__)
 
 
@@ -58,12 +60,14 @@ class _Shared:
     launches = 0
     max_browsers = 1
     slot_file: Any = None            # the lock file held while this process has a browser
+    launch_options: dict | None = None  # with the executable PORTALCHECK_CHROMIUM names
 
 
 def configure(settings) -> None:
     """Read the provider's own settings (scrapy-playwright's Config has no room for them)."""
     _Shared.idle_seconds = settings.getfloat("PORTALCHECK_BROWSER_IDLE_SECONDS", 10.0)
     _Shared.max_browsers = settings.getint("PORTALCHECK_MAX_BROWSERS", 1)
+    _Shared.launch_options = launch_options(settings)
 
 
 def _slot_dir() -> Path:
@@ -123,7 +127,7 @@ async def _current_browser() -> Any:
             _Shared.playwright = await _Shared.playwright_manager.start()
         if _Shared.browser is None or not _Shared.browser.is_connected():
             browser_type = getattr(_Shared.playwright, _Shared.config.browser_type_name)
-            browser = await browser_type.launch(**_Shared.config.launch_options)
+            browser = await browser_type.launch(**(_Shared.launch_options or _Shared.config.launch_options))
             browser.on("disconnected", _disconnected)
             _Shared.browser = browser
             _Shared.launches += 1

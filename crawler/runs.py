@@ -100,6 +100,26 @@ def score_and_store(db, run_id: int, methodology: str) -> int | None:
     return store.save_scoring(db, run_id, methodology, scores)
 
 
+def browser_ready(no_browser: bool, overrides: dict) -> bool:
+    """Before anything is fetched: Chromium must start, or the command refuses
+    (its caller exits 2) with a message naming the fix. `--no-browser` turns
+    renders off instead (what needed one is inconclusive: render_failed)."""
+    from crawler.browser_check import check_launch
+    from crawler.i18n import t
+    from crawler.sweep import project_settings
+
+    if no_browser:
+        overrides["PORTALCHECK_BROWSER"] = False
+        stderr(t("browser.off"))
+        return True
+    if not project_settings(overrides).getbool("PORTALCHECK_BROWSER", True):
+        return True  # turned off by -s, as --no-browser does
+    report = check_launch(project_settings(overrides))
+    if not report.ok:
+        stderr(t("browser.unavailable", path=report.path or "—", error=report.error))
+    return report.ok
+
+
 def unknown_methodology(name: str) -> str | None:
     """An error message when `name` is not a shipped methodology (checked before a sweep starts)."""
     from crawler.i18n import t

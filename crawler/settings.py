@@ -4,6 +4,8 @@ Polite by default on real servers (2 requests at a time per host, AutoThrottle,
 robots.txt obeyed, an identifying User-Agent), while many hosts proceed in
 parallel. Not `scrapy startproject`'s 1 request/s template.
 """
+import os
+
 from crawler import __version__
 
 BOT_NAME = "portalcheck"
@@ -57,6 +59,9 @@ DOWNLOADER_MIDDLEWARES = {
     # Before the download handler and after redirects are built (600): every
     # hop of a redirect chain passes through it again.
     "crawler.middlewares.AddressSafetyMiddleware": 610,
+    # A render with the browser turned off (--no-browser) fails here, as
+    # render_failed, before it waits for a pooled page.
+    "crawler.browser.BrowserSwitchMiddleware": 940,
     # Last before the download handler: a render takes a pooled page here.
     "crawler.browser.PagePoolMiddleware": 950,
 }
@@ -88,8 +93,15 @@ PLAYWRIGHT_BROWSER_TYPE = "chromium"
 _PLAYWRIGHT_THREADED_LOOP = True
 # One driver and one Chromium per process, started when a page first needs it.
 PLAYWRIGHT_BROWSER_PROVIDER = "crawler.browser_provider.SharedBrowserProvider"
+# The browser executable: Debian's Chromium by default; empty: Playwright's own
+# Chromium, if one was downloaded (crawler.browser_check). Also read from the
+# environment variable of the same name.
+PORTALCHECK_CHROMIUM = os.environ.get("PORTALCHECK_CHROMIUM", "/usr/bin/chromium")
+# False (`--no-browser`): nothing is rendered; what needed a browser is
+# inconclusive with the reason render_failed, never "không đạt".
+PORTALCHECK_BROWSER = True
+# executable_path is added from PORTALCHECK_CHROMIUM when the browser starts.
 PLAYWRIGHT_LAUNCH_OPTIONS = {
-    "executable_path": "/usr/bin/chromium",
     "headless": True,
     "args": [
         "--no-sandbox",

@@ -27,7 +27,7 @@ from results import store
 # Stored codes: never renumber (old rows would change meaning); add at the end.
 STATUS_CODES = {"live": 1, "not_found": 2, "soft_404": 3, "server_error": 4, "timeout": 5,
                 "blocked": 6, "redirect_loop": 7, "dns_error": 8, "tls_error": 9,
-                "connection_error": 10, "error": 11}
+                "connection_error": 10, "error": 11, "render_failed": 12}
 CODE_STATUS = {code: status for status, code in STATUS_CODES.items()}
 _NOT_PLAIN = re.compile(rb"[^\x00\x01]")  # checked and not live
 

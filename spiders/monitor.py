@@ -89,11 +89,13 @@ class MonitorSpider(PortalcheckSpider):
         if page.status == "blocked" and not page.rendered and self._may_render(target_id):
             # Cheap first, the browser only when the cheap answer was "blocked".
             request = self.fetch(page.url, self.on_check, target_id, purpose="monitor_render", render=True,
-                                 meta={"pc_slot": slot, "pc_kind": meta["pc_kind"]},
+                                 meta={"pc_slot": slot, "pc_kind": meta["pc_kind"], "pc_plain": page},
                                  timeout=self.config.download_timeout)
             if request is not None:
                 yield request
                 return
+        if page.status == "render_failed" and meta.get("pc_plain") is not None:
+            page = meta["pc_plain"]  # our browser failed: the plain fetch's "blocked" stands
         self.vectors[target_id][slot] = monitor_store.code_of(page.status)
         if page.status == "live":
             self.details[target_id].pop(slot, None)

@@ -14,7 +14,8 @@ Flow per target (issue "Portal checks"):
 4. target_done: reachability and HTTPS verdicts, then the TargetItem.
 Judgement lives in checks/ (pure); this module only fetches and routes.
 Settings: PORTALCHECK_HINTS (or -a hints=FILE), PORTALCHECK_FOLLOW_OFFSITE (all |
-private | none), PORTALCHECK_RENDER, PORTALCHECK_TLS_CHECK.
+private | none), PORTALCHECK_TLS_CHECK; renders need PORTALCHECK_BROWSER (when it is off,
+or Chromium fails, what needed a render is inconclusive: render_failed).
 """
 from __future__ import annotations
 
@@ -33,7 +34,7 @@ from checks.functions import legal_ref as function_legal
 from checks.functions import observation, print_button, related_links, rss, search, site_map
 from checks.lexicon import load_hints, load_lexicon
 from checks.model import FUNCTION_KEYS, SECTION_KEYS, Page
-from checks.rendering import needs_rendering
+from checks.rendering import judged_without_render, needs_rendering
 from checks.section_content import (TargetResult, chrome_of, judge_target, section_observation, soft_404_overridden,
                                     unjudged_observation)
 from checks.sections import clean_url, contact_details, find_candidates, host_of, parse_html, read_home
@@ -115,6 +116,7 @@ class State:
     launched: bool = False
     rendered: bool = False
     render_reason: str | None = None
+    render_error: str | None = None  # the homepage needed a browser and did not get one
     home_variant: str | None = None
     aux: dict[str, Page] = field(default_factory=dict)
     tls: Any = None  # Future of tls_probe
@@ -141,7 +143,6 @@ class PortalSpider(PortalcheckSpider):
         spider.hints = load_hints(spider.hints_file or s.get("PORTALCHECK_HINTS"))
         policy = str(s.get("PORTALCHECK_FOLLOW_OFFSITE", "all")).lower()
         spider.offsite_policy = {"0": "none", "false": "none", "1": "all", "true": "all"}.get(policy, policy)
-        spider.render_enabled = s.getbool("PORTALCHECK_RENDER", True)
         spider.tls_enabled = s.getbool("PORTALCHECK_TLS_CHECK", True)
         spider.tls_timeout = min(s.getfloat("DOWNLOAD_TIMEOUT", 20), 10.0)
         return spider
@@ -186,7 +187,7 @@ class PortalSpider(PortalcheckSpider):
             return
         soup = parse_html(page.text)
         render, why = needs_rendering(page, soup)
-        if render and self.render_enabled:
+        if render:
             state.render_reason = why
             request = self.render(page.final_url, self.on_home_rendered, target_id, "homepage_rendered",
                                   priority=20)
@@ -205,6 +206,7 @@ class PortalSpider(PortalcheckSpider):
             static, soup = meta["pc_static"]
             state.home = read_home(static, soup, self.lex)
             state.render_reason = f"{state.render_reason}; render failed: {page.status}"
+            state.render_error = page.error or page.status
         yield from self.maybe_launch(meta["pc_target"])
 
     def homepage_unreadable(self, target_id: str, status: str):
@@ -275,7 +277,7 @@ class PortalSpider(PortalcheckSpider):
             if soft_404_overridden(page, state.random_page, state.chrome, self.lex):
                 page.status, page.error = "live", "soft_404 fingerprint overridden: own content differs"
             result = judge_target(page, key, state.chrome, None, self.lex)
-            if result.reason == "needs_rendering" and not page.rendered and self.render_enabled:
+            if result.reason == "needs_rendering" and not page.rendered:
                 request = self.render(page.url, self.on_item, target_id, "section_rendered", meta={"pc_key": key})
                 if request is not None:
                     yield request
@@ -354,7 +356,7 @@ class PortalSpider(PortalcheckSpider):
         state = self.states[target_id]
         form, query = state.search
         obs = search.judge_results(page, query, form, state.chrome)
-        if obs is None and not page.rendered and form.method == "GET" and self.render_enabled:
+        if obs is None and not page.rendered and form.method == "GET":
             request = self.render(page.url, self.on_search, target_id, "function_rendered")
             if request is not None:
                 yield request
@@ -391,7 +393,10 @@ class PortalSpider(PortalcheckSpider):
         return self.fetch(url, handler, target_id, purpose, render=True, render_wait="networkidle", **kwargs)
 
     def emit(self, target_id: str, obs) -> ObservationItem:
-        self.states[target_id].emitted.add((obs.category, obs.key))
+        state = self.states[target_id]
+        state.emitted.add((obs.category, obs.key))
+        if state.render_error and obs.category in ("section", "function") and obs.key != "https":
+            obs = judged_without_render(obs, state.render_error)
         return ObservationItem.from_observation(target_id, obs)
 
     def handler_failed(self, page: Page, meta: dict):

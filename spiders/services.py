@@ -308,7 +308,8 @@ class ServicesSpider(PortalcheckSpider):
         spa.detail_url = api.choose_detail_url(spa.calls, spa.bundle_paths, spa.base_url)
         spa.pattern = api.detail_page_pattern(spa.rendered_html, spa.base_url)
         if not spa.list_call:
-            state.problem = "js_shell_unlisted"
+            # our browser failing is not the portal hiding its list
+            state.problem = "render_failed" if spa.render_status == "render_failed" else "js_shell_unlisted"
             return
         yield self._api_list_request(state, None, 0)
 

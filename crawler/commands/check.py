@@ -8,7 +8,7 @@ from rich.console import Console
 from rich.table import Table
 
 from crawler.i18n import t
-from crawler.runs import execute, stderr, unknown_methodology
+from crawler.runs import browser_ready, execute, stderr, unknown_methodology
 from crawler.targets import KINDS, TargetFileError, parse_targets
 from results import store
 from results.export import build_export
@@ -26,6 +26,7 @@ def register(sub) -> None:
     p.add_argument("--hints", metavar="FILE", help=t("check.hints"))
     p.add_argument("--methodology", default="nd42-2025", help=t("sweep.methodology"))
     p.add_argument("--db", default=str(store.DEFAULT_DB), help=t("cli.db"))
+    p.add_argument("--no-browser", action="store_true", help=t("browser.no_browser"))
     p.add_argument("--verbose", "-v", action="store_true", help=t("sweep.verbose"))
     p.set_defaults(func=run)
 
@@ -77,6 +78,8 @@ def run(args) -> int:
         stderr(str(exc))
         return 2
     overrides = {"PORTALCHECK_HINTS": args.hints} if args.hints else {}
+    if not browser_ready(args.no_browser, overrides):
+        return 2
     run_id = execute(targets, args.db, mode="check", methodology=args.methodology,
                      overrides=overrides, verbose=args.verbose)
     target = build_export(store.open_db(args.db), run_id)["targets"][0]

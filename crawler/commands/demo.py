@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from crawler.i18n import get_lang, t
-from crawler.runs import execute, stderr, unknown_methodology
+from crawler.runs import browser_ready, execute, stderr, unknown_methodology
 from crawler.summary import print_summary
 from crawler.targets import load_targets
 from results import store
@@ -19,6 +19,7 @@ def register(sub) -> None:
     p = sub.add_parser("demo", help=t("demo.help"), description=t("demo.help"))
     p.add_argument("--out", default="portalcheck-demo", help=t("demo.out"))
     p.add_argument("--methodology", default="nd42-2025", help=t("sweep.methodology"))
+    p.add_argument("--no-browser", action="store_true", help=t("browser.no_browser"))
     p.add_argument("--verbose", "-v", action="store_true", help=t("sweep.verbose"))
     p.set_defaults(func=run)
 
@@ -29,6 +30,9 @@ def run(args) -> int:
     if unknown_methodology(args.methodology):
         stderr(unknown_methodology(args.methodology))
         return 2
+    overrides = dict(DEMO_SETTINGS)
+    if not browser_ready(args.no_browser, overrides):
+        return 2
     out = Path(args.out)
     out.mkdir(parents=True, exist_ok=True)
     db_path = out / "portalcheck.db"
@@ -38,7 +42,7 @@ def run(args) -> int:
         targets = load_targets(targets_path)
         stderr(t("demo.started", count=len(targets), path=targets_path))
         run_id = execute(targets, db_path, mode="sweep", label="demo", methodology=args.methodology,
-                         overrides=DEMO_SETTINGS, verbose=args.verbose)
+                         overrides=overrides, verbose=args.verbose)
     db = store.open_db(db_path)
     export = build_export(db, run_id)
     (out / "export.json").write_text(to_json(export), encoding="utf-8")

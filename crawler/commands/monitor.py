@@ -20,7 +20,7 @@ import yaml
 from crawler import __version__
 from crawler import lock, notify
 from crawler.i18n import t
-from crawler.runs import all_local, stderr
+from crawler.runs import all_local, browser_ready, stderr
 from crawler.sweep import fast_local_settings, run_spiders
 from crawler.targets import TargetFileError, load_targets
 from checks.monitor_state import load_config, parse_services_mode, parse_windows
@@ -36,6 +36,7 @@ def register(sub) -> None:
     p.add_argument("--services", metavar="all|sample:N", help=t("monitor.services"))
     p.add_argument("--notify", action="append", default=[], metavar="URL", help=t("monitor.notify"))
     p.add_argument("--config", metavar="FILE", help=t("monitor.config"))
+    p.add_argument("--no-browser", action="store_true", help=t("browser.no_browser"))
     p.add_argument("--verbose", "-v", action="store_true", help=t("monitor.verbose"))
     g = p.add_argument_group(t("monitor.report_group"))
     g.add_argument("--report", action="store_true", help=t("monitor.report"))
@@ -75,6 +76,9 @@ def run(args) -> int:
     if problems:
         stderr("\n".join(problems))
         return 2
+    args.browser_overrides = {}
+    if not browser_ready(args.no_browser, args.browser_overrides):
+        return 2
     try:
         with lock.hold(args.db):
             return one_pass(args, config, targets, services_n, urls)
@@ -94,6 +98,7 @@ def one_pass(args, config, targets, services_n, urls) -> int:
         "PORTALCHECK_MONITOR_CONFIG": args.config, "PORTALCHECK_PROGRESS": False,
         "DOWNLOAD_TIMEOUT": config.download_timeout, "RETRY_TIMES": config.retry_times,
         "RETRY_ENABLED": config.retry_times > 0, "LOG_LEVEL": "WARNING" if args.verbose else "ERROR",
+        **getattr(args, "browser_overrides", {}),
     }
     if all_local(targets):
         overrides = {**fast_local_settings(), **overrides}

@@ -4,7 +4,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from crawler.i18n import t
-from crawler.runs import execute, stderr, targets_of_run, unknown_methodology
+from crawler.runs import browser_ready, execute, stderr, targets_of_run, unknown_methodology
 from crawler.summary import print_summary
 from crawler.sweep import DEFAULT_SPIDERS
 from crawler.targets import TargetFileError, load_targets
@@ -25,6 +25,7 @@ def register(sub) -> None:
     p.add_argument("--workers", metavar="N", type=int, help=t("sweep.workers"))
     p.add_argument("-s", "--set", action="append", default=[], metavar="NAME=VALUE",
                    help=t("sweep.set"))
+    p.add_argument("--no-browser", action="store_true", help=t("browser.no_browser"))
     p.add_argument("--verbose", "-v", action="store_true", help=t("sweep.verbose"))
     p.set_defaults(func=run)
 
@@ -58,10 +59,13 @@ def run(args) -> int:
         stderr(str(exc))
         return 2
     spiders = tuple(s.strip() for s in args.spiders.split(",") if s.strip())
+    overrides = scrapy_overrides(args)
+    if not browser_ready(args.no_browser, overrides):
+        return 2
     stderr(t("sweep.starting", count=len(targets), db=args.db))
     run_id = execute(targets, args.db, mode="sweep", label=args.label,
                      methodology=args.methodology, spiders=spiders,
-                     overrides=scrapy_overrides(args), verbose=args.verbose)
+                     overrides=overrides, verbose=args.verbose)
     return report(args, run_id)
 
 
@@ -84,6 +88,8 @@ def resume(args) -> int:
     stderr(t("sweep.resuming", run=args.resume, db=args.db))
     overrides = {k: v for k, v in settings.items() if k.isupper() and not k.startswith("PORTALCHECK_PROGRESS")}
     overrides.update(scrapy_overrides(args))
+    if not browser_ready(args.no_browser, overrides):
+        return 2
     run_id = execute(targets, args.db, mode="sweep", methodology=previous["methodology"] or args.methodology,
                      spiders=spiders, overrides=overrides, verbose=args.verbose, resume_run=args.resume)
     return report(args, run_id)

@@ -5,7 +5,10 @@ import os
 
 import pytest
 
-from crawler.settings import PLAYWRIGHT_LAUNCH_OPTIONS
+from scrapy.settings import Settings
+
+from crawler import settings as project_settings
+from crawler.browser_check import launch_options
 
 pytestmark = pytest.mark.skipif(not os.path.exists("/usr/bin/chromium"),
                                 reason="Debian chromium not installed (make setup installs it)")
@@ -18,7 +21,9 @@ def test_system_chromium_launches_and_renders_a_loopback_page(loopback):
                                                    "document.getElementById('m').innerHTML='<li>Giới thiệu</li>'"
                                                    "</script></body></html>")})
     with sync_playwright() as p:
-        browser = p.chromium.launch(**PLAYWRIGHT_LAUNCH_OPTIONS)
+        settings = Settings()
+        settings.setmodule(project_settings)
+        browser = p.chromium.launch(**launch_options(settings))
         page = browser.new_page()
         page.goto(server.url + "/")
         assert page.inner_text("#m") == "Giới thiệu"
