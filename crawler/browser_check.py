@@ -79,6 +79,18 @@ def launch_options(settings) -> dict:
     return options
 
 
+def project_launch_options() -> dict:
+    """The launch options of the project's settings (for tools and tests that
+    drive Playwright themselves): Chromium as every render starts it."""
+    from scrapy.settings import Settings
+
+    from crawler import settings as project_settings
+
+    settings = Settings()
+    settings.setmodule(project_settings)
+    return launch_options(settings)
+
+
 def _stamp_file(path: str) -> Path | None:
     try:
         st = os.stat(path)

@@ -5,10 +5,7 @@ import os
 
 import pytest
 
-from scrapy.settings import Settings
-
-from crawler import settings as project_settings
-from crawler.browser_check import launch_options
+from crawler.browser_check import project_launch_options
 
 pytestmark = pytest.mark.skipif(not os.path.exists("/usr/bin/chromium"),
                                 reason="Debian chromium not installed (make setup installs it)")
@@ -21,9 +18,7 @@ def test_system_chromium_launches_and_renders_a_loopback_page(loopback):
                                                    "document.getElementById('m').innerHTML='<li>Giới thiệu</li>'"
                                                    "</script></body></html>")})
     with sync_playwright() as p:
-        settings = Settings()
-        settings.setmodule(project_settings)
-        browser = p.chromium.launch(**launch_options(settings))
+        browser = p.chromium.launch(**project_launch_options())
         page = browser.new_page()
         page.goto(server.url + "/")
         assert page.inner_text("#m") == "Giới thiệu"

@@ -11,7 +11,7 @@ from scrapy.utils.misc import load_object
 
 from checks.fetch_status import classify_exception
 from crawler.browser import abort_heavy_request, record_api_calls, release_page
-from crawler.settings import PLAYWRIGHT_LAUNCH_OPTIONS
+from crawler.browser_check import project_launch_options
 from spa_portal import LIST, SpaPortal
 from spiders.services import ServicesSpider
 
@@ -21,7 +21,7 @@ def test_render_records_calls_and_release_closes_page_then_context():
 
     async def main():
         async with async_playwright() as pw:
-            browser = await pw.chromium.launch(**PLAYWRIGHT_LAUNCH_OPTIONS)
+            browser = await pw.chromium.launch(**project_launch_options())
             try:
                 context = await browser.new_context()
                 page = await context.new_page()
