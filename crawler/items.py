@@ -99,3 +99,20 @@ class TargetCompleted:
     target_id: str
     spider: str
     items: int = 0      # items the spider yielded for the target before this one
+
+
+@dataclass
+class DiscoveryItem:
+    """What the discover spider read on one parent's portal (crawler/candidates.py
+    turns it into candidate registry rows). Not stored in the results database."""
+
+    target_id: str
+    status: str | None                      # the parent homepage's fetch status
+    final_url: str | None = None            # where the parent's homepage landed
+    pages: list[dict] = field(default_factory=list)        # the parent's pages read
+    proposals: list[dict] = field(default_factory=list)    # checks.child_units.Proposal, as dicts
+    rejections: list[dict] = field(default_factory=list)   # checks.child_units.Rejection, as dicts
+    rejected: dict[str, int] = field(default_factory=dict) # rejected links per reason
+    homepages: dict[str, dict] = field(default_factory=dict)  # child site key -> its homepage fetch
+    known: dict[str, dict] = field(default_factory=dict)   # registry child id -> its homepage fetch
+    budget: str | None = None               # the budget that stopped it, if one did

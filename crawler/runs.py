@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import logging
 import sys
+from datetime import date
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -34,8 +35,11 @@ def targets_of_run(db, run_id: int) -> list[Target]:
 def execute(targets: list[Target], db_path: str | Path, mode: str = "sweep", label: str | None = None,
             methodology: str = "nd42-2025", spiders: tuple[str, ...] = DEFAULT_SPIDERS,
             overrides: dict | None = None, verbose: bool = False, progress: bool = True,
-            resume_run: int | None = None) -> int:
+            resume_run: int | None = None, valid_on: date | None = None) -> int:
     """Create a run (or resume one), crawl `targets` into it, score it; returns the run id.
+
+    `valid_on`: the day whose map of units `targets` are (crawler.targets.targets_on),
+    stored with the run: its ranking holds those units only, and a resume the same.
 
     Resuming redoes, per spider, exactly the targets that spider had not
     finished: finished targets were stored whole, unfinished ones not at all.
@@ -55,6 +59,7 @@ def execute(targets: list[Target], db_path: str | Path, mode: str = "sweep", lab
         # killed at its first instant can still be resumed.
         run_id = store.create_run(db, mode=mode, label=label, methodology=methodology,
                                   settings={"spiders": list(spiders), "targets": len(targets),
+                                            **({"valid_on": valid_on.isoformat()} if valid_on else {}),
                                             **{k: v for k, v in settings.items() if k.isupper()}},
                                   tool_version=__version__, targets=[
                                       {"target_id": t.id, "name": t.name, "kind": t.kind,

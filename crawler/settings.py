@@ -158,6 +158,11 @@ PORTALCHECK_MAX_URL_LENGTH = 2083
 # are CPU-bound and one Python process uses one core; targets sharing a host
 # stay in one worker, so per-host politeness is unchanged.
 PORTALCHECK_WORKERS = 0
+# `portalcheck discover` (docs/discover.md): structure pages ("Cơ cấu tổ chức",
+# "Đơn vị trực thuộc", "Liên kết website") read per parent beyond its homepage,
+# and child homepages fetched per parent (one GET each).
+PORTALCHECK_DISCOVER_PAGES = 6
+PORTALCHECK_DISCOVER_MAX_CHILDREN = 500
 PORTALCHECK_PROGRESS = False        # the CLI turns the progress display on
 PORTALCHECK_PROGRESS_TOTAL = 0
 

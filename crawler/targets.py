@@ -5,12 +5,14 @@ reported with its line and reason, and a file with any problem is refused.
 """
 from __future__ import annotations
 
+import argparse
 import csv
 import io
 import ipaddress
 from dataclasses import dataclass, field, asdict
 from datetime import date
 from pathlib import Path
+from typing import Iterable
 from urllib.parse import urlsplit
 
 import yaml
@@ -106,8 +108,11 @@ def _rows_from_yaml(text: str) -> tuple[list[str], list[tuple[int, dict]]]:
     return header, rows
 
 
-def parse_targets(raw: bytes, path: str = "<targets>") -> list[Target]:
-    """Validate and parse a target file's bytes. Raises TargetFileError."""
+def parse_targets(raw: bytes, path: str = "<targets>", known_ids: Iterable[str] = ()) -> list[Target]:
+    """Validate and parse a target file's bytes. Raises TargetFileError.
+
+    `known_ids`: parents that may be named without being in the file (a
+    candidate file's rows name units of the registry it was made from)."""
     if not raw.strip():
         raise TargetFileError(path, [(1, t("targets.empty"))])
     try:
@@ -162,33 +167,37 @@ def parse_targets(raw: bytes, path: str = "<targets>") -> list[Target]:
                 error = _check_url(values[column])
                 if error:
                     problems.append((line, f"{column}: {error}"))
+        dates = {}
         for column in ("valid_from", "valid_to"):
             if values[column]:
                 try:
-                    date.fromisoformat(values[column])
+                    dates[column] = date.fromisoformat(values[column])
                 except ValueError:
                     problems.append((line, t("targets.bad_date", column=column, value=values[column])))
+        if len(dates) == 2 and dates["valid_from"] > dates["valid_to"]:
+            problems.append((line, t("targets.bad_dates_order", start=values["valid_from"], end=values["valid_to"])))
         if values["id"] in seen:
             problems.append((line, t("targets.duplicate_id", id=values["id"], first=seen[values["id"]])))
         elif values["id"]:
             seen[values["id"]] = line
         targets.append(Target(**values, line=line))
+    known = set(known_ids)
     for target in targets:
-        if target.parent and target.parent not in seen:
+        if target.parent and target.parent not in seen and target.parent not in known:
             problems.append((target.line, t("targets.bad_parent", parent=target.parent)))
     if problems:
         raise TargetFileError(path, sorted(problems))
     return targets
 
 
-def load_targets(path: str | Path, only: list[str] | None = None) -> list[Target]:
+def load_targets(path: str | Path, only: list[str] | None = None, known_ids: Iterable[str] = ()) -> list[Target]:
     """Read, validate and (optionally) filter a target file."""
     path = Path(path)
     try:
         raw = path.read_bytes()
     except OSError as exc:
         raise TargetFileError(str(path), [(0, t("targets.unreadable", error=exc.strerror or str(exc)))]) from None
-    targets = parse_targets(raw, str(path))
+    targets = parse_targets(raw, str(path), known_ids)
     if only:
         known = {target.id for target in targets}
         unknown = [i for i in only if i not in known]
@@ -196,6 +205,34 @@ def load_targets(path: str | Path, only: list[str] | None = None) -> list[Target
             raise TargetFileError(str(path), [(0, t("targets.unknown_only", ids=", ".join(unknown)))])
         targets = [target for target in targets if target.id in only]
     return targets
+
+
+def targets_on(targets: list[Target], on: date, only: list[str] | None = None,
+               path: str = "<targets>") -> list[Target]:
+    """The units of the map of day `on`: rows whose `valid_from`..`valid_to` covers it.
+
+    A province merged away on 2025-07-01 (valid_to 2025-06-30) is swept on
+    2025-06-30 and not after; its successor (valid_from 2025-07-01) the other
+    way round, so one run never holds both maps. An id asked for with --only
+    that is not valid that day is an error, as is a day with no unit at all."""
+    kept = [target for target in targets if target.is_current(on)]
+    invalid = [target for target in targets if only and target.id in only and not target.is_current(on)]
+    problems = [(target.line, t("targets.not_valid_on", id=target.id, on=on.isoformat(),
+                                start=target.valid_from or "…", end=target.valid_to or "…"))
+                for target in invalid]
+    if not kept and not problems:
+        problems.append((0, t("targets.none_valid_on", on=on.isoformat())))
+    if problems:
+        raise TargetFileError(path, problems)
+    return kept
+
+
+def map_date(value: str) -> date:
+    """A day given on the command line (YYYY-MM-DD), for argparse."""
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        raise argparse.ArgumentTypeError(t("targets.bad_on", value=value)) from None
 
 
 def is_private_address(host: str) -> bool:

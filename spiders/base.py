@@ -9,7 +9,7 @@ target is done, `target_done(target)` is called to yield its summary.
 from __future__ import annotations
 
 import time
-from datetime import datetime, timezone
+from datetime import date, datetime, timezone
 from collections import defaultdict
 from typing import Any, Iterable, Iterator
 
@@ -22,7 +22,7 @@ from checks.model import Page
 from crawler import browser_provider, signals as portalcheck_signals
 from crawler.browser import PagePool
 from crawler.items import FetchItem, TargetCompleted, TargetItem
-from crawler.targets import Target, load_targets
+from crawler.targets import Target, load_targets, targets_on
 
 
 def certificate_facts(response) -> tuple[str | None, str | None]:
@@ -41,12 +41,15 @@ class PortalcheckSpider(scrapy.Spider):
     """Base class; subclasses implement `start_target` and handlers."""
 
     def __init__(self, targets: str | None = None, only: str | None = None,
-                 target_list: list[Target] | None = None, **kwargs: Any):
+                 target_list: list[Target] | None = None, on: str | None = None, **kwargs: Any):
         super().__init__(**kwargs)
         if target_list is None:
             if not targets:
-                raise ValueError("usage: scrapy crawl %s -a targets=FILE" % self.name)
-            target_list = load_targets(targets, only.split(",") if only else None)
+                raise ValueError("usage: scrapy crawl %s -a targets=FILE [-a on=YYYY-MM-DD]" % self.name)
+            wanted = only.split(",") if only else None
+            # The units of one day's map, as `portalcheck sweep --on` (today by default).
+            day = date.fromisoformat(on) if on else date.today()
+            target_list = targets_on(load_targets(targets, wanted), day, wanted, targets)
         self.targets = {target.id: target for target in target_list}
         self.outstanding: dict[str, int] = defaultdict(int)
         self.pages_fetched: dict[str, int] = defaultdict(int)

@@ -1,13 +1,14 @@
 """portalcheck sweep: inspect every target of a registry file."""
 from __future__ import annotations
 
+from datetime import date
 from pathlib import Path
 
 from crawler.i18n import t
 from crawler.runs import browser_ready, execute, stderr, targets_of_run, unknown_methodology
 from crawler.summary import print_summary
 from crawler.sweep import DEFAULT_SPIDERS
-from crawler.targets import TargetFileError, load_targets
+from crawler.targets import TargetFileError, load_targets, map_date, targets_on
 from results import store
 from results.export import build_export
 
@@ -19,6 +20,7 @@ def register(sub) -> None:
     p.add_argument("--db", default=str(store.DEFAULT_DB), help=t("cli.db"))
     p.add_argument("--label", help=t("sweep.label"))
     p.add_argument("--only", metavar="ID,...", help=t("sweep.only"))
+    p.add_argument("--on", metavar="YYYY-MM-DD", type=map_date, help=t("sweep.on"))
     p.add_argument("--methodology", default="nd42-2025", help=t("sweep.methodology"))
     p.add_argument("--spiders", default=",".join(DEFAULT_SPIDERS), help=t("sweep.spiders"))
     p.add_argument("--ignore-robots", metavar="WHY", help=t("sweep.ignore_robots"))
@@ -54,7 +56,8 @@ def run(args) -> int:
         return 2
     try:
         only = [x.strip() for x in args.only.split(",")] if args.only else None
-        targets = load_targets(args.targets, only)
+        on = args.on or date.today()
+        targets = targets_on(load_targets(args.targets, only), on, only, args.targets)
     except TargetFileError as exc:
         stderr(str(exc))
         return 2
@@ -63,9 +66,10 @@ def run(args) -> int:
     if not browser_ready(args.no_browser, overrides):
         return 2
     stderr(t("sweep.starting", count=len(targets), db=args.db))
+    stderr(t("sweep.map_of", on=on.isoformat()))
     run_id = execute(targets, args.db, mode="sweep", label=args.label,
                      methodology=args.methodology, spiders=spiders,
-                     overrides=overrides, verbose=args.verbose)
+                     overrides=overrides, verbose=args.verbose, valid_on=on)
     return report(args, run_id)
 
 
@@ -86,6 +90,8 @@ def resume(args) -> int:
     targets = targets_of_run(db, args.resume)
     db.conn.close()
     stderr(t("sweep.resuming", run=args.resume, db=args.db))
+    if settings.get("valid_on"):
+        stderr(t("sweep.map_of", on=settings["valid_on"]))
     overrides = {k: v for k, v in settings.items() if k.isupper() and not k.startswith("PORTALCHECK_PROGRESS")}
     overrides.update(scrapy_overrides(args))
     if not browser_ready(args.no_browser, overrides):
