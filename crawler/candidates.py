@@ -86,6 +86,21 @@ class ParentFigures:
 class Discovery:
     candidates: list[Candidate]
     parents: list[ParentFigures]
+    # The rows of the parents whose portals were read, with where each portal now lands:
+    # in the candidate file, they tell `targets diff` whose children it may call dropped.
+    parent_rows: list[dict[str, str]] = field(default_factory=list)
+
+    def rows(self) -> list[dict[str, str]]:
+        return self.parent_rows + [c.row() for c in self.candidates]
+
+
+def parent_row(parent: Target, item: DiscoveryItem) -> dict[str, str]:
+    row = parent.as_row()
+    if item.final_url and site_key(item.final_url) != site_key(parent.portal_url):
+        row["portal_url"] = item.final_url
+    row["verified"] = "no"
+    row["notes"] = t("discover.note_parent", pages=len(item.pages))
+    return row
 
 
 def _keys(*urls: str | None) -> set[str]:
@@ -196,7 +211,9 @@ def consolidate(items: list[DiscoveryItem], registry: list[Target]) -> Discovery
             fig.proposed += 1
             fig.levels[cand.level] += 1
         figures.append(fig)
-    return Discovery(list(seen.values()), figures)
+    parents = [parent_row(by_id[item.target_id], item) for item in items
+               if item.status == "live" and item.target_id in by_id]
+    return Discovery(list(seen.values()), figures, parents)
 
 
 def _where(place: dict) -> str:

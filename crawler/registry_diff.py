@@ -3,8 +3,10 @@
 `diff(old, new)` compares rows by id, and by site for rows of NEW with an id
 OLD lacks (the same unit under another id is a conflict, never a second row).
 Only the part of OLD that NEW speaks about is compared: the rows NEW names and
-the children of the parents NEW lists (a discovery of one province says nothing
-about the others), unless `everything` is asked. Rows of OLD no longer valid
+the children of the parents whose own rows NEW holds (a candidate file holds
+the rows of the parents whose portals were read; a discovery of one province
+says nothing about the others, nor a department's portal about all of its
+province's units), unless `everything` is asked. Rows of OLD no longer valid
 on the day are already retired and not compared.
 
 A change is what a person would call one: a name that says something else
@@ -111,7 +113,8 @@ def diff(old: list[Target], new: list[Target], on: date, everything: bool = Fals
             result.changed.append(Change(before, row, fields))
         else:
             result.unchanged.append(before)
-    parents = {r.parent for r in new if r.parent}
+    listed = {r.id for r in new}
+    parents = {r.parent for r in new if r.parent in listed}
     for row in old:
         in_scope = everything or row.id in matched or row.parent in parents
         if not in_scope or row.id not in current:

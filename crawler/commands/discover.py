@@ -73,7 +73,7 @@ def run(args) -> int:
     if not found.candidates:
         stderr(t("discover.nothing", out=args.out))
         return 0
-    write_atomically(args.out, registry_text([c.row() for c in found.candidates], args.out))
+    write_atomically(args.out, registry_text(found.rows(), args.out))
     print(t("discover.written", count=total, parents=len(parents), out=args.out))
     print(t("discover.next", targets=args.targets, out=args.out))
     sys.stdout.flush()

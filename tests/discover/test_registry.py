@@ -102,9 +102,15 @@ def test_diff_of_a_discovery():
     assert plan.out_of_scope == 6
 
 
-def test_dropped_is_what_the_parent_no_longer_links():
-    plan = diff(registry(), candidates(CANDIDATES.splitlines(keepends=True)[0]), date(2026, 1, 1))
+PARENT_READ = "tinhmau,UBND tỉnh Mẫu,province,tinh,https://tinhmau.gov.vn/,,,2025-07-01,,portal read,no\n"
+
+
+def test_dropped_is_what_a_parent_read_no_longer_links():
+    # Children of a parent whose portal was not read (no row of its own in NEW) are never "dropped".
+    assert diff(registry(), candidates(CANDIDATES), date(2026, 1, 1)).dropped == []
+    plan = diff(registry(), candidates(PARENT_READ + CANDIDATES.splitlines(keepends=True)[0]), date(2026, 1, 1))
     assert {r.id for r in plan.dropped} == {"so-tttt", "so-cong-thuong", "so-ngoai-vu"}
+    assert [r.id for r in plan.unchanged] == ["tinhmau", "so-tai-chinh"]
     whole = diff(registry(), candidates("so-tai-chinh,Sở Tài chính,department,g,https://stc.tinhmau.gov.vn/,,"
                                         "tinhmau,,,,no\n"), date(2026, 1, 1), everything=True)
     assert {r.id for r in whole.dropped} == {"tinhmau", "tuyenquang", "so-tttt", "so-cong-thuong", "so-ngoai-vu"}
