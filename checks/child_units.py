@@ -15,24 +15,20 @@ systems (service portal, mail, documents), or the unit itself or a unit above
 it (by address or by name). Word lists: checks/data/child_units.yaml.
 
 Pure: links (checks/link_groups.py) and the unit's family in, proposals and
-rejections (with their reason) out.
+rejections (with their reason) out; names are read by checks/unit_names.py.
 """
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from functools import lru_cache
-from pathlib import Path
 from urllib.parse import urlsplit
-
-import yaml
 
 from checks.link_groups import LinkSeen, links_on_page
 from checks.sites import host_key, is_home, under
-from checks.text import fold
+from checks.unit_names import (Vocabulary, core_name, has_phrase, label_kind, level_of_name, other_province_named,
+                               province_domain, province_of, starts_with, vocabulary)
 
 LEGAL_REF = "NĐ 42/2022/NĐ-CP Điều 7.1"
-_DATA = Path(__file__).with_name("data") / "child_units.yaml"
 UNIT_LEVELS = ("department", "commune", "district", "other")
 # A child's kind in the registry (crawler/targets.py KINDS) by its level.
 KIND_OF_LEVEL = {"department": "department", "commune": "commune", "district": "other", "other": "other"}
@@ -78,148 +74,6 @@ class Rejection:
     page_url: str
 
 
-def _phrases(items) -> tuple[str, ...]:
-    return tuple(sorted({fold(x) for x in items or ()} - {""}, key=len, reverse=True))
-
-
-class Vocabulary:
-    """child_units.yaml, folded once."""
-
-    def __init__(self, data: dict):
-        self.data = data
-        self.prefixes = _phrases(data["name_prefixes"])
-        self.kinds = {k: (_phrases(v["starts"]), _phrases(v.get("except"))) for k, v in data["name_kinds"].items()}
-        self.provinces = {fold(p["name"]): tuple(p["hosts"]) for p in data["provinces"]}
-        self.province_slugs = {h for hosts in self.provinces.values() for h in hosts}
-        self.province_words = _phrases(data["province_words"])
-        central = data["central"]
-        self.central = (_phrases(central["names"]), ())
-        self.central_hosts = tuple(central["hosts"])
-        self.ministry_word = fold(central["ministry_word"])
-        self.ministry_not = _phrases(central["ministry_word_not_followed_by"])
-        self.news = (_phrases(data["news"]["names"]), _phrases(data["news"].get("except")))
-        self.news_hosts = tuple(data["news"]["hosts"])
-        self.news_host_prefixes = tuple(data["news"]["host_prefixes"])
-        self.social = (_phrases(data["social"]["names"]), ())
-        self.social_hosts = tuple(data["social"]["hosts"])
-        self.party = (_phrases(data["party_or_mass_org"]["names"]), ())
-        self.party_within = _phrases(data["party_or_mass_org"]["within"])
-        self.party_hosts = tuple(data["party_or_mass_org"]["hosts"])
-        self.vertical = (_phrases(data["vertical_agency"]["names"]), ())
-        self.vertical_hosts = tuple(data["vertical_agency"]["hosts"])
-        self.abbreviations = {fold(k): fold(v) for k, v in data["abbreviations"].items()}
-        self.company = (_phrases(data["company"]["names"]), ())
-        self.systems = (_phrases(data["systems"]["names"]), ())
-        self.system_hosts = tuple(data["systems"]["host_prefixes"])
-        self.generic = tuple(data["generic_texts"])
-        self.stopwords = _phrases(data["compare_stopwords"])
-        self.labels = [(g["kind"], _phrases(g["phrases"])) for g in data["group_labels"]]
-        self.label_except = _phrases(data["label_except"])
-        self.groups = data["groups"]
-
-
-@lru_cache(maxsize=1)
-def vocabulary() -> Vocabulary:
-    return Vocabulary(yaml.safe_load(_DATA.read_text(encoding="utf-8")))
-
-
-def _starts(core: str, rule: tuple[tuple[str, ...], tuple[str, ...]]) -> bool:
-    starts, excepts = rule
-    if any(core == e or core.startswith(e + " ") for e in excepts):
-        return False
-    return any(core == s or core.startswith(s + " ") for s in starts)
-
-
-def core_name(name: str, voc: Vocabulary | None = None) -> str:
-    """The folded name without "UBND", "Cổng thông tin điện tử", "Website" before it."""
-    voc = voc or vocabulary()
-    core = fold(name)
-    first, _, rest = core.partition(" ")
-    if first in voc.abbreviations:
-        core = f"{voc.abbreviations[first]} {rest}".strip()
-    changed = True
-    while changed:
-        changed = False
-        for prefix in voc.prefixes:
-            if core.startswith(prefix + " "):
-                core, changed = core[len(prefix) + 1:], True
-    return core
-
-
-def level_of_name(core: str, owner_kind: str, voc: Vocabulary) -> str | None:
-    """commune, district, department or other from a folded core name, or None."""
-    if owner_kind in ("ministry", "government_agency") and _starts(core, voc.kinds["department_for_ministry"]):
-        return "department"
-    for level in ("commune", "district", "department", "other"):
-        if _starts(core, voc.kinds[level]):
-            return level
-    return None
-
-
-def name_tokens(name: str, drop: set[str] | frozenset[str] = frozenset()) -> frozenset[str]:
-    """The words that tell two names apart: folded core name without the
-    comparison stopwords ("và", "tỉnh", "UBND"), province names and `drop`."""
-    voc = vocabulary()
-    text = f" {core_name(name, voc)} "
-    phrases = set(voc.stopwords) | set(voc.provinces) | set(drop)
-    for phrase in sorted(phrases, key=len, reverse=True):
-        text = text.replace(f" {phrase} ", " ").replace(f" {phrase} ", " ")
-    return frozenset(text.split())
-
-
-def province_phrase(name: str) -> str | None:
-    """"ha noi" for "UBND Thành phố Hà Nội", "mau" for "UBND tỉnh Mẫu"; None when not a province's name."""
-    found = _province_of(core_name(name), vocabulary())
-    return found[0] if found else None
-
-
-def _has(folded: str, phrase: str) -> bool:
-    return re.search(rf"(?<![a-z0-9]){re.escape(phrase)}(?![a-z0-9])", folded) is not None
-
-
-def label_kind(labels: tuple[str, ...], voc: Vocabulary) -> tuple[str | None, str]:
-    """What the innermost label that says something says, and that label."""
-    for label in labels:
-        folded = fold(label)
-        if any(_has(folded, e) for e in voc.label_except):
-            continue
-        for kind, phrases in voc.labels:
-            if any(_has(folded, p) for p in phrases):
-                return kind, label
-    return None, ""
-
-
-def _province_of(core: str, voc: Vocabulary) -> tuple[str, str] | None:
-    """("nghe an", "tinh") for "tinh nghe an"; ("ha noi", "") for "ha noi"; None
-    when the name is not a province's. A "tỉnh" not in the list is still a province."""
-    if core in voc.provinces:
-        return core, ""
-    for word in voc.province_words:
-        if core.startswith(word + " "):
-            rest = core[len(word) + 1:]
-            if rest in voc.provinces or word == "tinh":
-                return rest, word
-            return None
-    return None
-
-
-def _other_province_named(core: str, voc: Vocabulary, own: set[str]) -> bool:
-    """"Sở Tư pháp tỉnh Nghệ An" linked from another province."""
-    for word in voc.province_words:
-        for match in re.finditer(rf"(?<![a-z]){word} ([a-z ]+)$", core):
-            tail = match.group(1)
-            if tail in voc.provinces and tail not in own:
-                return True
-    return False
-
-
-def _province_domain(host: str, voc: Vocabulary) -> str | None:
-    labels = host.split(":")[0].split(".")
-    if len(labels) >= 3 and labels[-2:] == ["gov", "vn"] and labels[-3] in voc.province_slugs:
-        return ".".join(labels[-3:])
-    return None
-
-
 class _FamilyFacts:
     """What the judge compares links with: hosts, names and provinces of the family."""
 
@@ -230,16 +84,16 @@ class _FamilyFacts:
         self.domains: set[str] = set()
         self.province_is_tinh = False
         self.visited_province = None
-        if family.visited.kind == "province" and (p := _province_of(core_name(family.visited.name, voc), voc)):
+        if family.visited.kind == "province" and (p := province_of(core_name(family.visited.name, voc), voc)):
             self.visited_province = p[0]
         for unit in (family.visited, *family.ancestors):
             core = core_name(unit.name, voc)
-            if unit.kind == "province" and (p := _province_of(core, voc)):
+            if unit.kind == "province" and (p := province_of(core, voc)):
                 self.provinces.add(p[0])
                 self.province_is_tinh = self.province_is_tinh or p[1] == "tinh"
             self.provinces.update(p for p in voc.provinces if re.search(rf"(?<![a-z]){p}$", core))
             host = (urlsplit(unit.portal_url).hostname or "").lower()
-            if (d := _province_domain(host, voc)):
+            if (d := province_domain(host, voc)):
                 self.domains.add(d)
         extra = set(voc.stopwords) | self.provinces
         self.names = {unit.id: self.tokens(unit.name, voc, extra) for unit in (family.visited, *family.ancestors)}
@@ -266,22 +120,22 @@ class _FamilyFacts:
 
 def _decoy(core: str, hostname: str, voc: Vocabulary) -> str | None:
     """Why a link is plainly not a unit of a province or ministry, or None."""
-    if any(under(hostname, h) for h in voc.social_hosts) or _starts(core, voc.social):
+    if any(under(hostname, h) for h in voc.social_hosts) or starts_with(core, voc.social):
         return "social_media"
     ministry = core.startswith(voc.ministry_word + " ") and not any(
         core.startswith(f"{voc.ministry_word} {w}") for w in voc.ministry_not)
-    if any(under(hostname, h) for h in voc.central_hosts) or _starts(core, voc.central) or ministry:
+    if any(under(hostname, h) for h in voc.central_hosts) or starts_with(core, voc.central) or ministry:
         return "central_body"
     news_host = any(under(hostname, h) for h in voc.news_hosts) or (
         not hostname.endswith(".gov.vn") and hostname.split(".")[0].startswith(voc.news_host_prefixes))
-    if news_host or _starts(core, voc.news):
+    if news_host or starts_with(core, voc.news):
         return "news"
-    if (_starts(core, voc.party) or any(_has(core, w) for w in voc.party_within)
+    if (starts_with(core, voc.party) or any(has_phrase(core, w) for w in voc.party_within)
             or any(under(hostname, h) for h in voc.party_hosts)):
         return "party_or_mass_org"
-    if _starts(core, voc.vertical) or any(under(hostname, h) for h in voc.vertical_hosts):
+    if starts_with(core, voc.vertical) or any(under(hostname, h) for h in voc.vertical_hosts):
         return "vertical_agency"
-    if _starts(core, voc.company):
+    if starts_with(core, voc.company):
         return "company"
     return None
 
@@ -327,7 +181,7 @@ def judge_link(link: LinkSeen, family: Family, facts: _FamilyFacts | None = None
         return reject("central_body" if said == "central" else "other_province")
     if not boxed and _deep(link.url, voc):
         return reject("not_a_homepage")
-    owner = _owner(level, family, facts, any(_has(core, w) for w in voc.province_words))
+    owner = _owner(level, family, facts, any(has_phrase(core, w) for w in voc.province_words))
     return Proposal(link.name, link.url, level, KIND_OF_LEVEL[level], owner.id, _group(level, owner, voc),
                     why, link.area, link.labels, link.page_url)
 
@@ -341,7 +195,7 @@ def _not_a_child(link: LinkSeen, core: str, hostname: str, host: str, facts: _Fa
     """Why a link on another host is not a child (central, province, news, self, …), or None."""
     if (why := _decoy(core, hostname, voc)):
         return why
-    province = _province_of(core, voc)
+    province = province_of(core, voc)
     if province is not None:
         name, word = province
         city_of_province = word in ("thanh pho", "tp") and name in facts.provinces and facts.province_is_tinh
@@ -349,16 +203,16 @@ def _not_a_child(link: LinkSeen, core: str, hostname: str, host: str, facts: _Fa
             if name not in facts.provinces:
                 return "other_province"
             return "self" if name == facts.visited_province else "ancestor"
-    domain = _province_domain(hostname, voc)
+    domain = province_domain(hostname, voc)
     if domain and domain not in facts.domains:
         return "other_province"
     if domain and host == domain:
         return "ancestor"
-    if _other_province_named(core, voc, facts.provinces):
+    if other_province_named(core, voc, facts.provinces):
         return "other_province"
     if (unit := facts.same_unit(link.name, voc)) is not None:
         return "self" if unit is facts.family.visited else "ancestor"
-    if hostname.split(".")[0] in voc.system_hosts or _starts(core, voc.systems):
+    if hostname.split(".")[0] in voc.system_hosts or starts_with(core, voc.systems):
         return "service_system"
     return None
 

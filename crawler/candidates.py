@@ -16,7 +16,8 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import dataclass, field
 
-from checks.child_units import Family, Unit, core_name
+from checks.child_units import Family, Unit
+from checks.unit_names import core_name
 from checks.sites import host_key, is_home, site_key
 from crawler.i18n import t
 from crawler.items import DiscoveryItem

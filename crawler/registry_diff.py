@@ -26,7 +26,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field, replace
 from datetime import date
 
-from checks.child_units import name_tokens, province_phrase
+from checks.unit_names import name_tokens, province_phrase
 from checks.sites import site_key
 from crawler.targets import Target
 

@@ -7,7 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from checks.child_units import Family, Unit, name_tokens, propose_children
+from checks.child_units import Family, Unit, propose_children
+from checks.unit_names import name_tokens
 from checks.link_groups import links_on_page
 from checks.sites import host_key, is_home, site_key
 from checks.structure_pages import structure_links
