@@ -5,7 +5,7 @@ PYTHON ?= python3
 VENV ?= .venv
 PY := $(VENV)/bin/python
 
-.PHONY: setup system-deps demo test accuracy services-figures bench clean
+.PHONY: setup system-deps demo test accuracy services-figures discover-figures bench clean
 
 setup: $(VENV)/.installed system-deps
 
@@ -29,6 +29,9 @@ accuracy: setup
 
 services-figures: setup
 	$(PY) bench/services_figures.py
+
+discover-figures: setup
+	$(PY) bench/discover_figures.py
 
 bench: setup
 	./scripts/install-system-deps.sh --bench

@@ -212,8 +212,9 @@ def _not_a_child(link: LinkSeen, core: str, hostname: str, host: str, facts: _Fa
         return "other_province"
     if (unit := facts.same_unit(link.name, voc)) is not None:
         return "self" if unit is facts.family.visited else "ancestor"
-    if hostname.split(".")[0] in voc.system_hosts or starts_with(core, voc.systems):
-        return "service_system"
+    bare = core.split(" ", 1)[1] if core.startswith(("cong ", "trang ")) and " " in core else core
+    if hostname.split(".")[0] in voc.system_hosts or starts_with(core, voc.systems) or starts_with(bare, voc.systems):
+        return "service_system"  # "Cổng Dịch vụ công tỉnh …", "Trang Hỏi đáp", mail, documents
     return None
 
 

@@ -137,6 +137,7 @@ def test_footer_groups_tabs_and_a_directory_table():
     ("Sở Tư pháp tỉnh Nghệ An", "https://stp-na.example.vn/", "other_province"),   # another province's name
     ("Tỉnh ủy Mẫu", "https://tinhuy.tinhmau.vn/", "party_or_mass_org"),
     ("Cổng Dịch vụ công tỉnh Mẫu", "https://dichvucong.tinhmau.gov.vn/", "service_system"),
+    ("Cổng Dịch vụ công tỉnh Mẫu", "https://egov-portal.example.vn/", "service_system"),     # by its name alone
     ("Thư điện tử công vụ", "https://mail.tinhmau.gov.vn/", "service_system"),
     ("Cổng thông tin điện tử tỉnh Mẫu", "https://tinhmau.gov.vn/", "self"),
     ("Trang chủ", "https://www.tinhmau.gov.vn/index.html", "self"),                # www + index: still itself

@@ -57,7 +57,8 @@ def test_what_the_command_prints(discovered):
     out = discovered["result"].stdout
     assert "tinhmau (UBND tỉnh Mẫu): đọc 3 trang; đề xuất 15 đơn vị" in out
     assert "3 khớp dòng đã có" in out
-    assert "cơ quan trung ương 3, tỉnh khác 2, báo chí 2, mạng xã hội 3, chính đơn vị này 2, Đảng, đoàn thể 1" in out
+    assert ("loại 14 liên kết (cơ quan trung ương 3, tỉnh khác 2, báo chí 2, mạng xã hội 3, chính đơn vị này 2, "
+            "hệ thống, dịch vụ 1, Đảng, đoàn thể 1)") in out
     assert "Đã ghi 21 đơn vị đề xuất từ 3 đơn vị cấp trên" in out
     assert "portalcheck targets diff" in out
 
