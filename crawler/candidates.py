@@ -92,7 +92,10 @@ class Discovery:
     parent_rows: list[dict[str, str]] = field(default_factory=list)
 
     def rows(self) -> list[dict[str, str]]:
-        return self.parent_rows + [c.row() for c in self.candidates]
+        """The candidate file: parents read, then children; a parent another parent
+        links (a department of a province read too) appears once, as a child."""
+        children = {c.id for c in self.candidates}
+        return [r for r in self.parent_rows if r["id"] not in children] + [c.row() for c in self.candidates]
 
 
 def parent_row(parent: Target, item: DiscoveryItem) -> dict[str, str]:

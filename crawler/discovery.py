@@ -23,7 +23,9 @@ def run_discovery(parents: list[Target], registry: list[Target], overrides: dict
     if all_local(parents):
         settings.update(fast_local_settings())
     if not verbose:
+        # The printed summary says what happened; --verbose shows Scrapy's log.
         settings["LOG_LEVEL"] = "CRITICAL"
+    settings.update({"PORTALCHECK_PROGRESS": True, "PORTALCHECK_PROGRESS_TOTAL": len(parents)})
     settings.update(overrides or {})
     process = CrawlerProcess(project_settings(settings))
     crawler = process.create_crawler("discover")

@@ -104,7 +104,8 @@ class DiscoverSpider(PortalcheckSpider):
             yield from self._read(target, state, page)
         if state.pending <= 0 and not state.children_asked:
             state.children_asked = True
-            yield from self._fetch_children(target, state)
+            if any(p["status"] == "live" for p in state.pages):  # nothing to compare with otherwise
+                yield from self._fetch_children(target, state)
 
     def _read(self, target: Target, state: _ParentState, page: Page) -> Iterable[Any]:
         proposals, rejections = propose_children(page.text, page.final_url, family_of(target.id, self.registry))

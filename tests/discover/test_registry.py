@@ -167,3 +167,25 @@ def test_registry_text_round_trips_and_neutralises_formulas(tmp_path):
     first, second = backup(path, datetime(2026, 1, 31, 10, 15)), backup(path, datetime(2026, 1, 31, 10, 15))
     assert first.name == "reg.csv.2026-01-31T101500.bak" and second != first and second.read_text() == "a\n"
     assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".")] == []
+
+
+# --- candidates ----------------------------------------------------------------
+
+def test_a_parent_read_that_another_parent_links_appears_once():
+    from crawler.candidates import consolidate
+    from crawler.items import DiscoveryItem
+
+    units = parse_targets((HEADER + "hanoi,UBND Thành phố Hà Nội,province,tinh,https://hanoi.gov.vn/,,,,,,yes\n"
+                           "stp-hanoi,Sở Tư pháp Hà Nội,department,so_nganh_hanoi,https://stp.hanoi.gov.vn/,,"
+                           "hanoi,,,,yes\n").encode())
+    linked = {"name": "Sở Tư pháp", "url": "http://www.stp.hanoi.gov.vn/", "level": "department",
+              "kind": "department", "owner": "hanoi", "group": "so_nganh_hanoi", "why": "name", "area": "select",
+              "labels": ["Sở, ban, ngành"], "page_url": "https://hanoi.gov.vn/"}
+    fetched = {"final_url": "https://stp.hanoi.gov.vn/", "status": "live", "http_status": 200}
+    items = [DiscoveryItem("hanoi", "live", "https://hanoi.gov.vn/", [{}], [linked], homepages={"stp.hanoi.gov.vn": fetched}),
+             DiscoveryItem("stp-hanoi", "live", "https://stp.hanoi.gov.vn/", [{}, {}])]
+    found = consolidate(items, units)
+    assert [r["id"] for r in found.rows()] == ["hanoi", "stp-hanoi"]
+    child = found.rows()[1]
+    assert child["portal_url"] == "https://stp.hanoi.gov.vn/" and "là dòng 'stp-hanoi'" in child["notes"]
+    assert [f.matched for f in found.parents] == [1, 0]
