@@ -2,7 +2,7 @@
 
     .venv/bin/python bench/discover_figures.py
 
-Starts the loopback portals of tests/discover/farm.py (a province with link
+Starts the loopback portals of tests/discover/discover_farm.py (a province with link
 boxes, footer groups, "Cơ cấu tổ chức" and "Đơn vị trực thuộc" pages and
 decoys; a ministry with a Liferay weblink box; the real Sở TT&TT Hà Nội mirror
 of 2022), runs the real command in a subprocess, and prints per parent:
@@ -25,7 +25,7 @@ sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "tests"))
 sys.path.insert(0, str(ROOT / "tests" / "discover"))
 
-from farm import Farm, compare, read_candidates  # noqa: E402
+from discover_farm import Farm, compare, read_candidates  # noqa: E402
 
 DANANG = ROOT / "tests" / "fixtures" / "webtinh-lienket-2017" / "lienketwebsite.blade.php"
 DANANG_CHILDREN = {"tpc.danang.gov.vn", "cphud.danang.gov.vn", "daugia.danang.gov.vn",

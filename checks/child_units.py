@@ -164,7 +164,7 @@ def judge_link(link: LinkSeen, family: Family, facts: _FamilyFacts | None = None
     if own is not None and (is_home(link.url) or not boxed):
         # The portal's own pages; its homepage in a link box is the parent linking itself.
         return reject("self" if own is family.visited else "ancestor") if boxed else None
-    if not link.name or len(core.split()) > voc.data["max_name_words"]:
+    if not link.name or len(core.split()) > voc.data["max_name_words"] or len(link.name) > voc.data["max_name_chars"]:
         return None if own is not None else reject("no_name" if not link.name else "not_a_name")
     if own is None and (why := _not_a_child(link, core, hostname, host, facts, voc)):
         return reject(why)

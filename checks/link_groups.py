@@ -237,8 +237,10 @@ def links_on_page(html: str, page_url: str, generic_texts: list[str] | tuple[str
     links: list[LinkSeen] = []
     for select in doc.iter("select"):
         links.extend(_select_links(select, page_url, ctx))
-    for count, a in enumerate(doc.iter("a")):
-        if count >= MAX_LINKS:
+        if len(links) >= MAX_LINKS:
+            return links[:MAX_LINKS]
+    for a in doc.iter("a"):
+        if len(links) >= MAX_LINKS:
             break
         url = _absolute(a.get("href"), page_url)
         if url is None:

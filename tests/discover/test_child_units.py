@@ -190,11 +190,17 @@ def test_names_are_nfc_and_hostile_links_are_ignored():
     page = (f'<select><option value="https://stp.tinhmau.gov.vn/">{nfd}</option>'
             '<option value="javascript:alert(1)">Sở Y tế</option><option value="data:text/html,x">Sở Nội vụ</option>'
             '<option value="file:///etc/passwd">Sở Xây dựng</option><option value="http://[::1">Sở Công Thương</option></select>'
-            f'<a href="https://x.tinhmau.gov.vn/">{"Sở " + "rất dài " * 30}</a>')
+            f'<a href="https://x.tinhmau.gov.vn/">{"Sở " + "rất dài " * 30}</a>'
+            f'<a href="https://y.tinhmau.gov.vn/">Sở {"A" * 100_000}</a>')
     proposals, rejections = judge(page, Family(PROVINCE))
     assert [p.name for p in proposals.values()] == ["Sở Tư pháp"]
     assert unicodedata.is_normalized("NFC", proposals["https://stp.tinhmau.gov.vn/"].name)
-    assert rejections == {"https://x.tinhmau.gov.vn/": "not_a_name"}
+    assert rejections == {"https://x.tinhmau.gov.vn/": "not_a_name", "https://y.tinhmau.gov.vn/": "not_a_name"}
+
+
+def test_a_page_with_a_million_options_is_read_up_to_a_bound():
+    options = "".join(f'<option value="https://x{i}.tinhmau.gov.vn/">Sở {i}</option>' for i in range(20_000))
+    assert len(links_on_page(f"<select>{options}</select><a href='https://z.gov.vn/'>Z</a>", "https://t.gov.vn/")) == 5000
 
 
 def test_a_department_s_siblings_belong_to_its_province():

@@ -1,5 +1,5 @@
 """`portalcheck discover`, `targets diff` and `targets merge` as an official runs them,
-on the loopback portals of farm.py (one discovery for the module) and the real
+on the loopback portals of discover_farm.py (one discovery for the module) and the real
 Hà Nội mirror. Real HTTP servers, the real spider, in a subprocess."""
 from __future__ import annotations
 
@@ -13,7 +13,7 @@ import pytest
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 
-from farm import Farm, compare, read_candidates  # noqa: E402
+from discover_farm import Farm, compare, read_candidates  # noqa: E402
 from loopback import run_cli  # noqa: E402
 
 from checks.sites import site_key  # noqa: E402
