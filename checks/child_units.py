@@ -48,6 +48,7 @@ class Family:
     """The unit whose portal is read, and the units above it (its parent first)."""
     visited: Unit
     ancestors: tuple[Unit, ...] = ()
+    aliases: tuple[str, ...] = ()   # other addresses of the visited unit (where its portal redirects)
 
 
 @dataclass(frozen=True, slots=True)
@@ -80,6 +81,7 @@ class _FamilyFacts:
     def __init__(self, family: Family, voc: Vocabulary):
         self.family = family
         self.hosts = {host_key(u.portal_url): u for u in (family.visited, *family.ancestors)}
+        self.hosts.update({host_key(url): family.visited for url in family.aliases})
         self.provinces: set[str] = set()
         self.domains: set[str] = set()
         self.province_is_tinh = False

@@ -21,7 +21,7 @@ DiscoveryItem per parent) and writes the candidate file.
 """
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from typing import Any, Iterable
 from urllib.parse import urlsplit
 
@@ -108,7 +108,10 @@ class DiscoverSpider(PortalcheckSpider):
                 yield from self._fetch_children(target, state)
 
     def _read(self, target: Target, state: _ParentState, page: Page) -> Iterable[Any]:
-        proposals, rejections = propose_children(page.text, page.final_url, family_of(target.id, self.registry))
+        family = family_of(target.id, self.registry)
+        # A portal that moved (old domain -> new) links its own pages on its new host.
+        family = replace(family, aliases=(page.url, page.final_url))
+        proposals, rejections = propose_children(page.text, page.final_url, family)
         for proposal in proposals:
             row = asdict(proposal)
             state.proposals.append(row)

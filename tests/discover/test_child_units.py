@@ -248,3 +248,14 @@ def test_structure_pages_of_the_real_mirror_and_a_budget_of_labels():
 def test_links_on_an_empty_or_broken_page():
     assert links_on_page("", "https://x.gov.vn/") == []
     assert links_on_page("<<<>>>\x00", "https://x.gov.vn/") == []
+
+
+def test_a_portal_that_moved_knows_its_new_pages_are_its_own():
+    moved = Family(PROVINCE, aliases=("https://new.tinhmau.gov.vn/",))
+    page = """<nav><a href="https://new.tinhmau.gov.vn/xa-an-binh">UBND xã An Bình tổ chức hội nghị</a>
+      <a href="https://new.tinhmau.gov.vn/">Trang chủ</a></nav>
+      <select><option value="https://new.tinhmau.gov.vn/">Cổng thông tin tỉnh</option></select>"""
+    proposals, rejections = judge(page, moved, "https://new.tinhmau.gov.vn/")
+    assert proposals == {} and rejections == {"https://new.tinhmau.gov.vn/": "self"}
+    proposals, _ = judge(page, Family(PROVINCE), "https://new.tinhmau.gov.vn/")
+    assert "https://new.tinhmau.gov.vn/xa-an-binh" in proposals     # without the alias: taken for a commune
