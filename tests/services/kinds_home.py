@@ -38,7 +38,7 @@ class LabelledPortal(GeneratedPortal):
 
 
 class EmptyPortal(Portal):
-    """Variant `mode`: table_empty | fragment_empty | real_hanoi | widget_only."""
+    """Variant `mode`: table_empty | fragment_empty | real_hanoi | widget_only | grid_empty."""
 
     kind = "empty"
 
@@ -59,6 +59,13 @@ class EmptyPortal(Portal):
                                    "<table class='table'><thead><tr><th>STT</th><th>Mã thủ tục</th><th>Tên thủ tục</th>"
                                    "<th>Mức độ</th></tr></thead><tbody><tr><td colspan='4' class='text-center'>Không "
                                    "có dữ liệu</td></tr></tbody></table></main>"))
+        if mode == "grid_empty" and path == "/Pages/DanhSachThuTuc.aspx":
+            return Reply(200, page("Danh sách thủ tục", "<form method='post' action='./DanhSachThuTuc.aspx' "
+                                   "id='aspnetForm'><input type='hidden' name='__VIEWSTATE' value='/wEPDwUKMTY1' />"
+                                   "<div class='tim-kiem'><input name='ctl00$cph$txtTuKhoa' type='text' /><input "
+                                   "type='submit' name='ctl00$cph$btnTim' value='Tìm kiếm' /></div><div><table "
+                                   "id='ctl00_cph_gvThuTuc' class='grid'><tr><td colspan='4'>Không tìm thấy dữ liệu"
+                                   "</td></tr></table></div></form>"))
         if mode == "fragment_empty" and path == "/o/tthc/danh-sach":
             return Reply(200, "<div class='tthc-fragment'><p class='portlet-msg-info'>Không tìm thấy thủ tục hành "
                               "chính nào.</p></div>")
@@ -72,6 +79,9 @@ class EmptyPortal(Portal):
             return page("Cổng dịch vụ công", "<div class='portlet-boundary' id='p_p_id_tthc_WAR_tthcportlet_'><h2>"
                         "Danh sách dịch vụ công trực tuyến</h2><div id='ds' data-url='/o/tthc/danh-sach?mucDo=4&amp;"
                         "start=0&amp;count=10'>Đang tải…</div></div>")
+        if mode == "grid_empty":
+            return page("Cổng dịch vụ công", "<div class='menu-doc'><a href='/Pages/DanhSachThuTuc.aspx'>Danh sách "
+                        "thủ tục hành chính</a></div><div class='noi-dung'><h2>Giới thiệu</h2></div>")
         if mode == "real_hanoi":
             return (FIXTURES / "sotttt-hanoi-2022" / "linh-vuc-noi-vu.html").read_text(encoding="utf-8")
         # widget_only: the list is drawn by a script from an address it builds at run time

@@ -30,7 +30,8 @@ def _card(portal: GeneratedPortal, s: dict) -> str:
 
 
 class LoadMorePortal(GeneratedPortal):
-    """Variant `mode`: data_next | script_get | script_post_json | scroll_link; `button`: its label."""
+    """Variant `mode`: data_next | script_get | script_post_json | scroll_link | fetch_template;
+    `button`: its label."""
 
     kind = "load_more"
     SIZE = 8
@@ -69,6 +70,11 @@ class LoadMorePortal(GeneratedPortal):
                      "DuongDan": self.detail_path(s)} for s in rows]
             return Reply(200, json.dumps({"Total": len(self.services), "Data": data}, ensure_ascii=False),
                          "application/json; charset=utf-8")
+        if mode == "fetch_template" and path == "/api/dich-vu-cong/xem-them":
+            skip, take = int((query.get("skip") or ["0"])[0]), int((query.get("take") or ["10"])[0])
+            rows = [{"maThuTuc": s["code"], "tieuDe": s["name"], "lienKet": self.abs(self.detail_path(s))}
+                    for s in self.services[skip: skip + take]]
+            return Reply(200, json.dumps(rows, ensure_ascii=False), "application/json")
         return None
 
     def control(self, mode: str, button: str, n: int) -> str:
@@ -92,6 +98,14 @@ class LoadMorePortal(GeneratedPortal):
                     " function (res) {\n    $.each(res.Data, function (i, x) { $('#dsThuTuc').append("
                     "'<div class=\"item-tthc\"><a href=\"' + x.DuongDan + '\">' + x.TenTTHC + '</a></div>'); });\n"
                     "  });\n}</script>")
+        if mode == "fetch_template":
+            return (f"<p class='text-center'><button class='btn' id='btn-more'>{button}</button></p><script>\n"
+                    f"let skip = {self.SIZE};\nconst take = {self.SIZE};\n"
+                    "document.getElementById('btn-more').addEventListener('click', async () => {\n"
+                    "  const res = await fetch(`/api/dich-vu-cong/xem-them?skip=${skip}&take=${take}`);\n"
+                    "  const rows = await res.json();\n  skip += take;\n"
+                    "  rows.forEach(r => document.getElementById('dsThuTuc').insertAdjacentHTML('beforeend',"
+                    " `<div class='item-tthc'><a href='${r.lienKet}'>${r.tieuDe}</a></div>`));\n});\n</script>")
         # scroll_link: infinite-scroll.js reads the hidden next link
         nxt = (f"<nav class='pagination' style='display:none'><a class='pagination__next' rel='next' "
                f"href='/thu-tuc-hanh-chinh?page={n + 1}'></a></nav>") if self.more(n) else ""

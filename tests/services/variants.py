@@ -60,7 +60,35 @@ HELD_OUT = {
     ],
 }
 
-SETS = {"tuning": TUNING, "held_out": HELD_OUT}
+# A second held-out set, written after the first was measured once (its misses
+# were then fixed as class bugs, so it no longer counts as unseen): other
+# modes (fetch with a template literal and a row offset, an empty GridView)
+# and other label/vocabulary/row-style combinations.
+HELD_OUT_2 = {
+    "prefix": "127.0.15.",
+    "portals": [
+        ("loadmore_fetch", LoadMorePortal, {"mode": "fetch_template", "button": "Xem tiếp", "list_level": None,
+                                            "detail_level": "dl", "detail_label": "Mức độ cung cấp",
+                                            "vocabulary": "long", "decoys": ("legend",)}, 12, 24),
+        ("loadmore_next2", LoadMorePortal, {"mode": "data_next", "button": "Xem thêm thủ tục", "list_level": None,
+                                            "detail_level": "th", "detail_label": "Mức độ DVC", "vocabulary": "dvc",
+                                            "decoys": ("note", "headline"), "decoys_first": True}, 40, 19),
+        ("liferay62_detail", LiferayPagerPortal, {"version": "6.2", "delta": 10, "list_level": None,
+                                                  "detail_level": "span", "detail_label": "Mức độ DVC",
+                                                  "vocabulary": "nd42", "decoys": ("related",)}, 70, 33),
+        ("postback_detail", PostBackPortal, {"pager": "numeric", "list_level": None, "detail_level": "table",
+                                             "detail_label": "Mức độ", "vocabulary": "long",
+                                             "decoys": ("legend",)}, 120, 38),
+        ("numbered_column", NumberedPortal, {"style": "nukeviet", "list_level": "column", "vocabulary": "long"},
+         170, 22),
+        ("labelled_th", LabelledPortal, {"detail_level": "th", "detail_label": "Loại dịch vụ", "vocabulary": "long",
+                                         "decoys": ("headline", "related"), "decoys_first": True}, 200, 21),
+        ("empty_grid", EmptyPortal, {"mode": "grid_empty"}),
+        ("decoy_real2", DecoyHome, {"banner": "banner-dvc-tinh.jpg", "links_to": "labelled_th"}),
+    ],
+}
+
+SETS = {"tuning": TUNING, "held_out": HELD_OUT, "held_out_2": HELD_OUT_2}
 
 
 def start(which: str) -> dict:
