@@ -203,7 +203,8 @@ def _from_links(doc, base: str, page_level: Level, permissive: bool, strict: boo
         folded = fold(name)
         if folded in entry_words or _is_chrome(a) or _is_pager_text(name):
             continue
-        if any(folded.startswith(w) for w in voc.get("action_link_words", ())):
+        # "Nộp hồ sơ", "Thanh toán" buttons; a procedure may be named "Thanh toán chi phí…".
+        if len(folded.split()) <= 6 and any(folded.startswith(w) for w in voc.get("action_link_words", ())):
             continue
         row = _container(a)
         row_text = _text(row) if row is not None else name

@@ -218,8 +218,16 @@ def _pick(item: dict, keys: tuple[str, ...]) -> Any:
 
 
 def _items(data: Any) -> list[dict] | None:
-    from checks.service_listing_api import _items as api_items
-    return api_items(data)
+    """The list of records in an answer, whatever the keys' case (ASP.NET MVC
+    writes `Data`, `Items`; Spring `content`; Laravel `data`)."""
+    if isinstance(data, list):
+        return [i for i in data if isinstance(i, dict)]
+    if isinstance(data, dict):
+        low = {str(k).lower(): v for k, v in data.items()}
+        for key in ("items", "content", "data", "list", "records", "result", "rows", "results"):
+            if key in low and (found := _items(low[key])) is not None:
+                return found
+    return None
 
 
 def json_answer(text: str, list_url: str) -> tuple[list[ListedService], int | None] | None:

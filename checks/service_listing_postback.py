@@ -11,6 +11,7 @@ and __EVENTARGUMENT set from the link. Pure: (html, url) in, requests out.
 """
 from __future__ import annotations
 
+import hashlib
 import re
 from urllib.parse import urlencode, urljoin, urlsplit
 
@@ -77,6 +78,9 @@ def postback_pages(doc, page_url: str) -> tuple[list[ListRequest], str | None]:
     if not forms:
         return [], None
     current = current_page(doc)
+    # Without a page number on the page, its view state tells pages apart.
+    state = (forms[0].xpath(".//input[@name='__VIEWSTATE']/@value") or [""])[0]
+    here = current or f"vs{hashlib.sha1(state.encode()).hexdigest()[:12]}"
     out: dict[str, ListRequest] = {}
     action_key = None
     for el in doc.xpath("//*[@href or @onclick]"):
@@ -97,7 +101,7 @@ def postback_pages(doc, page_url: str) -> tuple[list[ListRequest], str | None]:
         action_key = canonical_url(action)
         number = int(argument[5:]) if argument[5:].isdigit() and argument.lower().startswith("page$") else \
             (int(label) if label.isdigit() else None)
-        key = f"{action_key}#page={number}" if number else f"{action_key}#{target}|{argument}|from={current}"
+        key = f"{action_key}#page={number}" if number else f"{action_key}#{target}|{argument}|from={here}"
         fields = [(k, v) for k, v in _form_fields(form) if k not in ("__EVENTTARGET", "__EVENTARGUMENT")]
         body = urlencode([("__EVENTTARGET", target), ("__EVENTARGUMENT", argument), *fields])
         out.setdefault(key, ListRequest(action, "POST", body, "application/x-www-form-urlencoded", key))

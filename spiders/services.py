@@ -210,13 +210,17 @@ class ServicesSpider(SpaMixin, PortalcheckSpider):
         if listing.services:
             state.kinds.add("table" if listing.level_column else "links")
         self._note_list(state, page.url, listing.announced, listing.empty)
+        known = len(state.services)
         for svc in listing.services:
             yield from self._add_service(state, svc, depth)
         for url in listing.pages:
             yield self._list_request(state, url, depth + 1, "service_list", self.on_list_page)
         for post in listing.posts:
-            state.kinds.add("postback")
-            yield self._list_request(state, post, depth + 1, "service_list", self.on_list_page)
+            # "Trang sau" is followed from a page that brought new services only
+            # (the last page's "next" may lead to itself).
+            if "#page=" in post.key or len(state.services) > known:
+                state.kinds.add("postback")
+                yield self._list_request(state, post, depth + 1, "service_list", self.on_list_page)
         for frag in listing.fragments:
             state.kinds.add("ajax")
             yield self._list_request(state, frag.request(0), depth, "service_fragment", self.on_fragment,
