@@ -7,9 +7,9 @@ tuyến: Một phần", "Dịch vụ công trực tuyến: Toàn trình", "Cấp
 table row, a dt/dd pair, a label element and the value after it, or one line
 "Label: value". Without one: a badge (an element that is a level label and
 nothing else, when the page has one kind only), then the old national portal's
-"Hình thức nộp", then the page's own prose, read without its links and
-sub-headings (a related headline "Đẩy mạnh … mức độ 4" is not this service's
-level). The raw label is kept as written. Pure: HTML in, Level out.
+"Hình thức nộp", then the page's own statement, read block by block without
+its links and sub-headings (a related headline "Đẩy mạnh … mức độ 4" is not this
+service's level; a legend naming every level states none). The raw label is kept as written. Pure: HTML in, Level out.
 """
 from __future__ import annotations
 
@@ -121,25 +121,47 @@ def submission_channels(doc) -> list[str]:
     known = [_voc()["submission_channel_online"], *_voc()["submission_channel_offline"]]
     channel = re.compile(r"\b(" + "|".join(map(re.escape, known)) + r")\b")
     for el in doc.iter():
-        if not isinstance(el.tag, str) or len(el) > 2:
-            continue
+        if not isinstance(el.tag, str) or len(el) > 0:
+            continue          # the label's own line: the channels it lists, nothing after
         own = fold(_text(el))
-        if (own.startswith(label + " ") or f" {label} " in f" {own} ") and len(own.split()) <= 40:
-            after = own.split(label, 1)[1]
-            values += channel.findall(after)
-        elif own == label:
+        if _label_key(_text(el)) == label:
             values += channel.findall(fold(_value_after(el)))
+        elif (own.startswith(label + " ") or f" {label} " in f" {own} ") and len(own.split()) <= 40:
+            values += channel.findall(own.split(label, 1)[1])
     return list(dict.fromkeys(values))
 
 
-def prose_text(doc) -> str:
-    """The page's own words: no links, no sub-headings, no buttons."""
+_BLOCKS = lxml.etree.XPath("//p|//li|//td|//dd|//div[not(.//p or .//div or .//li or .//table)]|//span[not(*)]")
+
+
+def level_from_statements(doc) -> Level:
+    """The page's own statement of its level, read block by block without links,
+    sub-headings or buttons; a block that names several levels (a legend of the
+    level icons, a note comparing them) states none."""
     import copy
     own = copy.deepcopy(doc)
     for el in _LINKS_AND_HEADINGS(own):
         if el.getparent() is not None:
             el.drop_tree()
-    return normalise(" ".join(own.itertext()))
+    for block in _BLOCKS(own):
+        text = normalise(" ".join(block.itertext()))
+        found = {lv.key: lv for lv in _statements(text)}
+        if len(found) == 1:
+            level = next(iter(found.values()))
+            return Level(level.key, text[:200], "prose", level.vocabulary)   # the statement as written
+    return Level()
+
+
+def _statements(text: str) -> list[Level]:
+    folded = fold(text)
+    out = []
+    for kind, pattern in _voc()["prose_patterns"]:
+        for match in re.finditer(pattern, folded):
+            level = level_from_prose(match.group(0)) if kind == "label" else \
+                Level(kind, match.group(0).strip(), "prose", "label")
+            if level.known:
+                out.append(level)
+    return out
 
 
 def level_from_detail_doc(doc) -> Level:
@@ -156,7 +178,7 @@ def level_from_detail_doc(doc) -> Level:
         if level.known:
             return level
     channels = level_from_channels(submission_channels(doc))
-    prose = level_from_prose(prose_text(doc))
+    prose = level_from_statements(doc)
     if channels.key == "mot_phan" and prose.key in ("toan_trinh", "mot_phan"):
         return Level(prose.key, f"{channels.raw}; {prose.raw}", "prose", prose.vocabulary)
     return channels if channels.known else prose

@@ -138,6 +138,8 @@ def _has_list_context(el, markers: list[str]) -> bool | None:
     text around the marker; False when it holds other text that is not a list
     (a side box's "Không có dữ liệu"); None when it holds the marker only."""
     voc = vocabulary()["listing"]
+    if any(len(" ".join(a.itertext()).strip()) >= voc["min_name_chars"] for a in el.iter("a")):
+        return False          # it lists something: a "no data" beside it is about something else
     names = f"{el.get('class') or ''} {el.get('id') or ''}".lower()
     if any(tok in names for tok in voc["list_context_tokens"]):
         return True
@@ -174,11 +176,15 @@ def empty_list_marker(html: str | None, fragment: bool = False) -> str | None:
         return None
     if fragment and len(text.split()) <= 60:
         return said[0]
+    def says(node) -> bool:
+        text = fold(" ".join(node.itertext()))
+        return bool(text) and any(f" {m} " in f" {text} " for m in said)
     for el in doc.iter():
-        if not isinstance(el.tag, str) or len(el) > 3:
+        # the smallest element that says it: none of its children does
+        if not isinstance(el.tag, str) or not says(el) or \
+                any(says(child) for child in el if isinstance(child.tag, str)):
             continue
-        own = fold(" ".join(el.itertext()))
-        if not own or not any(f" {m} " in f" {own} " for m in said) or len(own.split()) > 15:
+        if len(fold(" ".join(el.itertext())).split()) > 15:
             continue
         for anc in [el, *el.iterancestors()][:8]:
             verdict = _has_list_context(anc, said)

@@ -105,6 +105,7 @@ class GeneratedPortal(Portal):
     """
 
     kind = "generated"
+    announces = False       # the list shows its count ("Tổng số: N thủ tục", "của N kết quả")
 
     def __init__(self, ip: str, variant: dict, first: int, count: int, behaviours: dict | None = None):
         super().__init__(ip)
@@ -180,4 +181,5 @@ class GeneratedPortal(Portal):
             out.append({"url": self.abs(self.detail_path(s)), "code": s["code"], "name": s["name"],
                         "level": s["level"], "status": status, "behaviour": s["behaviour"],
                         "level_visible": self.level_shown_on_list() or readable})
-        return {"services": out, "kind": self.kind, "listed": ("pass", None), "announced": len(self.services)}
+        return {"services": out, "kind": self.kind, "listed": ("pass", None),
+                "announced": len(self.services) if self.announces else None}

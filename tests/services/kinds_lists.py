@@ -34,6 +34,7 @@ class LoadMorePortal(GeneratedPortal):
     `button`: its label."""
 
     kind = "load_more"
+    announces = True
     SIZE = 8
 
     def chunk(self, n: int) -> list[dict]:
@@ -117,6 +118,7 @@ class LiferayPagerPortal(GeneratedPortal):
     """Variant `version`: "6.2" | "7"; `delta`: default page size; `list_level`: column or None."""
 
     kind = "liferay_pager"
+    announces = True
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -200,6 +202,7 @@ class PostBackPortal(GeneratedPortal):
     """Variant `pager`: "numeric" (GridView, 5 numbers then "...") | "nextprev" (LinkButtons)."""
 
     kind = "postback"
+    announces = True
     SIZE = 7
     GRID = "ctl00$ContentPlaceHolder1$gvThuTuc"
     SEARCH = "ctl00$ContentPlaceHolder1$btnTimKiem"
