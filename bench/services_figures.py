@@ -13,7 +13,9 @@ Four farms, each crawled by the real spider in a subprocess:
   held_out  the same classes in other markup (variants.HELD_OUT), measured once
             before its misses were fixed;
   held_out_2 other modes and markup (variants.HELD_OUT_2), written then and
-            measured at the end only: the figures that count.
+            measured at the end only: the figures that count;
+and, without a crawl, the real homepages of tests/fixtures/real-portals: where
+the service portal is looked for first (a verdict each).
 Per target: services discovered / expected, extra services, levels right (over
 services whose level can be read, and over all), statuses right, live or blocked
 services reported dead (must be 0), and whether the services_listed verdict
@@ -118,6 +120,24 @@ def bench_demo(tmp: Path, timeout: str) -> dict | None:
         return _crawl("demo farm (crawler.demo)", tmp / "demo.csv", tmp / "demo.db", timeout, expected)
 
 
+def bench_real_homepages() -> dict | None:
+    """Real homepages (tests/fixtures/real-portals): the first link tried for the
+    service portal, and whether it is taken without proof, as a reviewer says."""
+    import real_homepages
+    present = real_homepages.present()
+    if not present:
+        return None
+    print("\n## real homepages: where the service portal is looked for (tests/services/real_homepages.py)")
+    right = 0
+    for folder in present:
+        ok = real_homepages.right(folder)
+        right += ok
+        home, established, rejected = real_homepages.first_plan(folder)
+        print(f"{folder:<24}{'right' if ok else 'WRONG':>7}  {home}  {'portal' if established else 'must list'}"
+              f"  rejected: {', '.join(r['reason'] for r in rejected) or '—'}")
+    return {**{k: 0 for k in KEYS}, "verdicts": len(present), "verdicts_right": right}
+
+
 def _ratio(hits: int, total: int) -> str:
     return f"{hits}/{total} = {hits / total:.4f}" if total else "—"
 
@@ -173,6 +193,8 @@ def main() -> int:
                     totals[name] = found
             else:
                 totals[name] = bench_set(name, Path(tmp), args.timeout)
+    if not args.only and (real := bench_real_homepages()) is not None:
+        totals["real_home"] = real
     return summary(totals)
 
 

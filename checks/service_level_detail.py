@@ -20,10 +20,15 @@ import lxml.etree
 from checks.service_level import Level, level_from_channels, level_from_label, level_from_prose, vocabulary
 from checks.text import fold, normalise
 
+# Only short elements can be a label or a badge: the length test runs in libxml2,
+# so a page of thousands of elements costs milliseconds (compiled once).
+_SHORT = "[string-length(normalize-space(.)) > 1][string-length(normalize-space(.)) <= 120]"
 _ROW_CANDIDATES = lxml.etree.XPath(
-    "//th|//td|//dt|//b|//strong|//label|//span|//div|//p|//li|//em|//small|//h5|//h6")
+    "|".join(f"//{t}{_SHORT}" for t in ("th", "td", "dt", "b", "strong", "label", "span", "div", "p", "li", "em",
+                                         "small", "h5", "h6")))
 _LINKS_AND_HEADINGS = lxml.etree.XPath("//a|//h2|//h3|//h4|//h5|//h6|//button")
-_BADGES = lxml.etree.XPath("//span|//div|//p|//label|//strong|//b|//em|//small|//i")
+_BADGES = lxml.etree.XPath("|".join(f"//{t}[not(*)]{_SHORT}" for t in ("span", "div", "p", "label", "strong", "b",
+                                                                          "em", "small", "i")))
 _INLINE = re.compile(r"^(.{2,60}?)\s*[:：]\s*(.+)$")
 
 

@@ -97,6 +97,9 @@ def _from_services(source: dict, observations: list[dict], services: list[dict])
         if not services:
             portal = _service_observation(observations, "services_portal") or {}
             detail["reason"] = listed.get("reason") or ev.get("reason") or portal.get("reason") or "no_services"
+        else:   # every service that counts could not be judged: say what stopped us
+            stopped = [s.get("status") for s in services if s.get("status") in UNJUDGEABLE_STATUSES]
+            detail["reason"] = max(set(stopped), key=stopped.count) if stopped else "nothing_judgeable"
     cover = ev.get("coverage")
     if services and isinstance(cover, dict) and cover.get("complete") is False:
         detail["coverage"] = cover

@@ -114,6 +114,9 @@ class ServicesSpider(SpaMixin, PortalcheckSpider):
         """Try the next way to the portal: its not-found fingerprint, then its home."""
         if not state.plans:
             state.plan = state.portal_url = None
+            # A link we could not read (blocked, timed out) was not shown to be no portal.
+            unread = [r["status"] for r in state.discovery.get("rejected", []) if r.get("status") in UNJUDGEABLE_STATUSES]
+            state.problem = state.problem or (unread[0] if unread else None)
             return
         state.plan = state.plans.pop(0)
         state.portal_url, state.entries = state.plan.home, list(state.plan.entries)
