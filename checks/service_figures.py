@@ -108,7 +108,8 @@ def coverage(seen: int, announced: dict | None, truncated_by: str | None, unjudg
     if unjudged_lists:
         out["unread_list_pages"] = unjudged_lists
     if not out["complete"]:
-        out["reason"] = "truncated" if truncated_by else "list_pages_unread" if unjudged_lists else "fewer_than_announced"
+        out["reason"] = ("truncated" if truncated_by else "list_pages_unread" if unjudged_lists
+                         else "fewer_than_announced")
     return out
 
 

@@ -108,7 +108,8 @@ def script_sources(html: str, base_url: str) -> list[str]:
 # --- what a list says about itself ---------------------------------------------
 
 def _plain_char(c: str) -> str:
-    base = "".join(x for x in unicodedata.normalize("NFD", c.lower().replace("đ", "d")) if not unicodedata.combining(x))
+    decomposed = unicodedata.normalize("NFD", c.lower().replace("đ", "d"))
+    base = "".join(x for x in decomposed if not unicodedata.combining(x))
     return base if len(base) == 1 else c.lower()[:1] or c
 
 

@@ -82,7 +82,7 @@ def score_link(href: str, text: str, images: list[tuple[str, str, str]], title: 
     "thủ tục hành chính" says nothing about where the portal is.
     """
     voc = vocabulary()["discovery"]
-    words, weights = voc["words"], voc["weights"]
+    weights = voc["weights"]
     host = _host(href)
     score, reasons = 0, []
     if any(host.startswith(p) for p in voc["host_prefixes"]):

@@ -19,7 +19,6 @@ import math
 from collections import deque
 from dataclasses import dataclass, field
 from typing import Any, Iterator
-from urllib.parse import urlsplit
 
 from scrapy.settings import default_settings
 
@@ -115,7 +114,8 @@ class ServicesSpider(SpaMixin, PortalcheckSpider):
         if not state.plans:
             state.plan = state.portal_url = None
             # A link we could not read (blocked, timed out) was not shown to be no portal.
-            unread = [r["status"] for r in state.discovery.get("rejected", []) if r.get("status") in UNJUDGEABLE_STATUSES]
+            unread = [r["status"] for r in state.discovery.get("rejected", [])
+                      if r.get("status") in UNJUDGEABLE_STATUSES]
             state.problem = state.problem or (unread[0] if unread else None)
             return
         state.plan = state.plans.pop(0)
