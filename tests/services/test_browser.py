@@ -7,19 +7,13 @@ from types import SimpleNamespace
 
 from playwright.async_api import TimeoutError as PlaywrightTimeout
 from playwright.async_api import async_playwright
-from scrapy.settings import Settings
 from scrapy.utils.misc import load_object
 
 from checks.fetch_status import classify_exception
 from crawler.browser import abort_heavy_request, record_api_calls, release_page
-from crawler.browser_check import launch_options
+from crawler.settings import PLAYWRIGHT_LAUNCH_OPTIONS
 from spa_portal import LIST, SpaPortal
 from spiders.services import ServicesSpider
-
-
-def _settings() -> dict:
-    from crawler import settings
-    return {k: getattr(settings, k) for k in ("PLAYWRIGHT_LAUNCH_OPTIONS", "PORTALCHECK_CHROMIUM")}
 
 
 def test_render_records_calls_and_release_closes_page_then_context():
@@ -27,7 +21,7 @@ def test_render_records_calls_and_release_closes_page_then_context():
 
     async def main():
         async with async_playwright() as pw:
-            browser = await pw.chromium.launch(**launch_options(Settings({**_settings()})))
+            browser = await pw.chromium.launch(**PLAYWRIGHT_LAUNCH_OPTIONS)
             try:
                 context = await browser.new_context()
                 page = await context.new_page()
