@@ -26,7 +26,7 @@ import yaml
 
 from checks.fetch_status import is_login_url
 from checks.model import DEAD_STATUSES, Page
-from checks.service_level import Level, level_from_channels, level_from_prose, vocabulary
+from checks.service_level import Level
 from checks.text import fold, normalise
 
 LEGAL_REF = "Circular 32/2017/TT-BTTTT"
@@ -243,34 +243,45 @@ def online_payment(html: str) -> tuple[bool | None, str | None]:
     return bool(hit), hit
 
 
-def submission_channels(html: str) -> list[str]:
-    """Values of the "Hình thức nộp" column or label (old national portal layout)."""
-    doc = _parsed(html)[0]
-    if doc is None:
-        return []
-    voc = vocabulary()["levels"]
-    label = voc["submission_channel_label"]
-    values: list[str] = []
-    for table in doc.iter("table"):
-        rows = table.xpath("./tr|./thead/tr|./tbody/tr")
-        if not rows:
-            continue
-        heads = [fold(_all_text(c)) for c in rows[0].xpath("./th|./td")]
-        if label in heads:
-            i = heads.index(label)
-            values += [normalise(_all_text(r.xpath("./th|./td")[i])) for r in rows[1:]
-                       if len(r.xpath("./th|./td")) > i]
-    if not values:
-        known = [voc["submission_channel_online"], *voc["submission_channel_offline"]]
-        rx = re.compile(re.escape(label) + r" (" + "|".join(map(re.escape, known)) + r")\b")
-        values = rx.findall(fold(_all_text(doc)))
-    return [v for v in values if v]
-
-
 def level_from_detail(html: str) -> Level:
-    """The level a detail page states: its own words first, then its channels."""
-    level = level_from_prose(main_text(html))
-    return level if level.known else level_from_channels(submission_channels(html))
+    """The level a detail page states (checks.service_level_detail)."""
+    from checks.service_level_detail import level_from_detail_doc
+    return level_from_detail_doc(_parsed(html)[1])
+
+
+def judge_page(html: str, name: str | None, listed_level: Level) -> tuple[dict[str, Any], dict[str, Any], Level]:
+    """A live detail page: (row fields, evidence, the service's level).
+
+    Completeness over Circular 32/2017's items, the online submission entry, the
+    online payment phrase, and the level: the page's labelled row decides
+    (checks.service_level_detail.choose_level)."""
+    from checks.service_level_detail import choose_level
+    fields = fields_from_html(html, name)
+    submission, sub_label = online_submission(html)
+    payment, pay_phrase = online_payment(html)
+    detail_level = level_from_detail(html)
+    level, conflict = choose_level(listed_level, detail_level)
+    row = {"completeness": fields.completeness, "has_online_submission": submission, "has_online_payment": payment}
+    evidence = {"fields": fields.to_dict(), "submission_entry": sub_label, "payment_phrase": pay_phrase,
+                "detail_level": detail_level.to_dict(), **conflict}
+    return row, evidence, level
+
+
+def judge_record(record: dict, status: str) -> tuple[dict[str, Any], dict[str, Any], Level]:
+    """A JSON record of a single-page app (the national portal): (row fields,
+    evidence, level). Online submission is what its executionMethods say (an
+    ONLINE method, i.e. a level of một phần or toàn trình); payment is not known
+    from the record."""
+    from checks.service_level import level_from_api
+    level = level_from_api(record)
+    fields = fields_from_api(record)
+    row: dict[str, Any] = {"completeness": None, "has_online_submission": None, "has_online_payment": None}
+    evidence: dict[str, Any] = {"fields": fields.to_dict()}
+    if status == "live":
+        row["completeness"] = fields.completeness
+        row["has_online_submission"] = level.key in ("toan_trinh", "mot_phan") if level.known else None
+        evidence["submission_source"] = "api executionMethods"
+    return row, evidence, level
 
 
 def page_status(page: Page) -> tuple[str, dict[str, Any]]:

@@ -5,23 +5,32 @@ Legal basis: Decree 42/2022/NĐ-CP Art. 11 (toàn trình / một phần) and Dec
 43/2011/NĐ-CP Art. 3 (levels 1-4): what share of a target's procedures is
 offered online, and whether each online service answers.
 
-The parsers live beside this module, one per kind of portal:
-- `service_listing_html`: server-rendered tables and link lists with page links,
-  and the AJAX fragments of Liferay portlets;
+The parsers live beside this module, one per way a list is built:
+- `service_listing_html`: server-rendered tables and link lists with page links
+  (numbered, Liferay `cur`, path `/page-2/`, "Xem thêm" data URLs), and the AJAX
+  fragments of Liferay portlets;
+- `service_listing_js`: lists a script grows ("Tải thêm", infinite scroll), HTML
+  or JSON answers;
+- `service_listing_postback`: ASP.NET pagers posted back with their view state;
 - `service_listing_api`: single-page apps over a JSON API (the national portal).
-This module holds what they share: the listed service, the SPA-shell test, and
-`figures()` / `observations()` over judged services. Pure: no I/O.
+This module holds what they share: the listed service, the request for a list
+page, the SPA-shell test, and what a list says about itself (the count it
+announces, the words with which it says it is empty). Figures and verdicts are
+in `service_figures`. Pure: no I/O.
 """
 from __future__ import annotations
 
+import re
+import unicodedata
 from dataclasses import dataclass, field
-from typing import Any, Iterable
+from typing import Any
+from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 import lxml.html
 
 from checks.fetch_status import visible_text
-from checks.model import DEAD_STATUSES, Observation
 from checks.service_level import UNKNOWN, Level, vocabulary
+from checks.text import fold, normalise
 
 LEGAL_REF = "Decree 42/2022 Art. 11; Decree 43/2011 Art. 3"
 ONLINE = ("toan_trinh", "mot_phan")
@@ -39,6 +48,29 @@ class ListedService:
     list_url: str | None = None          # the list page or API call it came from
     api_id: str | None = None            # the JSON API's id, to ask for its record
     extra: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class ListRequest:
+    """One page of a list to ask for: a link, an AJAX fragment, a form posted
+    back (ASP.NET). `key` says which page it is, so each is asked for once."""
+
+    url: str
+    method: str = "GET"
+    body: str | None = None
+    content_type: str | None = None
+    key: str = ""
+
+    @classmethod
+    def get(cls, url: str) -> "ListRequest":
+        return cls(url, key=canonical_url(url))
+
+
+def canonical_url(url: str) -> str:
+    """A URL with its query sorted and no fragment: `?a=1&b=2` and `?b=2&a=1` are one page."""
+    parts = urlsplit(url)
+    query = urlencode(sorted(parse_qsl(parts.query, keep_blank_values=True)))
+    return urlunsplit(parts._replace(query=query, fragment=""))
 
 
 def is_spa_shell(html: str) -> bool:
@@ -73,143 +105,100 @@ def script_sources(html: str, base_url: str) -> list[str]:
     return [urljoin(base_url, s) for s in doc.xpath("//script/@src") if s.strip()]
 
 
-# --- figures ------------------------------------------------------------
+# --- what a list says about itself ---------------------------------------------
 
-def _get(service: Any, key: str) -> Any:
-    return service.get(key) if isinstance(service, dict) else getattr(service, key, None)
-
-
-def _share(hits: int, total: int) -> float | None:
-    return round(hits / total, 4) if total else None
+def _plain_char(c: str) -> str:
+    decomposed = unicodedata.normalize("NFD", c.lower().replace("đ", "d"))
+    base = "".join(x for x in decomposed if not unicodedata.combining(x))
+    return base if len(base) == 1 else c.lower()[:1] or c
 
 
-def figures(services: Iterable[Any]) -> dict[str, Any]:
-    """Per-target figures over judged services (dicts or ServiceItems).
+def plain(text: str | None) -> str:
+    """Lower case without diacritics, punctuation kept, one character for one
+    ("Tổng số: 1.234" -> "tong so: 1.234"): counts are written with separators
+    that fold() drops, and a match maps back onto the text as written."""
+    return "".join(_plain_char(c) for c in normalise(text))
 
-    Shares leave out what says nothing about the agency: unknown levels from
-    the level shares, and blocked / timed-out / tool-error pages from the live
-    shares (checks.model.UNJUDGEABLE_STATUSES). A live or blocked service is
-    never counted dead.
+
+def announced_total(text: str | None) -> tuple[int, str] | None:
+    """The count a list announces ("Tổng số: 1.234 thủ tục") and the phrase as written, or None."""
+    written = normalise(text)
+    flat = plain(written)
+    for pattern in vocabulary()["listing"]["announced_patterns"]:
+        match = re.search(pattern, flat)
+        if match:
+            return int(re.sub(r"[.,]", "", match.group(1))), written[match.start():match.end()]
+    return None
+
+
+_DROPPED = ("nav", "header", "footer", "aside", "script", "style", "noscript")
+
+
+def _has_list_context(el, markers: list[str]) -> bool | None:
+    """True when `el` is a list of procedures by its class or id, or by the
+    text around the marker; False when it holds other text that is not a list
+    (a side box's "Không có dữ liệu"); None when it holds the marker only."""
+    voc = vocabulary()["listing"]
+    if any(len(" ".join(a.itertext()).strip()) >= voc["min_name_chars"] for a in el.iter("a")):
+        return False          # it lists something: a "no data" beside it is about something else
+    names = f"{el.get('class') or ''} {el.get('id') or ''}".lower()
+    if any(tok in names for tok in voc["list_context_tokens"]):
+        return True
+    rest = fold(" ".join(el.itertext()))
+    for marker in markers:
+        rest = rest.replace(marker, " ")
+    if len(rest.split()) < 3:
+        return None
+    return any(f" {w} " in f" {rest} " for w in voc["list_context_words"])
+
+
+def empty_list_marker(html: str | None, fragment: bool = False) -> str | None:
+    """The words with which a list says it holds nothing ("Không có dữ liệu",
+    "Tổng số: 0 thủ tục"), when they are said where a list is; else None.
+
+    `fragment`: the page is an AJAX fragment of a list, so the list is all of it.
     """
-    services = list(services)
-    detail = vocabulary_detail()
-    by_level = {key: 0 for key in (*KNOWN, "unknown")}
-    by_status: dict[str, int] = {}
-    per_level: dict[str, dict[str, int]] = {k: {"live": 0, "dead": 0, "unjudgeable": 0} for k in by_level}
-    for s in services:
-        level = _get(s, "level") if _get(s, "level") in by_level else "unknown"
-        status = _get(s, "status") or "error"
-        by_level[level] += 1
-        by_status[status] = by_status.get(status, 0) + 1
-        bucket = "live" if status == "live" else "dead" if status in DEAD_STATUSES else "unjudgeable"
-        per_level[level][bucket] += 1
-    known = sum(by_level[k] for k in KNOWN)
-    online = by_level["toan_trinh"] + by_level["mot_phan"]
-    out: dict[str, Any] = {
-        "services_listed": len(services), "by_level": by_level, "by_status": by_status,
-        "online": online, "known_level": known, "online_share": _share(online, known),
-        "dead": sum(v["dead"] for v in per_level.values()),
-        "unjudgeable": sum(v["unjudgeable"] for v in per_level.values()),
-    }
-    for level in (*KNOWN, "unknown"):
-        judged = per_level[level]["live"] + per_level[level]["dead"]
-        out[f"live_share_{level}"] = _share(per_level[level]["live"], judged)
-        out[f"judged_{level}"] = judged
-        out[f"dead_{level}"] = per_level[level]["dead"]
-    judged_online = sum(per_level[k]["live"] + per_level[k]["dead"] for k in ONLINE)
-    out["live_share_online"] = _share(sum(per_level[k]["live"] for k in ONLINE), judged_online)
-    rated = [float(_get(s, "completeness")) for s in services
-             if _get(s, "status") == "live" and _get(s, "completeness") is not None]
-    out["completeness_rated"] = len(rated)
-    out["completeness_share"] = round(sum(rated) / len(rated), 4) if rated else None
-    out["complete_services"] = sum(1 for r in rated if r >= detail["complete_min"])
-    out["complete_share"] = _share(out["complete_services"], len(rated))
-    sub = [s for s in services if _get(s, "level") in ONLINE and _get(s, "has_online_submission") is not None]
-    out["online_submission_share"] = _share(sum(1 for s in sub if _get(s, "has_online_submission")), len(sub))
-    pay = [s for s in services if _get(s, "level") == "toan_trinh" and _get(s, "has_online_payment") is not None]
-    out["online_payment_share"] = _share(sum(1 for s in pay if _get(s, "has_online_payment")), len(pay))
-    clicks = [int(_get(s, "clicks")) for s in services if _get(s, "clicks") is not None]
-    out["max_clicks"] = detail["max_clicks"]
-    out["within_clicks_share"] = _share(sum(1 for c in clicks if c <= detail["max_clicks"]), len(clicks))
-    return out
+    if not html or not html.strip():
+        return None
+    announced = announced_total(visible_text(html, 20000))
+    if announced and announced[0] == 0:
+        return announced[1]
+    try:
+        doc = lxml.html.fromstring(html)
+    except (ValueError, lxml.etree.ParserError):
+        return None
+    for el in doc.xpath("|".join(f"//{tag}" for tag in _DROPPED)):
+        if el.getparent() is not None:
+            el.drop_tree()
+    markers = vocabulary()["listing"]["empty_markers"]
+    text = fold(" ".join(doc.itertext()))
+    said = [m for m in markers if f" {m} " in f" {text} "]
+    if not said:
+        return None
+    if fragment and len(text.split()) <= 60:
+        return said[0]
+    def says(node) -> bool:
+        text = fold(" ".join(node.itertext()))
+        return bool(text) and any(f" {m} " in f" {text} " for m in said)
+    for el in doc.iter():
+        # the smallest element that says it: none of its children does
+        if not isinstance(el.tag, str) or not says(el) or \
+                any(says(child) for child in el if isinstance(child.tag, str)):
+            continue
+        if len(fold(" ".join(el.itertext())).split()) > 15:
+            continue
+        for anc in [el, *el.iterancestors()][:8]:
+            verdict = _has_list_context(anc, said)
+            if verdict is not None:
+                if verdict:
+                    return " ".join(el.itertext()).strip()[:120]
+                break
+    return None
 
 
-def vocabulary_detail() -> dict:
-    from checks.service_detail import detail_vocabulary
-    return detail_vocabulary()
+# Figures and verdicts over judged services live in checks.service_figures; kept
+# importable from here for the callers that know them by this module.
+from checks.service_figures import dead_examples, figures, observations  # noqa: E402
 
-
-def _verdict(share: float | None, minimum: float) -> str:
-    if share is None:
-        return "inconclusive"
-    return "pass" if share >= minimum else "fail"
-
-
-def observations(figs: dict[str, Any], portal_kind: str | None = None,
-                 listing_problem: str | None = None, dead_examples: list[dict] | None = None
-                 ) -> list[Observation]:
-    """The per-target verdicts, each carrying the figures as evidence.
-
-    `listing_problem` says why nothing could be listed (e.g. `js_shell_unlisted`):
-    zero listed services is then inconclusive, never a fail.
-    """
-    from checks.service_detail import LEGAL_REF as DETAIL_REF
-    thresholds = vocabulary()["thresholds"]
-    base = {"portal_kind": portal_kind, "by_level": figs["by_level"], "by_status": figs["by_status"]}
-    obs = []
-    listed = figs["services_listed"]
-    if listed:
-        obs.append(Observation("service", "services_listed", "pass", LEGAL_REF,
-                               {**base, "services_listed": listed, "known_level": figs["known_level"]}))
-    else:
-        obs.append(Observation("service", "services_listed", "inconclusive", LEGAL_REF,
-                               {**base, "services_listed": 0,
-                                "reason": listing_problem or "no_services_found"}))
-    online = "inconclusive" if figs["online_share"] is None else "pass" if figs["online"] else "fail"
-    obs.append(Observation("service", "online_share", online, LEGAL_REF, {
-        **base, "online": figs["online"], "known_level": figs["known_level"],
-        "online_share": figs["online_share"],
-        **({"reason": "no_known_level"} if figs["online_share"] is None else {})}))
-    for level in ONLINE:
-        n = figs["by_level"][level]
-        share = figs[f"live_share_{level}"]
-        ev = {"level": level, "services": n, "judged": figs[f"judged_{level}"],
-              "dead": figs[f"dead_{level}"], "live_share": share, "examples_dead":
-              [d for d in (dead_examples or []) if d.get("level") == level][:25]}
-        if not n:
-            outcome, ev["reason"] = "not_applicable", f"no_{level}_services"
-        else:
-            outcome = _verdict(share, thresholds["live_share_pass"])
-            if share is None:
-                ev["reason"] = "nothing_judgeable"
-        obs.append(Observation("service", f"live_share_{level}", outcome, LEGAL_REF, ev))
-    detail = vocabulary_detail()
-    comp = figs["completeness_share"]
-    obs.append(Observation("service", "completeness_share", _verdict(comp, detail["complete_min"]),
-                           DETAIL_REF, {"completeness_share": comp, "rated": figs["completeness_rated"],
-                                        "complete_services": figs["complete_services"],
-                                        "complete_share": figs["complete_share"],
-                                        **({"reason": "nothing_rated"} if comp is None else {})}))
-    within = figs["within_clicks_share"]
-    obs.append(Observation("service", "within_clicks", _verdict(within, 1.0), DETAIL_REF, {
-        "within_clicks_share": within, "max_clicks": figs["max_clicks"],
-        **({"reason": "no_click_depth"} if within is None else {})}))
-    for key, share in (("online_submission", figs["online_submission_share"]),
-                       ("online_payment", figs["online_payment_share"])):
-        obs.append(Observation("service", key, _verdict(share, 1.0), DETAIL_REF, {
-            f"{key}_share": share, **({"reason": "not_known"} if share is None else {})}))
-    return obs
-
-
-def dead_examples(services: Iterable[Any], limit: int = 50) -> list[dict]:
-    """A few dead services per target, as evidence (url, code, status)."""
-    out = []
-    for s in services:
-        if _get(s, "status") in DEAD_STATUSES and len(out) < limit:
-            out.append({"url": _get(s, "url"), "code": _get(s, "code"), "level": _get(s, "level"),
-                        "status": _get(s, "status"), "http_status": _get(s, "http_status")})
-    return out
-
-
-__all__ = ["ListedService", "is_spa_shell", "script_sources", "figures", "observations",
-           "dead_examples"]
+__all__ = ["ListedService", "ListRequest", "canonical_url", "is_spa_shell", "script_sources", "plain",
+           "announced_total", "empty_list_marker", "figures", "observations", "dead_examples"]

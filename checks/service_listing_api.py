@@ -138,6 +138,19 @@ def parse_list_response(text: str) -> tuple[list[dict] | None, str | None]:
     return items, cursor
 
 
+def list_total(text: str) -> int | None:
+    """The count a list answer announces (`total`, `totalCount`…), if any."""
+    data = _json(text)
+    box = data.get("data") if isinstance(data, dict) and isinstance(data.get("data"), dict) else data
+    for holder in (box, data):
+        if isinstance(holder, dict):
+            for key in ("total", "totalCount", "totalRecords", "totalItems", "totalElements", "recordsTotal"):
+                value = holder.get(key)
+                if isinstance(value, int) and not isinstance(value, bool) and value >= 0:
+                    return value
+    return None
+
+
 def detail_page_pattern(rendered_html: str | None, base_url: str) -> str:
     """Where the SPA shows one procedure: a rendered link that carries a
     procedure code (`/thu-tuc-hanh-chinh/1.004222`), else the known route."""

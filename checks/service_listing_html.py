@@ -14,7 +14,7 @@ from urllib.parse import parse_qsl, urlencode, urljoin, urlsplit, urlunsplit
 import lxml.html
 
 from checks.service_level import UNKNOWN, Level, level_from_label, vocabulary
-from checks.service_listing import ListedService
+from checks.service_listing import ListedService, ListRequest, canonical_url
 from checks.text import fold, normalise, url_words
 
 _STATIC = re.compile(r"\.(js|css|png|jpe?g|gif|svg|ico|woff2?|ttf|pdf|docx?|xlsx?|zip)$", re.I)
@@ -41,29 +41,52 @@ class Fragment:
     size_key: str | None
     level_key: str | None
     by_page: bool = False            # the offset counts pages (cur, page), not rows
+    method: str = "GET"
+    # A POST's form fields (jQuery's $.post with an object): the offset may be one.
+    form: tuple[tuple[str, str], ...] = ()
 
-    def page_url(self, n: int) -> str:
-        """The fragment's n-th page (n = 0 is the URL as found)."""
-        if not self.offset_key or n == 0:
-            return self.url
-        parts = urlsplit(self.url)
-        query = parse_qsl(parts.query, keep_blank_values=True)
-        values = dict(query)
+    def _next(self, pairs: list[tuple[str, str]], n: int) -> list[tuple[str, str]]:
+        values = dict(pairs)
         start = _int(values.get(self.offset_key), 1 if self.by_page else 0)
         size = _int(values.get(self.size_key), _voc()["fragment_default_size"]) if self.size_key \
             else _voc()["fragment_default_size"]
         new = start + n if self.by_page else start + n * size
-        query = [(k, str(new) if k == self.offset_key else v) for k, v in query]
+        return [(k, str(new) if k == self.offset_key else v) for k, v in pairs]
+
+    def page_url(self, n: int) -> str:
+        """The fragment's n-th page (n = 0 is the URL as found)."""
+        if not self.offset_key or n == 0 or self.form:
+            return self.url
+        parts = urlsplit(self.url)
+        query = self._next(parse_qsl(parts.query, keep_blank_values=True), n)
         return urlunsplit(parts._replace(query=urlencode(query)))
+
+    def request(self, n: int) -> ListRequest:
+        """The n-th page as a request (a GET of page_url, or the POST of its form)."""
+        if self.method != "POST":
+            return ListRequest.get(self.page_url(n))
+        form = self._next(list(self.form), n) if self.offset_key and n else list(self.form)
+        body = urlencode(form)
+        return ListRequest(self.url, "POST", body, "application/x-www-form-urlencoded",
+                           f"POST {canonical_url(self.url)} {urlencode(sorted(form))}")
 
 
 @dataclass
 class ListPage:
     services: list[ListedService] = field(default_factory=list)
-    pages: list[str] = field(default_factory=list)        # pagination links
+    pages: list[str] = field(default_factory=list)        # pagination and "Xem thêm" links
     entries: list[str] = field(default_factory=list)      # links to (other) lists
     fragments: list[Fragment] = field(default_factory=list)
     level_column: bool = False
+    posts: list[ListRequest] = field(default_factory=list)  # ASP.NET pagers: the form posted back
+    page_key: str | None = None       # which page of a posted-back list this is ("…#page=3")
+    announced: tuple[int, str] | None = None              # "Tổng số: 1.234 thủ tục"
+    empty: str | None = None          # the words with which the list says it is empty
+
+    @property
+    def grows(self) -> bool:
+        """The page holds a list that more requests would grow."""
+        return bool(self.pages or self.fragments or self.posts)
 
 
 def _int(value, default: int) -> int:
@@ -160,10 +183,12 @@ def _from_tables(doc, base: str, page_level: Level) -> tuple[list[ListedService]
 
 
 def _container(a):
-    """The row-like element around a link, if it is small enough to be one row."""
+    """The row-like element around a link, if it holds little more than the link
+    (real procedure names run to 600 characters: the rest is what counts)."""
+    own = len(_text(a))
     for anc in a.iterancestors():
         if anc.tag in ("li", "tr", "article", "div", "p", "dd", "section"):
-            return anc if len(_text(anc)) <= 400 else None
+            return anc if len(_text(anc)) - own <= 400 else None
     return None
 
 
@@ -178,7 +203,8 @@ def _from_links(doc, base: str, page_level: Level, permissive: bool, strict: boo
         folded = fold(name)
         if folded in entry_words or _is_chrome(a) or _is_pager_text(name):
             continue
-        if any(folded.startswith(w) for w in voc.get("action_link_words", ())):
+        # "Nộp hồ sơ", "Thanh toán" buttons; a procedure may be named "Thanh toán chi phí…".
+        if len(folded.split()) <= 6 and any(folded.startswith(w) for w in voc.get("action_link_words", ())):
             continue
         row = _container(a)
         row_text = _text(row) if row is not None else name
@@ -203,24 +229,69 @@ def _is_pager_text(text: str) -> bool:
     return raw.isdigit() or raw in _voc()["next_words"] or fold(raw) in _voc()["next_words"]
 
 
+def _is_load_more(text: str) -> bool:
+    return fold(text) in _voc()["load_more_words"]
+
+
+def _list_path(path: str) -> str:
+    """The path without the page number it may carry (`/tthc/page-2/` -> `/tthc`)."""
+    return re.sub(_voc()["page_path_pattern"], "", path).rstrip("/") or "/"
+
+
+def _size_values(url: str) -> tuple:
+    sizes = _voc()["size_params"]
+    return tuple(sorted((k, v) for k, v in parse_qsl(urlsplit(url).query)
+                        if any(k.lower().endswith(p) for p in sizes)))
+
+
+def _same_size(page_url: str, urls: list[str]) -> list[str]:
+    """Drop the links that change how many rows a page shows (Liferay's delta
+    selector): they list the same services again. The page's own size is the
+    one in its URL, else the one most of its page links carry."""
+    own = _size_values(page_url)
+    if not own:
+        counts: dict[tuple, int] = {}
+        for url in urls:
+            counts[_size_values(url)] = counts.get(_size_values(url), 0) + 1
+        own = max(counts, key=lambda k: counts[k]) if counts else ()
+    keys = {k for k, _ in own}
+    return [u for u in urls if not _size_values(u) or
+            (keys == {k for k, _ in _size_values(u)} and _size_values(u) == own)]
+
+
 def pagination_links(doc, page_url: str) -> list[str]:
-    """Page links of a list: "Trang sau", "»", numbered links, `?page=N`, `PageIndex=N`."""
+    """Page links of a list: "Trang sau", "»", numbered links (`?page=N`, `cur=N`,
+    `/page-2/`), `rel="next"` (infinite scroll reads it), and the URLs "Xem thêm"
+    buttons carry in their data attributes. A link that changes the page size
+    is never followed."""
     cur = urlsplit(page_url)
     params = _voc()["page_params"]
-    out = []
-    for a in doc.iter("a"):
+    out: list[str] = []
+
+    def add(url: str | None) -> None:
+        if url and url != page_url and url not in out and urlsplit(url).netloc == cur.netloc:
+            out.append(url)
+    for a in doc.xpath("//a[@href]|//link[@rel='next'][@href]"):
         url = _abs(a.get("href"), page_url)
-        if not url or url == page_url or url in out:
+        if not url:
             continue
         parts = urlsplit(url)
-        if parts.netloc != cur.netloc:
+        if "next" in (a.get("rel") or "").lower().split():
+            add(url)
             continue
         label = a.get("title") or a.get("aria-label") or ""
-        is_pager = _is_pager_text(_text(a)) or (label and _is_pager_text(label))
-        has_param = any(k.lower() in params for k, _ in parse_qsl(parts.query))
-        if is_pager and (parts.path == cur.path or has_param):
-            out.append(url)
-    return out
+        text = _text(a)
+        is_pager = _is_pager_text(text) or (label and _is_pager_text(label)) or _is_load_more(text)
+        has_param = any(k.lower() in params or k.lower().endswith(tuple(f"_{p}" for p in params))
+                        for k, _ in parse_qsl(parts.query))
+        if is_pager and (parts.path == cur.path or has_param or _list_path(parts.path) == _list_path(cur.path)):
+            add(url)
+    for el in doc.xpath("//*[@*[starts-with(name(), 'data-')]]"):
+        if _is_load_more(_text(el)) or _is_load_more(el.get("title") or ""):
+            for name, value in el.attrib.items():
+                if name.startswith("data-") and ("/" in value or "?" in value):
+                    add(_abs(value, page_url))
+    return _same_size(page_url, out)
 
 
 def entry_links(doc, page_url: str) -> list[str]:
@@ -236,6 +307,8 @@ def entry_links(doc, page_url: str) -> list[str]:
         if len(text.split()) > 8 or _STATIC.search(urlsplit(url).path):
             continue
         words = f" {url_words(url)} "
+        if any(f" {w} " in words for w in voc["exclude_url_words"]):
+            continue
         rank = next((i for i, w in enumerate(voc["entry_words"])
                      if f" {w} " in f" {text} " or f" {w} " in words), None)
         if level_from_url(url).known:
@@ -285,6 +358,9 @@ def parse_list_page(html: str, page_url: str, permissive: bool = False,
         doc = lxml.html.fromstring(html)
     except (ValueError, lxml.etree.ParserError):
         return ListPage()
+    from checks.service_listing import announced_total, empty_list_marker
+    from checks.service_listing_js import script_sources
+    from checks.service_listing_postback import postback_pages
     page_level = level_from_url(page_url)
     services, level_column = _from_tables(doc, page_url, page_level)
     if not services:
@@ -292,5 +368,10 @@ def parse_list_page(html: str, page_url: str, permissive: bool = False,
     unique: dict[str, ListedService] = {}
     for s in services:
         unique.setdefault(s.url, s)
-    return ListPage(list(unique.values()), pagination_links(doc, page_url),
-                    entry_links(doc, page_url), find_fragments(html, page_url), level_column)
+    posts, page_key = postback_pages(doc, page_url)
+    fragments = find_fragments(html, page_url)
+    known = {f.url for f in fragments}
+    fragments += [f for f in script_sources(html, page_url) if f.url not in known]
+    return ListPage(list(unique.values()), pagination_links(doc, page_url), entry_links(doc, page_url),
+                    fragments, level_column, posts, page_key, announced_total(_text(doc)),
+                    None if unique else empty_list_marker(html, fragment=permissive))

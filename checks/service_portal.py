@@ -54,11 +54,35 @@ def _host(url: str) -> str:
     return (urlsplit(url).hostname or "").lower()
 
 
+def _rejected(href: str, text: str, images: list[tuple[str, str, str]], title: str) -> str | None:
+    """Why a link can never be the service portal (issue #13), or None."""
+    voc = vocabulary()["discovery"]
+    path = urlsplit(href).path.lower()
+    if "." in path.rsplit("/", 1)[-1] and path.rsplit(".", 1)[-1] in voc["reject_extensions"]:
+        return "attachment"
+    said = " ".join([fold(text), fold(title), url_words(href), fold(urlsplit(href).hostname or "")] +
+                    [f"{file_words(src)} {fold(alt)} {fold(t)}" for src, alt, t in images])
+    if (w := _has_word(said, voc["reject_words"])):
+        return f"feedback:{w}"
+    return None
+
+
+def _headline_slug(href: str) -> bool:
+    """The last segment of the path is an article's slug, not a portal's name."""
+    last = [seg for seg in urlsplit(href).path.split("/") if seg][-1:] or [""]
+    return len(fold(last[0].rsplit(".", 1)[0]).split()) > vocabulary()["discovery"]["max_label_words"]
+
+
 def score_link(href: str, text: str, images: list[tuple[str, str, str]], title: str,
                base_host: str) -> Candidate | None:
-    """Score one link; `images` are (src, alt, title) of the images inside it."""
+    """Score one link; `images` are (src, alt, title) of the images inside it.
+
+    A news, video or media page (its href says so, or its path ends in an
+    article's slug) keeps only the points of its host: a headline about
+    "thủ tục hành chính" says nothing about where the portal is.
+    """
     voc = vocabulary()["discovery"]
-    words, weights = voc["words"], voc["weights"]
+    weights = voc["weights"]
     host = _host(href)
     score, reasons = 0, []
     if any(host.startswith(p) for p in voc["host_prefixes"]):
@@ -67,6 +91,21 @@ def score_link(href: str, text: str, images: list[tuple[str, str, str]], title: 
     if host in voc["national_hosts"]:
         score += weights["national_host"]
         reasons.append("national_portal")
+    article = any(f" {w} " in f" {url_words(href)} " for w in voc["reject_url_words"]) or _headline_slug(href)
+    if not article:
+        score, reasons = _words_score(href, text, images, title, score, reasons)
+    if score and host and host != base_host:
+        score += weights["other_host"]
+        reasons.append("other_host")
+    if not score:
+        return None
+    return Candidate(href, score, " ".join(text.split()) or (images[0][1] if images else ""), reasons)
+
+
+def _words_score(href: str, text: str, images: list[tuple[str, str, str]], title: str, score: int,
+                 reasons: list[str]) -> tuple[int, list[str]]:
+    voc = vocabulary()["discovery"]
+    words, weights = voc["words"], voc["weights"]
     if (w := _has_word(url_words(href), words)):
         score += weights["href"]
         reasons.append(f"href:{w}")
@@ -83,16 +122,14 @@ def score_link(href: str, text: str, images: list[tuple[str, str, str]], title: 
     if label and len(label.split()) <= voc["max_label_words"] and (w := _has_word(label, words)):
         score += weights["text"]
         reasons.append(f"text:{w}")
-    if score and host and host != base_host:
-        score += weights["other_host"]
-        reasons.append("other_host")
-    if not score:
-        return None
-    return Candidate(href, score, " ".join(text.split()) or (images[0][1] if images else ""), reasons)
+    return score, reasons
 
 
-def find_service_portal(html: str, base_url: str) -> list[Candidate]:
-    """Links of a homepage that lead to a service portal, best first (same URL merged)."""
+def find_service_portal(html: str, base_url: str, rejected: list[dict] | None = None) -> list[Candidate]:
+    """Links of a homepage that lead to a service portal, best first (same URL merged).
+
+    `rejected`, when given, receives the links that mention services but can
+    never be the portal (attachments, feedback forms), as evidence."""
     if not html or not html.strip():
         return []
     try:
@@ -110,8 +147,14 @@ def find_service_portal(html: str, base_url: str) -> list[Candidate]:
             continue
         images = [(img.get("src") or "", img.get("alt") or "", img.get("title") or "")
                   for img in a.iter("img")]
-        cand = score_link(href, " ".join(a.itertext()), images, a.get("title") or "", base_host)
+        text, title = " ".join(a.itertext()), a.get("title") or ""
+        cand = score_link(href, text, images, title, base_host)
         if cand and cand.score >= vocabulary()["discovery"]["min_score"]:
+            why = _rejected(href, text, images, title)
+            if why:
+                if rejected is not None and len(rejected) < 20:
+                    rejected.append({"url": href, "label": cand.label[:120], "reason": why})
+                continue
             known = best.get(href)
             if not known or cand.score > known.score:
                 best[href] = cand
@@ -123,22 +166,52 @@ def find_service_portal(html: str, base_url: str) -> list[Candidate]:
                                                 _host(c.url) == base_host, len(c.url)))
 
 
-def portal_home(candidates: list[Candidate]) -> tuple[str | None, list[str]]:
-    """The service portal's home page and the pages the homepage linked to.
+@dataclass
+class PortalPlan:
+    """One way to the service portal: its home page, the pages the homepage
+    linked on the same host (entries into its lists), and whether the link is
+    established as a service portal: by its host (dichvucong.<tỉnh>.gov.vn, the
+    national portal), by being another site, or by the target file. A link to
+    a page of the agency's own site must show a list of services to count
+    (issue #13: an empty section page is not the online-services portal)."""
 
-    A dedicated service host (dichvucong.<tỉnh>.gov.vn) has its home at its root,
-    which is where Circular 32/2017 counts clicks from; the linked pages (often
-    its lists: `/dich-vu-truc-tuyen`) are kept as entries into its lists.
+    home: str
+    entries: list[str] = field(default_factory=list)
+    established: bool = False
+    label: str = ""
+
+
+def portal_plans(candidates: list[Candidate]) -> list[PortalPlan]:
+    """The service portal's home page and the pages the homepage linked to, for
+    the best candidates in order (at most `discovery.max_plans`).
+
+    A dedicated service host has its home at its root, which is where Circular
+    32/2017 counts clicks from; the linked pages (often its lists:
+    `/dich-vu-truc-tuyen`) are kept as entries into its lists.
     """
-    if not candidates:
-        return None, []
-    best = candidates[0]
-    if not any(r.startswith(("host:", "national_portal")) for r in best.reasons):
-        return best.url, []
-    parts = urlsplit(best.url)
-    root = f"{parts.scheme}://{parts.netloc}/"
-    entries = [c.url for c in candidates if _host(c.url) == _host(best.url) and c.url.rstrip("/") != root.rstrip("/")]
-    return root, entries
+    plans: list[PortalPlan] = []
+    for cand in candidates:
+        if any(r.startswith(("host:", "national_portal")) for r in cand.reasons):
+            parts = urlsplit(cand.url)
+            root = f"{parts.scheme}://{parts.netloc}/"
+            if any(p.home == root for p in plans):
+                continue
+            entries = [c.url for c in candidates
+                       if _host(c.url) == _host(cand.url) and c.url.rstrip("/") != root.rstrip("/")]
+            plans.append(PortalPlan(root, entries, True, cand.label))
+        elif not any(p.home == cand.url for p in plans):
+            # A link to another site is that site's service portal; a page of the
+            # agency's own site must show that it lists services.
+            plans.append(PortalPlan(cand.url, [], "other_host" in cand.reasons, cand.label))
+        if len(plans) >= vocabulary()["discovery"]["max_plans"]:
+            break
+    return plans
+
+
+def portal_home(candidates: list[Candidate]) -> tuple[str | None, list[str]]:
+    """The best plan's home page and entries (None when no link leads to a portal)."""
+    plans = portal_plans(candidates)
+    return (plans[0].home, plans[0].entries) if plans else (None, [])
 
 
 def random_path(portal_url: str, salt: str = "") -> str:

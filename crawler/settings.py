@@ -154,6 +154,12 @@ PORTALCHECK_METHODOLOGY = "nd42-2025"
 PORTALCHECK_MAX_PAGES_PER_TARGET = 5000  # crawler traps end here
 PORTALCHECK_MAX_SECONDS_PER_TARGET = 1800  # no new request for a target after this
 PORTALCHECK_MAX_URL_LENGTH = 2083
+# The services spider's bounds per target (docs/services.md): services listed (the
+# evidence then says `truncated`), list pages read (pages, fragments, postbacks,
+# API pages), and service pages asked for at once.
+PORTALCHECK_MAX_SERVICES_PER_TARGET = 5000
+PORTALCHECK_MAX_LIST_PAGES_PER_TARGET = 500
+PORTALCHECK_SERVICES_IN_FLIGHT = 16
 # Worker processes of a sweep (crawler.workers): 0 = one per CPU core. Checks
 # are CPU-bound and one Python process uses one core; targets sharing a host
 # stay in one worker, so per-host politeness is unchanged.

@@ -11,7 +11,7 @@ from __future__ import annotations
 from typing import Any
 
 from checks.model import DEAD_STATUSES, UNJUDGEABLE_STATUSES, outcome_for_status
-from scoring.measures import MEASURES
+from scoring.measures import MEASURES, empty_list
 
 EPSILON = 1e-9
 
@@ -72,6 +72,40 @@ def _from_status_field(field: str, target: dict) -> tuple[float | None, str | No
     return (1.0 if outcome == "pass" else 0.0), None, detail
 
 
+def _service_observation(observations: list[dict], key: str) -> dict | None:
+    return next((o for o in observations if o.get("category") == "service" and o.get("key") == key), None)
+
+
+def _from_services(source: dict, observations: list[dict], services: list[dict]) -> tuple[float | None, str | None, dict]:
+    """(value, forced outcome, detail) of a measure over the service rows.
+
+    No rows: a portal that said its list is empty offers nothing (its offer
+    measures are 0, the others do not apply); otherwise nothing could be judged
+    and the reason the services check gave is shown (not discovered, blocked,
+    render_failed…). A list not read to its end (truncated by a bound, pages
+    unread) makes the value partial: the coverage goes into the detail.
+    """
+    listed = _service_observation(observations, "services_listed") or {}
+    ev = listed.get("evidence") if isinstance(listed.get("evidence"), dict) else {}
+    if not services and listed.get("outcome") == "fail" and (listed.get("reason") or ev.get("reason")) == "empty_list":
+        value, detail = empty_list(source["services"], listed)
+        return value, None if value is not None else "not_applicable", detail
+    value, detail = MEASURES[source["services"]](services, source.get("params") or {})
+    forced = None
+    if value is None:
+        forced = "inconclusive" if services else "missing"
+        if not services:
+            portal = _service_observation(observations, "services_portal") or {}
+            detail["reason"] = listed.get("reason") or ev.get("reason") or portal.get("reason") or "no_services"
+        else:   # every service that counts could not be judged: say what stopped us
+            stopped = [s.get("status") for s in services if s.get("status") in UNJUDGEABLE_STATUSES]
+            detail["reason"] = max(set(stopped), key=stopped.count) if stopped else "nothing_judgeable"
+    cover = ev.get("coverage")
+    if services and isinstance(cover, dict) and cover.get("complete") is False:
+        detail["coverage"] = cover
+    return value, forced, detail
+
+
 def judge(crit: dict, target: dict, observations: list[dict], services: list[dict],
           run_day: str | None) -> dict[str, Any]:
     """The criterion entry for one target; `points` is None until finish_points."""
@@ -87,10 +121,9 @@ def judge(crit: dict, target: dict, observations: list[dict], services: list[dic
     if "observation" in source:
         value, forced, detail = _from_observations(crit, target, observations)
     else:
-        value, detail = MEASURES[source["services"]](services, source.get("params") or {})
-        forced = None
-        if value is None:
-            forced = "inconclusive" if services else "missing"
+        value, forced, detail = _from_services(source, observations, services)
+        if detail.get("coverage"):
+            entry["partial_list"] = True   # the list was not read to its end: the score is partial
     entry["detail"] = detail
     entry["value"] = value
     if forced == "not_applicable":

@@ -120,6 +120,23 @@ def online_count(services: list[dict], params: dict) -> tuple[float | None, dict
     return float(len(online) - len(dead)), _detail({"online": len(online), "dead": len(dead)}, dead)
 
 
+# What a portal offers. A service portal that answers and says its list is empty
+# (services_listed: fail/empty_list) offers nothing: these measures are 0 for it.
+# The others (completeness, payment, clicks, live share) judge the services
+# themselves and do not apply when there are none.
+OFFER_MEASURES = frozenset({"online_share", "full_share", "online_submission", "level_points", "online_count"})
+
+
+def empty_list(measure: str, listed: dict) -> tuple[float | None, dict]:
+    """The value of `measure` for a portal that lists nothing (None: not applicable);
+    the evidence is where the portal said so."""
+    ev = listed.get("evidence") if isinstance(listed.get("evidence"), dict) else {}
+    where = [{"url": listed.get("evidence_url") or ev.get("url"), "label": "services_listed",
+              "snippet": listed.get("snippet") or ev.get("snippet"), "reason": "empty_list", "outcome": "fail"}]
+    detail = {**_detail({"services": 0}, where if measure in OFFER_MEASURES else []), "reason": "empty_list"}
+    return (0.0 if measure in OFFER_MEASURES else None), detail
+
+
 MEASURES: dict[str, Callable[[list[dict], dict], tuple[float | None, dict[str, Any]]]] = {
     "online_share": online_share,
     "full_share": full_share,

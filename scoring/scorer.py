@@ -91,6 +91,10 @@ def _category_row(target: dict, cat: str, entries: list[dict], m: dict, stoppers
     row["testable_share"] = round(judged_max / applicable_max, 4) if applicable_max else 0.0
     # "Assessed": some criterion of the category had data at all (even inconclusive).
     row["assessed"] = any(not e.get("missing") for e in counted)
+    # The services were not all read (a bound cut the list): the score says it is partial.
+    partial = next((e["detail"]["coverage"] for e in entries if e.get("partial_list")), None)
+    if partial:
+        row["partial"] = partial
     hit = [s for s in stoppers if cat in s.get("categories", [])]
     if hit:
         row["status"] = "showstopper"

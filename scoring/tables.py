@@ -66,6 +66,33 @@ def _sort_key(row: dict) -> tuple:
     return (status_order.get(row["status"], 3), row["rank"] or 0, row["name"].casefold())
 
 
+def status_note(row: dict, lang: str) -> str:
+    """What a person must know beside a row's status (issue #13): a services score
+    made over a list not read to its end is partial (how many services were read
+    of how many announced); "insufficient data" says why nothing could be judged."""
+    criteria = row.get("criteria") or []
+    cover = row.get("partial") or next(((c.get("detail") or {}).get("coverage") for c in criteria
+                                        if c.get("partial_list")), None)
+    if cover and row.get("status") == "ranked":
+        def count(n):   # 1.234 in Vietnamese, 1,234 in English
+            return f"{int(n or 0):,}".replace(",", "." if lang == "vi" else ",")
+        if cover.get("announced"):
+            return tr("partial_list_of", lang, seen=count(cover.get("seen")), announced=count(cover["announced"]))
+        return tr("partial_list", lang, seen=count(cover.get("seen")))
+    if row.get("status") == "insufficient_data":
+        reasons = [(c.get("detail") or {}).get("reason") for c in criteria
+                   if c.get("outcome") in ("inconclusive", "not_applicable") and (c.get("detail") or {}).get("reason")]
+        reasons = [r for r in dict.fromkeys(reasons) if r != "kind_not_applicable"]
+        return "; ".join(tr(r, lang, "reasons") for r in reasons[:3])
+    return ""
+
+
+def _status_label(row: dict, lang: str) -> str:
+    label = tr(row.get("status") or "insufficient_data", lang, "statuses")
+    note = status_note(row, lang)
+    return f"{label} ({note})" if note else label
+
+
 def ranking_tables(evidence: dict, scores: list[dict], m: dict, lang: str) -> list[dict]:
     """One table per (peer group, category), rows in published order."""
     targets = target_index(evidence)
@@ -89,7 +116,7 @@ def ranking_tables(evidence: dict, scores: list[dict], m: dict, lang: str) -> li
                 "classification": cls,
                 "class_label": tr(cls, lang, "classes") if cls else "",
                 "status": s.get("status") or "insufficient_data",
-                "status_label": tr(s.get("status") or "insufficient_data", lang, "statuses"),
+                "status_label": _status_label(s, lang),
                 "page": f"targets/{slug(s['target_id'])}.html",
             })
         rows.sort(key=_sort_key)
@@ -159,7 +186,7 @@ def target_views(evidence: dict, scores: list[dict], m: dict, lang: str,
             cats.append({**s, "label": category_label(m, s["category"], lang),
                          "score_text": fmt_score(s.get("score"), m["decimals"], lang),
                          "class_label": tr(s["classification"], lang, "classes") if s.get("classification") else "",
-                         "status_label": tr(s.get("status") or "insufficient_data", lang, "statuses"),
+                         "status_label": _status_label(s, lang),
                          "previous": before,
                          "delta": None if before is None or s.get("score") is None else s["score"] - before,
                          "criteria": criteria})

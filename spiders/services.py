@@ -1,43 +1,40 @@
 """The services spider: finds a target's service portal, lists every service on
-it, and checks each service's own page (issue "Online public services").
+it, and checks each service's own page (issue "Online public services"; issue #13).
 
 Flow per target (judgement is in checks/, this module only fetches):
-  homepage -> service portal link (checks.service_portal), unless services_url
+  homepage -> service portal links, best first (checks.service_portal); a link to
+    a page of the agency's own site must show a list of services, else the next
   random path on the portal host -> its not-found fingerprint (soft 404s)
-  portal home -> one or more of:
-    - tables / link lists with page links (checks.service_listing_html)
-    - Liferay AJAX fragments, paged by their start/delta params until empty
-    - an empty SPA shell: rendered once in Chromium, recording its API calls
-      (crawler.browser), plus its JS bundle scanned for /api/ paths; then the
-      list API is paged directly with plain POSTs and the `lastId` cursor
+  portal home -> its lists, followed to the end within the bounds:
+    - tables / link lists with page links, "Xem thêm" URLs, rel=next
+    - AJAX fragments (Liferay, scripts that grow a list), HTML or JSON
+    - ASP.NET pagers: the form posted back
+    - an SPA shell (spiders.services_spa): rendered once, then its list API
   each service -> its page (and, on an SPA, its API record) -> ServiceItem
-  when nothing is pending -> per-target figures as observations.
+  when nothing is pending -> per-target figures and verdicts as observations.
 """
 from __future__ import annotations
 
-import json
 import math
 from collections import deque
 from dataclasses import dataclass, field
 from typing import Any, Iterator
-from urllib.parse import urlsplit
 
 from scrapy.settings import default_settings
 
-from checks import service_listing_api as api
 from checks.fetch_status import NotFoundFingerprint
-from checks.model import Page
-from checks.service_detail import (fields_from_api, fields_from_html, level_from_detail,
-                                   online_payment, online_submission, page_status, spa_status)
-from checks.service_level import level_from_api, vocabulary
-from checks.service_listing import ListedService, dead_examples, figures, is_spa_shell, \
-    observations, script_sources
+from checks.model import UNJUDGEABLE_STATUSES, Page
+from checks.service_detail import judge_page, page_status
+from checks.service_figures import coverage, dead_examples, figures, observations
+from checks.service_level import vocabulary
+from checks.service_listing import ListedService, ListRequest, empty_list_marker, is_spa_shell
 from checks.service_listing_html import Fragment, parse_list_page
-from checks.service_portal import find_service_portal, portal_home, portal_observation, random_path
-from crawler import browser
+from checks.service_listing_js import json_answer
+from checks.service_portal import PortalPlan, find_service_portal, portal_observation, portal_plans, random_path
 from crawler.items import ObservationItem, ServiceItem, TargetItem
 from crawler.targets import Target
 from spiders.base import PortalcheckSpider
+from spiders.services_spa import SpaMixin, SpaState
 
 # Priorities: the fingerprint before the home, lists before services, so click
 # depths are mostly final when a service's page is judged.
@@ -45,24 +42,10 @@ P_FIRST, P_HOME, P_LIST, P_SERVICE = 100, 90, 50, 0
 
 
 @dataclass
-class SpaState:
-    depth: int
-    base_url: str
-    pending: int = 0
-    rendered_html: str | None = None
-    calls: list[dict] = field(default_factory=list)
-    bundle_paths: list[str] = field(default_factory=list)
-    render_status: str | None = None
-    list_call: api.ApiCall | None = None
-    detail_url: str | None = None
-    pattern: str | None = None
-    cursors: set = field(default_factory=set)
-    parts: dict[str, dict] = field(default_factory=dict)
-
-
-@dataclass
 class State:
     target: Target
+    plans: list[PortalPlan] = field(default_factory=list)   # ways to the portal still to try
+    plan: PortalPlan | None = None
     portal_url: str | None = None
     how: str = ""
     discovery: dict = field(default_factory=dict)
@@ -76,8 +59,10 @@ class State:
     services: dict[str, ListedService] = field(default_factory=dict)
     depth: dict[str, int] = field(default_factory=dict)
     results: list[dict] = field(default_factory=list)
-    truncated: bool = False
+    truncated: str | None = None                   # which bound cut the list
     problem: str | None = None
+    empty: list[dict] = field(default_factory=list)  # where a list said it holds nothing
+    announced: dict | None = None                  # the biggest count a list announced
     spa: SpaState | None = None
     rendered: bool = False
     emitted: set = field(default_factory=set)
@@ -85,7 +70,7 @@ class State:
     in_flight: int = 0                             # services whose pages are being fetched
 
 
-class ServicesSpider(PortalcheckSpider):
+class ServicesSpider(SpaMixin, PortalcheckSpider):
     name = "services"
     custom_settings = {
         # Playwright's own timeouts are transient failures too: retried like Scrapy's.
@@ -99,35 +84,42 @@ class ServicesSpider(PortalcheckSpider):
         super().__init__(*args, **kwargs)
         self.state: dict[str, State] = {}
 
-    max_services = property(lambda self: self.settings.getint("PORTALCHECK_MAX_SERVICES_PER_TARGET", 5000))
+    max_services = property(lambda self: self.settings.getint("PORTALCHECK_MAX_SERVICES_PER_TARGET"))
     # Services whose pages are asked for at once, per target: a portal of
-    # thousands of services does not hold a Request for each in the scheduler
-    # (about 2.5 kB apiece), and a host sees at most its per-host concurrency anyway.
-    services_in_flight = property(lambda self: self.settings.getint("PORTALCHECK_SERVICES_IN_FLIGHT", 16))
-    max_list_pages = property(lambda self: self.settings.getint(
-        "PORTALCHECK_MAX_LIST_PAGES_PER_TARGET", vocabulary()["listing"]["max_pages_per_list"]))
+    # thousands of services does not hold a Request for each in the scheduler.
+    services_in_flight = property(lambda self: self.settings.getint("PORTALCHECK_SERVICES_IN_FLIGHT"))
+    max_list_pages = property(lambda self: self.settings.getint("PORTALCHECK_MAX_LIST_PAGES_PER_TARGET"))
 
     # --- discovery ------------------------------------------------------
     def start_target(self, target: Target):
         state = self.state[target.id] = State(target)
         if target.services_url:
-            state.portal_url, state.how = target.services_url, "services_url"
-            return [r for r in self._start_portal(state) if r]
+            state.plans, state.how = [PortalPlan(target.services_url, [], True)], "services_url"
+            return [r for r in self._next_plan(state) if r]
         return [r for r in [self.fetch(target.portal_url, self.on_homepage, target, "homepage")] if r]
 
     def on_homepage(self, page: Page, meta: dict):
         state = self.state[meta["pc_target"]]
-        state.discovery = {"homepage": page.final_url, "homepage_status": page.status}
+        state.discovery = {"homepage": page.final_url, "homepage_status": page.status, "rejected": []}
         if not page.ok:
+            state.problem = f"homepage_{page.status}" if page.status in UNJUDGEABLE_STATUSES else None
             return
-        candidates = find_service_portal(page.text, page.final_url)
+        candidates = find_service_portal(page.text, page.final_url, state.discovery["rejected"])
         state.discovery["candidates"] = [c.__dict__ for c in candidates[:5]]
-        home, state.entries = portal_home(candidates)
-        if home:
-            state.portal_url, state.how = home, "homepage_link"
-            yield from self._start_portal(state)
+        state.plans, state.how = portal_plans(candidates), "homepage_link"
+        yield from self._next_plan(state)
 
-    def _start_portal(self, state: State):
+    def _next_plan(self, state: State):
+        """Try the next way to the portal: its not-found fingerprint, then its home."""
+        if not state.plans:
+            state.plan = state.portal_url = None
+            # A link we could not read (blocked, timed out) was not shown to be no portal.
+            unread = [r["status"] for r in state.discovery.get("rejected", [])
+                      if r.get("status") in UNJUDGEABLE_STATUSES]
+            state.problem = state.problem or (unread[0] if unread else None)
+            return
+        state.plan = state.plans.pop(0)
+        state.portal_url, state.entries = state.plan.home, list(state.plan.entries)
         yield self.fetch(random_path(state.portal_url), self.on_random_path, state.target,
                          "random_path", priority=P_FIRST)
 
@@ -139,16 +131,25 @@ class ServicesSpider(PortalcheckSpider):
 
     def on_portal_home(self, page: Page, meta: dict):
         state = self.state[meta["pc_target"]]
-        state.portal_status, _ = page_status(page)
-        if state.portal_status != "live" and state.entries:
+        status, _ = page_status(page)
+        if status != "live" and state.entries:
             # The host's root does not answer, but the homepage linked one of its
             # pages (`/dich-vu-truc-tuyen`): that page becomes the portal's home.
             state.portal_url = state.entries.pop(0)
             yield self._list_request(state, state.portal_url, 0, "services_portal", self.on_portal_home)
             return
+        if not state.plan.established and not (page.ok and self._lists_services(page)):
+            # A page of the agency's own site that lists no service (an empty
+            # section, a news page) is not the service portal: try the next link.
+            state.discovery.setdefault("rejected", []).append(
+                {"url": page.final_url, "label": state.plan.label, "status": status,
+                 "reason": "not_a_service_list" if page.ok else status})
+            yield from self._next_plan(state)
+            return
+        state.portal_status = status
         yield TargetItem(target_id=state.target.id, services_portal_url=state.portal_url,
-                         services_portal_status=state.portal_status)
-        if state.portal_status != "live":
+                         services_portal_status=status)
+        if status != "live":
             return
         if is_spa_shell(page.text):
             yield from self._start_spa(state, page, 0)
@@ -156,68 +157,123 @@ class ServicesSpider(PortalcheckSpider):
         if state.fingerprint and state.fingerprint.is_soft:
             # Not an SPA: a page like the answer to a random path is a soft 404.
             self.not_found[state.target.id] = state.fingerprint
-        yield from self._handle_list(state, page, 0, home=True)
+        # A portal's own home is full of news links: only tables and coded links
+        # count there; a page of the agency's site that lists services is a list.
+        yield from self._handle_list(state, page, 0, home=state.plan.established, key=meta["pc_key"])
         for url in state.entries:
             yield self._list_request(state, url, 1, "service_list", self.on_list_page)
 
-    # --- HTML lists and AJAX fragments ---------------------------------------
-    def _list_request(self, state: State, url: str, depth: int, purpose: str, handler,
-                      extra: dict | None = None):
-        state.depth[url] = min(depth, state.depth.get(url, depth))
-        if url in state.seen_pages or state.list_pages >= self.max_list_pages or state.truncated:
-            return None
-        state.seen_pages.add(url)
-        state.list_pages += 1
-        return self.fetch(url, handler, state.target, purpose, priority=P_LIST - depth,
-                          meta={"pc_depth": depth, **(extra or {})})
+    @staticmethod
+    def _lists_services(page: Page) -> bool:
+        """A page of the agency's own site counts as its service portal only if it
+        lists services, grows a list, or is a single-page app's shell."""
+        if is_spa_shell(page.text):
+            return True
+        listing = parse_list_page(page.text, page.final_url)
+        return bool(listing.services or listing.grows)
 
-    def _handle_list(self, state: State, page: Page, depth: int, home: bool = False):
-        depth = min(depth, state.depth.get(page.url, depth))  # reached by a shorter path since
+    # --- lists: pages, fragments, postbacks -------------------------------------
+    def _list_request(self, state: State, req: ListRequest | str, depth: int, purpose: str, handler,
+                      extra: dict | None = None):
+        req = ListRequest.get(req) if isinstance(req, str) else req
+        state.depth[req.key] = min(depth, state.depth.get(req.key, depth))
+        if req.key in state.seen_pages or state.truncated:
+            return None
+        if state.list_pages >= self.max_list_pages:
+            state.truncated = "list_pages"
+            return None
+        state.seen_pages.add(req.key)
+        state.list_pages += 1
+        request = self.fetch(req.url, handler, state.target, purpose, priority=P_LIST - depth, method=req.method,
+                             body=req.body, headers={"Content-Type": req.content_type} if req.content_type else None,
+                             meta={"pc_depth": depth, "pc_key": req.key, **(extra or {})})
+        if request is None:
+            state.truncated = f"budget:{self.budgets_spent.get(state.target.id, 'pages')}"
+        return request
+
+    def _list_answer(self, state: State, page: Page, fragment: bool = False) -> bool:
+        """Whether a list page can be read. A page that says "không tìm thấy thủ tục"
+        is classified a soft 404, yet is a list that says it is empty."""
+        if page.ok:
+            return True
+        marker = empty_list_marker(page.text, fragment) if page.status == "soft_404" else None
+        if marker:
+            state.empty.append({"url": page.url, "marker": marker})
+        else:
+            state.list_errors.append({"url": page.url, "status": page.status})
+        return False
+
+    def _handle_list(self, state: State, page: Page, depth: int, home: bool = False, key: str | None = None):
+        depth = min(depth, state.depth.get(key, depth))  # reached by a shorter path since
         listing = parse_list_page(page.text, page.final_url, strict=home)
+        if listing.page_key and listing.page_key != key:
+            if listing.page_key in state.seen_pages:
+                return                          # a postback that led to a page already read
+            state.seen_pages.add(listing.page_key)
         if listing.services:
             state.kinds.add("table" if listing.level_column else "links")
+        self._note_list(state, page.url, listing.announced, listing.empty)
+        known = len(state.services)
         for svc in listing.services:
             yield from self._add_service(state, svc, depth)
         for url in listing.pages:
             yield self._list_request(state, url, depth + 1, "service_list", self.on_list_page)
+        for post in listing.posts:
+            # "Trang sau" is followed from a page that brought new services only
+            # (the last page's "next" may lead to itself).
+            if "#page=" in post.key or len(state.services) > known:
+                state.kinds.add("postback")
+                yield self._list_request(state, post, depth + 1, "service_list", self.on_list_page)
         for frag in listing.fragments:
             state.kinds.add("ajax")
-            yield self._list_request(state, frag.url, depth, "service_fragment", self.on_fragment,
+            yield self._list_request(state, frag.request(0), depth, "service_fragment", self.on_fragment,
                                      {"pc_fragment": frag, "pc_n": 0, "pc_codes": []})
         if home:
             # A link already listed as a service is a detail page, not a list.
             for url in (u for u in listing.entries if u not in state.services):
                 yield self._list_request(state, url, depth + 1, "service_list", self.on_list_page)
 
+    @staticmethod
+    def _note_list(state: State, url: str, announced: tuple[int, str] | None, empty: str | None) -> None:
+        if announced and announced[0] > (state.announced or {}).get("count", -1):
+            state.announced = {"count": announced[0], "phrase": announced[1], "url": url}
+        if empty:
+            state.empty.append({"url": url, "marker": empty})
+
     def on_list_page(self, page: Page, meta: dict):
         state = self.state[meta["pc_target"]]
-        if not page.ok:
-            state.list_errors.append({"url": page.url, "status": page.status})
-            return
-        yield from self._handle_list(state, page, meta["pc_depth"])
+        if self._list_answer(state, page):
+            yield from self._handle_list(state, page, meta["pc_depth"], key=meta["pc_key"])
 
     def on_fragment(self, page: Page, meta: dict):
         state = self.state[meta["pc_target"]]
         frag: Fragment = meta["pc_fragment"]
         n = meta["pc_n"]
-        if not page.ok:
-            state.list_errors.append({"url": page.url, "status": page.status})
+        if not self._list_answer(state, page, fragment=True):
             return
-        listing = parse_list_page(page.text, page.url, permissive=True)
-        urls = [s.url for s in listing.services]
+        answer = json_answer(page.text, page.url) if page.text.lstrip()[:1] in ("{", "[") else None
+        if answer is not None:
+            services, total = answer
+            self._note_list(state, page.url, (total, f"total={total}") if total is not None else None,
+                            "total=0" if n == 0 and total == 0 else None)
+        else:
+            listing = parse_list_page(page.text, page.url, permissive=True)
+            services = listing.services
+            self._note_list(state, page.url, listing.announced, listing.empty if n == 0 else None)
+        urls = [s.url for s in services]
         # An empty fragment ends the list; so does one that repeats the last
         # (a server that ignores the paging parameter).
         if not urls or urls == meta["pc_codes"]:
             return
-        window = vocabulary()["listing"].get("pager_window", 10)
-        depth = meta["pc_depth"] + math.ceil(n / window)
-        for svc in listing.services:
+        depth = meta["pc_depth"] + math.ceil(n / vocabulary()["listing"].get("pager_window", 10))
+        for svc in services:
             yield from self._add_service(state, svc, depth)
-        nxt = frag.page_url(n + 1)
-        if nxt != page.url:
+        nxt = frag.request(n + 1)
+        if nxt.key != meta.get("pc_key"):
             yield self._list_request(state, nxt, meta["pc_depth"], "service_fragment", self.on_fragment,
                                      {"pc_fragment": frag, "pc_n": n + 1, "pc_codes": urls})
 
+    # --- services ------------------------------------------------------------
     def _add_service(self, state: State, svc: ListedService, depth: int):
         known = state.services.get(svc.url)
         if known:
@@ -226,7 +282,7 @@ class ServicesSpider(PortalcheckSpider):
             state.depth[svc.url] = min(depth, state.depth.get(svc.url, depth))
             return
         if len(state.services) >= self.max_services:
-            state.truncated = True
+            state.truncated = "services"
             return
         state.services[svc.url] = svc
         state.depth[svc.url] = depth
@@ -245,6 +301,7 @@ class ServicesSpider(PortalcheckSpider):
                                                      priority=P_SERVICE, meta={"pc_service": svc.url})]) if r]
             if not requests:  # the target's page or time budget is spent: ask for no more
                 state.waiting.clear()
+                state.truncated = state.truncated or f"budget:{self.budgets_spent.get(state.target.id, 'pages')}"
                 return
             state.in_flight += 1
             yield from requests
@@ -257,129 +314,9 @@ class ServicesSpider(PortalcheckSpider):
         row = self._row(svc, status, page, evidence)
         # Behind a login (or not answering) the service's own content cannot be seen.
         if status == "live" and not evidence.get("login_redirect"):
-            fields = fields_from_html(page.text, svc.name)
-            row["completeness"] = fields.completeness
-            row["has_online_submission"], sub_label = online_submission(page.text)
-            row["has_online_payment"], pay_phrase = online_payment(page.text)
-            detail_level = level_from_detail(page.text)
-            evidence.update(fields=fields.to_dict(), submission_entry=sub_label, payment_phrase=pay_phrase,
-                            detail_level=detail_level.to_dict())
-            if not svc.level.known and detail_level.known:
-                svc.level = detail_level
-        yield self._emit(state, svc, row)
-
-    # --- single-page apps over a JSON API --------------------------------------
-    def _start_spa(self, state: State, page: Page, depth: int):
-        state.kinds.add("spa")
-        spa = state.spa = SpaState(depth, page.final_url)
-        render = self.fetch(page.final_url, self.on_render, state.target, "spa_render", render=True,
-                            render_wait="networkidle", priority=P_HOME, meta=browser.render_meta(f"target-{state.target.id}"))
-        requests = [render] + [
-            self.fetch(src, self.on_bundle, state.target, "spa_bundle", priority=P_HOME)
-            for src in script_sources(page.text, page.final_url)
-            if urlsplit(src).netloc == urlsplit(page.final_url).netloc and src.split("?")[0].endswith(".js")]
-        spa.pending = sum(1 for r in requests if r)
-        if not spa.pending:
-            state.problem = "js_shell_unlisted"
-        yield from (r for r in requests if r)
-
-    def on_render(self, page: Page, meta: dict):
-        state = self.state[meta["pc_target"]]
-        browser.release_page(meta)  # page, then its context: success or failure alike
-        state.rendered = True
-        state.spa.render_status = page.status
-        if page.ok:
-            state.spa.rendered_html = page.text
-        state.spa.calls = list(meta.get("pc_api_calls") or [])
-        yield from self._spa_step(state)
-
-    def on_bundle(self, page: Page, meta: dict):
-        state = self.state[meta["pc_target"]]
-        if page.ok:
-            state.spa.bundle_paths += api.find_api_paths(page.text)
-        yield from self._spa_step(state)
-
-    def _spa_step(self, state: State):
-        spa = state.spa
-        spa.pending -= 1
-        if spa.pending > 0:
-            return
-        spa.list_call = api.choose_list_call(spa.calls, spa.bundle_paths, spa.base_url)
-        spa.detail_url = api.choose_detail_url(spa.calls, spa.bundle_paths, spa.base_url)
-        spa.pattern = api.detail_page_pattern(spa.rendered_html, spa.base_url)
-        if not spa.list_call:
-            # our browser failing is not the portal hiding its list
-            state.problem = "render_failed" if spa.render_status == "render_failed" else "js_shell_unlisted"
-            return
-        yield self._api_list_request(state, None, 0)
-
-    def _api_list_request(self, state: State, cursor: str | None, n: int):
-        call = state.spa.list_call
-        if n >= self.max_list_pages or state.truncated:
-            return None
-        state.list_pages += 1
-        body = json.dumps(api.list_body(call.body, cursor), ensure_ascii=False)
-        return self.fetch(call.url, self.on_api_list, state.target, "service_api_list", method=call.method,
-                          body=body, headers={"Content-Type": "application/json", "Accept": "application/json"},
-                          priority=P_LIST, meta={"pc_n": n, "pc_cursor": cursor})
-
-    def on_api_list(self, page: Page, meta: dict):
-        state = self.state[meta["pc_target"]]
-        spa = state.spa
-        items, cursor = api.parse_list_response(page.text) if page.ok else (None, None)
-        if items is None:
-            state.list_errors.append({"url": page.url, "status": page.status, "cursor": meta["pc_cursor"]})
-            if not state.services:
-                state.problem = "js_shell_unlisted"
-            return
-        for item in items:
-            svc = api.item_service(item, spa.pattern, page.url)
-            if svc:
-                yield from self._add_service(state, svc, spa.depth)
-        if items and cursor and cursor not in spa.cursors:
-            spa.cursors.add(cursor)
-            yield self._api_list_request(state, cursor, meta["pc_n"] + 1)
-
-    def _spa_service_requests(self, state: State, svc: ListedService):
-        spa = state.spa
-        parts = spa.parts[svc.url] = {"need": 1 + bool(spa.detail_url), "shell": None, "api": None}
-        reqs = [self.fetch(svc.url, self.on_spa_part, state.target, "service", priority=P_SERVICE,
-                           meta={"pc_service": svc.url, "pc_part": "shell"})]
-        if spa.detail_url:
-            reqs.append(self.fetch(spa.detail_url, self.on_spa_part, state.target, "service_api",
-                                   method="POST", body=json.dumps(api.detail_body(svc)),
-                                   headers={"Content-Type": "application/json"}, priority=P_SERVICE,
-                                   meta={"pc_service": svc.url, "pc_part": "api"}))
-        parts["need"] = sum(1 for r in reqs if r)
-        return reqs
-
-    def on_spa_part(self, page: Page, meta: dict):
-        state = self.state[meta["pc_target"]]
-        svc = state.services[meta["pc_service"]]
-        parts = state.spa.parts[svc.url]
-        parts[meta["pc_part"]] = page
-        parts["need"] -= 1
-        if parts["need"] > 0:
-            return
-        yield from self._next_services(state, done=1)
-        shell, api_page = parts["shell"], parts["api"]
-        if shell is None:  # the shell request was never sent (page budget spent)
-            return
-        record = api.parse_detail_response(api_page.text, svc.code) if api_page and api_page.ok else None
-        if not state.spa.detail_url:  # no API to confirm the shell: nothing can be judged
-            status, evidence = "error", {"reason": "api_detail_unknown"}
-        else:
-            status, evidence = spa_status(shell, api_page, record)
-        row = self._row(svc, status, shell, evidence)
-        if record is not None:
-            svc.level = level_from_api(record)
-            fields = fields_from_api(record)
-            evidence["fields"] = fields.to_dict()
-            evidence["api_url"] = api_page.url
-            if status == "live":
-                row["completeness"] = fields.completeness
-                row["has_online_submission"] = svc.level.key in ("toan_trinh", "mot_phan")
-                evidence["submission_source"] = "api executionMethods"
+            judged, more, svc.level = judge_page(page.text, svc.name, svc.level)
+            row.update(judged)
+            evidence.update(more)
         yield self._emit(state, svc, row)
 
     # --- items ----------------------------------------------------------
@@ -416,14 +353,20 @@ class ServicesSpider(PortalcheckSpider):
         state = self.state[target.id]
         figs = figures(state.results)
         kind = "+".join(sorted(k for k in state.kinds if k)) or None
-        problem = state.problem or (None if state.portal_status == "live" else state.portal_status)
+        unread = sum(1 for e in state.list_errors if e.get("status") in UNJUDGEABLE_STATUSES)
+        cover = coverage(len(state.services), state.announced, state.truncated, unread)
+        problem = state.problem if not state.services else None
+        if not state.portal_url:
+            problem = problem or "not_discovered"
+        elif state.portal_status != "live":
+            problem = state.portal_status
         portal = portal_observation(state.portal_url, state.portal_status, state.how, {
             **state.discovery, "portal_kind": kind, "list_pages": state.list_pages,
-            "list_errors": state.list_errors[:20], "truncated": state.truncated,
-            "api": ({"list": state.spa.list_call.__dict__ if state.spa.list_call else None,
-                     "detail": state.spa.detail_url, "page_pattern": state.spa.pattern,
-                     "render_status": state.spa.render_status} if state.spa else None)})
-        for obs in [portal] + observations(figs, kind, problem, dead_examples(state.results)):
+            "list_errors": state.list_errors[:20], "truncated": bool(state.truncated), "coverage": cover,
+            "api": self._spa_evidence(state)})
+        verdicts = observations(figs, kind, problem, dead_examples(state.results), empty=state.empty,
+                                established=bool(state.plan and state.plan.established), cover=cover)
+        for obs in [portal] + verdicts:
             if obs.key == "services_listed":
                 obs.evidence["figures"] = figs  # every figure, once per target
             yield ObservationItem.from_observation(target.id, obs)

@@ -12,6 +12,7 @@ ROOT = HERE.parents[1]
 if str(HERE) not in sys.path:
     sys.path.insert(0, str(HERE))
 
+import variants  # noqa: E402
 from portals import HomePortal, LiferayPortal, ProsePortal, TablePortal  # noqa: E402
 from spa_portal import SpaPortal  # noqa: E402
 
@@ -45,11 +46,30 @@ def write_targets(farm: dict, path: Path) -> None:
 
 
 def truth(farm: dict) -> dict:
-    """Expected services per target id."""
+    """Expected services per target id, and the services_listed verdict."""
     out = {key: farm[key].truth() for key in ("table", "liferay", "prose", "spa", "spa_empty")}
-    out["home"] = farm["table"].truth()
-    out["nolink"] = {"services": []}
+    for key in ("table", "liferay", "prose", "spa"):
+        out[key]["listed"] = ("pass", None)
+    out["spa_empty"]["listed"] = ("inconclusive", "js_shell_unlisted")
+    out["home"] = {**farm["table"].truth(), "listed": ("pass", None), "portal": farm["table"].url}
+    out["nolink"] = {"services": [], "listed": ("inconclusive", "not_discovered"), "portal": None}
     return out
+
+
+# --- the portal classes of kinds_*.py, in their tuning and held-out variants ---
+
+def start_set(which: str) -> dict:
+    return variants.start(which)
+
+
+def write_set_targets(farm: dict, path: Path) -> None:
+    lines = ["id,name,kind,group,portal_url,services_url"]
+    lines += [f"{key},Đơn vị {key},province,tinh,{portal},{services}" for key, portal, services in variants.targets(farm)]
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+
+
+def set_truth(farm: dict) -> dict:
+    return variants.truth(farm)
 
 
 def crawl(targets_csv: Path, db: Path, extra: tuple = ()) -> subprocess.CompletedProcess:
@@ -63,6 +83,30 @@ def crawl(targets_csv: Path, db: Path, extra: tuple = ()) -> subprocess.Complete
 
 DEAD = frozenset({"not_found", "soft_404", "server_error", "redirect_loop", "dns_error", "tls_error",
                   "connection_error"})
+
+
+def verdicts(db_path: Path) -> dict[str, dict[str, dict]]:
+    """{target: {observation key: {outcome, reason, evidence_url, evidence}}} of the service observations."""
+    import json
+    import sqlite3
+    db = sqlite3.connect(str(db_path))
+    out: dict[str, dict[str, dict]] = {}
+    for target, key, outcome, reason, url, evidence in db.execute(
+            "SELECT target_id, key, outcome, reason, evidence_url, evidence FROM observations WHERE category='service'"):
+        out.setdefault(target, {})[key] = {"outcome": outcome, "reason": reason, "evidence_url": url,
+                                           "evidence": json.loads(evidence or "{}")}
+    db.close()
+    return out
+
+
+def verdict_right(want: dict, got: dict[str, dict]) -> bool:
+    """The services_listed verdict (outcome, reason) and, where the truth names it, the portal found."""
+    listed = got.get("services_listed") or {}
+    right = (listed.get("outcome"), listed.get("reason")) == tuple(want.get("listed") or ("pass", None))
+    if "portal" in want:
+        portal = got.get("services_portal") or {}
+        right = right and (portal.get("evidence_url") or None) == want["portal"]
+    return right
 
 
 def compare(expected: list[dict], got: dict[str, dict]) -> dict:
