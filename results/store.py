@@ -15,10 +15,55 @@ from typing import Any, Iterable
 import sqlite_utils
 from tenacity import retry, retry_if_exception, stop_after_delay, wait_exponential
 
+from results import schema
 from results.schema import migrate
 
 DEFAULT_DB = Path("results") / "portalcheck.db"
 BUSY_TIMEOUT_MS = 30_000
+SQLITE_HEADER = b"SQLite format 3\x00"
+
+
+class DatabaseError(Exception):
+    """A results database that cannot be used, in words a person can act on.
+
+    `reason` is one of: is_directory, not_a_database, foreign, newer_schema,
+    read_only, disk_full, locked, corrupt, unreadable, io. Raised by `open_db`
+    and by every write (`transaction`); the CLI turns it into one line and exit
+    status 2 (crawler.cli), the sweep pipeline into an unfinished target.
+    """
+
+    def __init__(self, path: str | Path, reason: str, detail: str = ""):
+        self.path, self.reason, self.detail = str(path), reason, detail
+        super().__init__(f"{path}: {reason}" + (f" ({detail})" if detail else ""))
+
+
+_PRIMARY_CODES = {5: "locked", 6: "locked", 8: "read_only", 10: "io", 11: "corrupt", 13: "disk_full",
+                  14: "unreadable", 23: "unreadable", 26: "not_a_database", 3: "unreadable"}
+
+
+def fault_reason(exc: BaseException) -> str:
+    """The DatabaseError reason for an sqlite3 or OS error."""
+    if isinstance(exc, DatabaseError):
+        return exc.reason
+    if isinstance(exc, OSError):
+        import errno
+        return {errno.ENOSPC: "disk_full", errno.EDQUOT: "disk_full", errno.EISDIR: "is_directory",
+                errno.EACCES: "unreadable", errno.EPERM: "unreadable", errno.EROFS: "read_only"}.get(exc.errno, "io")
+    code = getattr(exc, "sqlite_errorcode", None)
+    if code is not None and (code & 0xFF) in _PRIMARY_CODES:
+        return _PRIMARY_CODES[code & 0xFF]
+    text = str(exc).lower()
+    for needle, reason in (("disk is full", "disk_full"), ("locked", "locked"), ("busy", "locked"),
+                           ("readonly", "read_only"), ("not a database", "not_a_database"),
+                           ("malformed", "corrupt"), ("unable to open", "unreadable"),
+                           ("disk i/o", "io")):
+        if needle in text:
+            return reason
+    return "io"
+
+
+def as_database_error(exc: BaseException, path: str | Path) -> DatabaseError:
+    return exc if isinstance(exc, DatabaseError) else DatabaseError(path, fault_reason(exc), str(exc))
 
 _JSON_COLUMNS = {"evidence", "redirect_chain", "settings", "criteria"}
 
@@ -27,14 +72,53 @@ def now() -> str:
     return datetime.now(timezone.utc).isoformat(timespec="milliseconds")
 
 
-def open_db(path: str | Path = DEFAULT_DB) -> sqlite_utils.Database:
-    """Open (creating and upgrading if needed) a results database."""
+def open_db(path: str | Path = DEFAULT_DB, busy_timeout_ms: int = BUSY_TIMEOUT_MS) -> sqlite_utils.Database:
+    """Open (creating and upgrading if needed) a results database.
+
+    Nothing is written to a file that is not a portalcheck database (another
+    program's SQLite file, a truncated or foreign file) or that a newer
+    portalcheck wrote: those raise DatabaseError before any write.
+    """
     path = Path(path)
-    if path.parent and not path.parent.exists():
-        path.parent.mkdir(parents=True, exist_ok=True)
-    conn = sqlite3.connect(str(path), timeout=BUSY_TIMEOUT_MS / 1000, isolation_level=None,
-                           check_same_thread=False)
-    conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+    try:
+        _refuse_unusable(path)
+        if path.parent and not path.parent.exists():
+            path.parent.mkdir(parents=True, exist_ok=True)
+        conn = sqlite3.connect(str(path), timeout=busy_timeout_ms / 1000, isolation_level=None,
+                               check_same_thread=False)
+        try:
+            _setup(conn, path, busy_timeout_ms)
+        except BaseException:
+            conn.close()
+            raise
+    except (sqlite3.Error, OSError, RuntimeError) as exc:
+        raise as_database_error(exc, path) from exc
+    db = sqlite_utils.Database(conn)
+    db.pc_path = str(path)
+    return db
+
+
+def _refuse_unusable(path: Path) -> None:
+    """Faults seen from outside SQLite: a directory, a file that is not SQLite."""
+    if path.is_dir():
+        raise DatabaseError(path, "is_directory")
+    if path.exists():
+        with path.open("rb") as fh:
+            header = fh.read(len(SQLITE_HEADER))
+        if header and header != SQLITE_HEADER:
+            raise DatabaseError(path, "not_a_database")
+
+
+def _setup(conn: sqlite3.Connection, path: Path, busy_timeout_ms: int) -> None:
+    conn.execute(f"PRAGMA busy_timeout = {busy_timeout_ms}")
+    # Read before any write: a newer schema, or another program's database,
+    # is refused untouched (journal mode and migrations write).
+    version = conn.execute("PRAGMA user_version").fetchone()[0]
+    tables = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+    if version > schema.SCHEMA_VERSION:
+        raise DatabaseError(path, "newer_schema", f"{version} > {schema.SCHEMA_VERSION}")
+    if tables and "runs" not in tables:
+        raise DatabaseError(path, "foreign", ", ".join(sorted(tables)[:5]))
     if conn.execute("PRAGMA page_count").fetchone()[0] == 0:
         # A new file: pages freed later (staged rows, pruned monitor data) can
         # be given back to the filesystem (reclaim_space). Only settable now.
@@ -43,7 +127,6 @@ def open_db(path: str | Path = DEFAULT_DB) -> sqlite_utils.Database:
     conn.execute("PRAGMA synchronous = NORMAL")
     conn.execute("PRAGMA foreign_keys = ON")
     migrate(conn)
-    return sqlite_utils.Database(conn)
 
 
 @contextmanager
@@ -51,15 +134,23 @@ def transaction(db):
     """One write transaction, taken at once (BEGIN IMMEDIATE) so that a second
     writer waits on the busy timeout instead of failing mid-way. sqlite-utils
     calls inside nest as savepoints."""
-    db.conn.execute("BEGIN IMMEDIATE")
+    path = getattr(db, "pc_path", "?")
+    try:
+        db.conn.execute("BEGIN IMMEDIATE")
+    except sqlite3.Error as exc:
+        raise as_database_error(exc, path) from exc
     try:
         yield db
-    except BaseException:
-        if db.conn.in_transaction:
-            db.conn.execute("ROLLBACK")
-        raise
-    else:
         db.conn.execute("COMMIT")
+    except BaseException as exc:
+        if db.conn.in_transaction:
+            try:
+                db.conn.execute("ROLLBACK")
+            except sqlite3.Error:  # SQLite may have rolled back already (disk full)
+                pass
+        if isinstance(exc, (sqlite3.Error, OSError)):
+            raise as_database_error(exc, path) from exc
+        raise
 
 
 def encode_row(row: dict[str, Any]) -> dict[str, Any]:
