@@ -6,6 +6,8 @@ Markdown, CSV and XLSX, an index page, and inline SVG charts.
 """
 from __future__ import annotations
 
+import html
+import re
 from collections import defaultdict
 from pathlib import Path
 from typing import Iterable
@@ -65,9 +67,21 @@ def _environment(lang: str, decimals: int) -> jinja2.Environment:
     env.globals.update(
         tr=lambda key, section=None, **kw: tr(key, lang, section, **kw),
         rank_text=lambda row: rank_text(row, lang), fmt=fmt, signed=signed, lang=lang)
-    # Markdown table cells: a pipe or newline would break the row.
-    env.filters["md"] = lambda s: str(s or "").replace("|", "\\|").replace("\n", " ")
+    # Markdown cells: text from portals and target files, never markup. HTML
+    # is escaped (a Markdown viewer passes raw <script> through), Markdown's
+    # own punctuation is backslash-escaped (no links, images or emphasis), a
+    # pipe or newline would break the row.
+    env.filters["md"] = markdown_text
     return env
+
+
+_MD_PUNCTUATION = re.compile(r"([\\`*_{}\[\]()#+!|~>-])")
+
+
+def markdown_text(value) -> str:
+    """`value` as literal text in a Markdown table cell."""
+    text = html.escape(" ".join(str(value or "").split()), quote=False)
+    return _MD_PUNCTUATION.sub(r"\\\1", text)
 
 
 def _run_title(run: dict | None) -> str:
