@@ -18,6 +18,8 @@ MASK = "***"
 
 # scheme://user:password@  (any scheme: http, ftp, mailtos, redis…)
 _USERINFO = re.compile(r"(?i)\b([a-z][a-z0-9+.\-]{1,30}://)([^/\s:@]*):([^/\s@]+)@")
+# user:password@host without a scheme (as error messages quote a netloc)
+_BARE_USERINFO = re.compile(r"(?<![\w/:@.])([\w.\-]{1,64}):([^\s/@:'\"]{1,256})@(?=[\w\-]+[.:\[\]\w])")
 # ?token=… &password=…  (the name matched loosely: api_key, access-token, sig…)
 _SECRET_PARAM = re.compile(
     r"(?i)([?&;](?:[\w.\-]*?)(?:pass(?:word|wd)?|pwd|secret|token|api[_\-]?key|apikey|access[_\-]?key|"
@@ -42,6 +44,8 @@ def redact(text: str | None) -> str | None:
     if "://" in text:
         text = _NOTIFY_URL.sub(lambda m: f"{m.group(1)}://{MASK}", text)
         text = _USERINFO.sub(lambda m: f"{m.group(1)}{m.group(2)}:{MASK}@", text)
+    if "@" in text and ":" in text:
+        text = _BARE_USERINFO.sub(lambda m: f"{m.group(1)}:{MASK}@" if m.group(2) != MASK else m.group(0), text)
     if "=" in text:
         text = _SECRET_PARAM.sub(lambda m: m.group(1) + MASK, text)
     return text
