@@ -98,6 +98,28 @@ def open_db(path: str | Path = DEFAULT_DB, busy_timeout_ms: int = BUSY_TIMEOUT_M
     return db
 
 
+def check_readable(path: str | Path) -> None:
+    """Raise DatabaseError unless `path` is a portalcheck database this version
+    can read; opens it read-only, so nothing is written, whatever it is."""
+    path = Path(path)
+    _refuse_unusable(path)
+    if not path.exists():
+        raise DatabaseError(path, "unreadable", "no such file")
+    try:
+        conn = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)
+        try:
+            version = conn.execute("PRAGMA user_version").fetchone()[0]
+            tables = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+        finally:
+            conn.close()
+    except sqlite3.Error as exc:
+        raise as_database_error(exc, path) from exc
+    if version > schema.SCHEMA_VERSION:
+        raise DatabaseError(path, "newer_schema", f"{version} > {schema.SCHEMA_VERSION}")
+    if "runs" not in tables:
+        raise DatabaseError(path, "foreign", ", ".join(sorted(tables)[:5]))
+
+
 def _refuse_unusable(path: Path) -> None:
     """Faults seen from outside SQLite: a directory, a file that is not SQLite."""
     if path.is_dir():

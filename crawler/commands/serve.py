@@ -73,10 +73,13 @@ def _raise_interrupt(signum, frame):
 
 
 def run(args) -> int:
+    from results.store import check_readable
+
     db_path = Path(args.db)
-    if not db_path.is_file():  # never create or touch the database: serve only reads
+    if not db_path.exists():  # never create or touch the database: serve only reads
         print(t("score.no_db", path=db_path), file=sys.stderr)
-        return 1
+        return 2
+    check_readable(db_path)  # a fault: one line and exit 2 (crawler.cli)
     if args.host not in ("127.0.0.1", "localhost", "::1"):
         print(t("serve.exposed", host=args.host), file=sys.stderr)
     workdir = Path(tempfile.mkdtemp(prefix="portalcheck-serve-"))
