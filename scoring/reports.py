@@ -75,13 +75,17 @@ def _environment(lang: str, decimals: int) -> jinja2.Environment:
     return env
 
 
-_MD_PUNCTUATION = re.compile(r"([\\`*_{}\[\]()#+!|~>-])")
+_MD_ACTIVE = re.compile(r"([\\`\[\]|])")
+_ENTITY = re.compile(r"&(?=#?\w+;)")
 
 
 def markdown_text(value) -> str:
-    """`value` as literal text in a Markdown table cell."""
-    text = html.escape(" ".join(str(value or "").split()), quote=False)
-    return _MD_PUNCTUATION.sub(r"\\\1", text)
+    """`value` as literal text in a Markdown table cell: no raw HTML (`<`, `>`
+    and entity-like `&` escaped), no link, image or code span (`[`, `]`, `` ` ``
+    and `\\` backslash-escaped), no broken row (`|`, newlines)."""
+    text = " ".join(str(value or "").split())
+    text = _ENTITY.sub("&amp;", text).replace("<", "&lt;").replace(">", "&gt;")
+    return _MD_ACTIVE.sub(r"\\\1", text)
 
 
 def _run_title(run: dict | None) -> str:

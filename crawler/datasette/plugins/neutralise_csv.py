@@ -65,13 +65,17 @@ def asgi_wrapper(datasette):
                 await app(scope, receive, send)
                 return
             neutraliser = CsvNeutraliser()
+            rewriting = []
 
             async def neutralising_send(event):
                 if event["type"] == "http.response.start":
-                    # the body's length changes: let the server chunk it
-                    event = {**event, "headers": [(k, v) for k, v in event.get("headers", [])
-                                                  if k.lower() != b"content-length"]}
-                elif event["type"] == "http.response.body":
+                    headers = event.get("headers", [])
+                    kind = next((v for k, v in headers if k.lower() == b"content-type"), b"")
+                    if kind.startswith((b"text/csv", b"text/plain")):  # CSV as Datasette sends it
+                        rewriting.append(True)
+                        # the body's length changes: let the server chunk it
+                        event = {**event, "headers": [(k, v) for k, v in headers if k.lower() != b"content-length"]}
+                elif event["type"] == "http.response.body" and rewriting:
                     more = event.get("more_body", False)
                     event = {**event, "body": neutraliser.feed(event.get("body", b""), final=not more)}
                 await send(event)
