@@ -33,7 +33,7 @@ def write_csv(tables: list[dict], path: Path, lang: str, decimals: int) -> Path:
 
 
 def sheet_name(group: str | None, category_label: str, taken: set[str]) -> str:
-    base = _BAD_SHEET_CHARS.sub("-", f"{group or '-'} - {category_label}").strip("'") or "sheet"
+    base = _BAD_SHEET_CHARS.sub("-", _xlsx_text(f"{group or '-'} - {category_label}")).strip("'") or "sheet"
     name = base[:SHEET_NAME_MAX]
     n = 2
     while name.casefold() in taken:
@@ -42,6 +42,14 @@ def sheet_name(group: str | None, category_label: str, taken: set[str]) -> str:
         n += 1
     taken.add(name.casefold())
     return name
+
+
+def _xlsx_text(value):
+    """Control characters a worksheet cannot hold (a portal's name may carry
+    them) dropped, before the formula check sees the text."""
+    from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+
+    return ILLEGAL_CHARACTERS_RE.sub("", value) if isinstance(value, str) else value
 
 
 def write_xlsx(tables: list[dict], path: Path, lang: str, decimals: int) -> Path:
@@ -58,7 +66,7 @@ def write_xlsx(tables: list[dict], path: Path, lang: str, decimals: int) -> Path
         for cell in ws[1]:
             cell.font = Font(bold=True)
         for row in flat_rows([table], lang, decimals):
-            ws.append(neutralise_row(row))
+            ws.append(neutralise_row(_xlsx_text(v) for v in row))
             for cell in ws[ws.max_row]:
                 if cell.data_type == "f":  # belt and braces: text is never stored as a formula
                     cell.data_type = "s"
