@@ -36,18 +36,30 @@ _NOTIFY_URL = re.compile(r"(?i)\b(" + "|".join(sorted(NOTIFY_SCHEMES, key=len, r
                          + r")://[^\s\"'<>]+")
 
 
+_SCHEME = re.compile(r"([A-Za-z][A-Za-z0-9+.\-]{0,30})://")
+# words whose presence makes the secret-parameter pattern worth running
+_SECRET_WORDS = ("pass", "pwd", "secret", "token", "key", "auth", "sess", "sig", "credential")
+
+
 def redact(text: str | None) -> str | None:
-    """`text` with every credential in a URL masked; None and texts without
-    '://' or a secret-named parameter come back unchanged (and fast)."""
+    """`text` with every credential in a URL masked; None and texts with no
+    sign of one come back unchanged. Cheap tests first: the pipeline runs this
+    on every stored value."""
     if not text or not isinstance(text, str):
         return text
     if "://" in text:
-        text = _NOTIFY_URL.sub(lambda m: f"{m.group(1)}://{MASK}", text)
-        text = _USERINFO.sub(lambda m: f"{m.group(1)}{m.group(2)}:{MASK}@", text)
+        lowered = text.lower()
+        web = lowered.count("http://") + lowered.count("https://")
+        if web != text.count("://") and any(m.lower() in NOTIFY_SCHEMES for m in _SCHEME.findall(text)):
+            text = _NOTIFY_URL.sub(lambda m: f"{m.group(1)}://{MASK}", text)
+        if "@" in text:
+            text = _USERINFO.sub(lambda m: f"{m.group(1)}{m.group(2)}:{MASK}@", text)
     if "@" in text and ":" in text:
         text = _BARE_USERINFO.sub(lambda m: f"{m.group(1)}:{MASK}@" if m.group(2) != MASK else m.group(0), text)
     if "=" in text:
-        text = _SECRET_PARAM.sub(lambda m: m.group(1) + MASK, text)
+        lowered = text.lower()
+        if any(word in lowered for word in _SECRET_WORDS):
+            text = _SECRET_PARAM.sub(lambda m: m.group(1) + MASK, text)
     return text
 
 
