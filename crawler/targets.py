@@ -107,7 +107,8 @@ def _rows_from_csv(text: str) -> tuple[list[str], list[tuple[int, dict]]]:
         rows = []
         for row in reader:
             if None in row:  # more cells than columns
-                row = {**row, "__extra__": row.pop(None)}
+                extra = row.pop(None)
+                row = {**row, "__extra__": extra}
             if not any((v or "").strip() for k, v in row.items() if k != "__extra__"):
                 continue  # blank line
             rows.append((reader.line_num, row))

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import csv
 import io
+import os
 import string
 from pathlib import Path
 
@@ -16,7 +17,10 @@ from results.export import to_csv
 from results.spreadsheet import FORMULA_STARTS, neutralise
 from scoring.exports import write_csv, write_xlsx
 
-FAST = settings(max_examples=150, deadline=1000, database=None,
+# Derandomised: CI sees the same examples every run (no flaky red); a longer
+# exploration is one environment variable away: FUZZ_EXAMPLES=5000.
+EXAMPLES = int(os.environ.get("FUZZ_EXAMPLES", "150"))
+FAST = settings(max_examples=EXAMPLES, deadline=1000, database=None, derandomize="FUZZ_EXAMPLES" not in os.environ,
                 suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture])
 HEADER = "id,name,kind,group,portal_url,services_url\n"
 cell_text = st.text(alphabet=st.characters(codec="utf-8", exclude_categories=("Cs",)), max_size=40)
@@ -95,7 +99,7 @@ def test_export_csv_has_no_live_formula(values):
         assert neutralise(v[1]) in cells or "\r" in v[1] or "\n" in v[1]
 
 
-@settings(FAST, max_examples=15)  # a workbook per example: ~0.3 s each
+@settings(FAST, max_examples=max(15, EXAMPLES // 10))  # a workbook per example: ~0.3 s each
 @given(st.lists(st.tuples(formula_like, formula_like), min_size=1, max_size=4))
 def test_ranking_csv_and_xlsx_have_no_live_formula(tmp_path_factory, names):
     rows = [{"rank": i + 1, "tied": False, "target_id": name, "name": name, "score": 0.5, "class_label": "Khá",
