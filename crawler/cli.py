@@ -71,8 +71,6 @@ def main(argv: list[str] | None = None) -> int:
         parser.print_help()
         return 2
     from crawler.redact import RedactingFilter, redact
-    from crawler.runs import RunIncomplete
-    from results.store import as_database_error
 
     # Python's last-resort log handler prints to stderr too: secrets masked there as well.
     logging.lastResort.addFilter(RedactingFilter())
@@ -81,12 +79,14 @@ def main(argv: list[str] | None = None) -> int:
     except KeyboardInterrupt:
         print(t("cli.interrupted"), file=sys.stderr)
         return 130
-    except RunIncomplete as exc:
-        print(incomplete_message(exc), file=sys.stderr)
-        return EXIT_INCOMPLETE
     except Exception as exc:
-        from results.store import DatabaseError
+        # imported here: a command that succeeds does not pay for them
+        from crawler.runs import RunIncomplete
+        from results.store import DatabaseError, as_database_error
 
+        if isinstance(exc, RunIncomplete):
+            print(incomplete_message(exc), file=sys.stderr)
+            return EXIT_INCOMPLETE
         # Database faults, wherever they surface: one line, exit 2.
         if isinstance(exc, (DatabaseError, sqlite3.Error)):
             fault = as_database_error(exc, getattr(args, "db", "?"))
