@@ -9,6 +9,7 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 from crawler import __version__
+from crawler.redact import redact_value
 from crawler.sweep import DEFAULT_SPIDERS, fast_local_settings
 from crawler.workers import crawl
 from crawler.targets import Target, is_private_address
@@ -84,8 +85,8 @@ def execute(targets: list[Target], db_path: str | Path, mode: str = "sweep", lab
         # The targets are stored with the run before any crawling, so a run
         # killed at its first instant can still be resumed.
         run_id = store.create_run(db, mode=mode, label=label, methodology=methodology,
-                                  settings={"spiders": list(spiders), "targets": len(targets),
-                                            **{k: v for k, v in settings.items() if k.isupper()}},
+                                  settings=redact_value({"spiders": list(spiders), "targets": len(targets),
+                                                         **{k: v for k, v in settings.items() if k.isupper()}}),
                                   tool_version=__version__, targets=[
                                       {"target_id": t.id, "name": t.name, "kind": t.kind,
                                        "group_name": t.group, "parent": t.parent,

@@ -72,6 +72,8 @@ def _environment(lang: str, decimals: int) -> jinja2.Environment:
     # own punctuation is backslash-escaped (no links, images or emphasis), a
     # pipe or newline would break the row.
     env.filters["md"] = markdown_text
+    # Links from portals: only http(s) becomes a link (no javascript:, data:, file:).
+    env.filters["href"] = lambda url: url if str(url or "").lower().startswith(("http://", "https://")) else "#"
     return env
 
 

