@@ -38,7 +38,9 @@ class Public(BaseHTTPRequestHandler):
     def do_GET(self):
         target = {"/redirect-inside": "http://127.0.0.1:18081/secret",
                   "/redirect-metadata": "http://169.254.169.254/latest/meta-data/",
-                  "/redirect-by-name": f"{INSIDE}/secret-by-name"}.get(self.path)
+                  "/redirect-by-name": f"{INSIDE}/secret-by-name",
+                  # 127.0.0.1 written as one decimal number: a name to urlsplit, an IP to the resolver
+                  "/redirect-decimal": "http://2130706433:18081/secret-decimal"}.get(self.path)
         if target:
             self.send_response(302)
             self.send_header("Location", target)
@@ -91,6 +93,7 @@ def main(tmp: str) -> None:
         "public-inside,P,province,tinh,http://11.0.0.1:18080/redirect-inside,\n"
         "public-metadata,P,province,tinh,http://11.0.0.1:18080/redirect-metadata,\n"
         "public-by-name,P,province,tinh,http://public.portalcheck-test.vn:18080/redirect-by-name,\n"
+        "public-decimal,P,province,tinh,http://11.0.0.1:18080/redirect-decimal,\n"
         "name-inside,P,province,tinh,http://intranet.portalcheck-test.vn:18081/listed-by-name,\n"
         "public-render,P,province,tinh,http://public.portalcheck-test.vn:18080/render,\n"
         "public-ok,P,province,tinh,http://11.0.0.1:18080/,\n"

@@ -45,6 +45,7 @@ def test_redirects_into_private_addresses_are_refused_and_recorded(tmp_path):
     # A name that resolves to a private address: refused before the request was sent.
     assert fetches["public-by-name"][0] == "error" and "resolves to 127.0.0.1" in fetches["public-by-name"][1]
     assert fetches["name-inside"][0] == "error" and "resolves to 127.0.0.1" in fetches["name-inside"][1]
+    assert fetches["public-decimal"][0] == "error" and "resolves to 127.0.0.1" in fetches["public-decimal"][1]
     assert fetches["public-ok"][0] == "live"
     assert fetches["listed-local"][0] == "live"
     # Chromium rendered the public page (its public script ran) and made no
