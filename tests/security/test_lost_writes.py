@@ -5,11 +5,11 @@ the target unfinished, the run `incomplete` (exit 3, said in words), and
 from __future__ import annotations
 
 import json
+import os
 import sqlite3
 import subprocess
 import sys
 import threading
-import time
 
 import pytest
 
@@ -18,39 +18,50 @@ from loopback import LoopbackServer, ROOT, run_cli, write_targets
 PAGE = "<html><head><title>Cổng thông tin điện tử</title></head><body><p>Giới thiệu</p></body></html>"
 
 
-def hold_write_lock(db, seconds: float, held: threading.Event) -> None:
+def hold_write_lock(db, release: threading.Event, held: threading.Event) -> None:
     conn = sqlite3.connect(db, isolation_level=None, timeout=30)
     conn.execute("BEGIN EXCLUSIVE")
     held.set()
-    time.sleep(seconds)
+    release.wait(180)
     conn.execute("ROLLBACK")
     conn.close()
 
 
 def test_a_write_kept_waiting_leaves_the_run_incomplete_and_resume_redoes_it(tmp_path):
     db = tmp_path / "r.db"
-    held = threading.Event()
+    held, release = threading.Event(), threading.Event()
     holder: list[threading.Thread] = []
 
     def homepage(h):
-        # The crawl has started (its spider is open): take the write lock for
-        # longer than the sweep may wait, then answer slowly.
+        # The crawl has started (its spider is open): take the write lock and
+        # keep it until the sweep's log says both targets could not be stored.
         if not holder:
-            holder.append(threading.Thread(target=hold_write_lock, args=(db, 12, held), daemon=True))
+            holder.append(threading.Thread(target=hold_write_lock, args=(db, release, held), daemon=True))
             holder[0].start()
         held.wait(5)
-        time.sleep(1)
         h.reply(200, PAGE)
 
     with LoopbackServer({"/": homepage, "/robots.txt": lambda h: h.reply(404, "")}) as server:
         targets = write_targets(tmp_path / "t.csv", [{"id": "so-a", "name": "Sở A", "portal_url": server.url + "/?a"},
                                                      {"id": "so-b", "name": "Sở B", "portal_url": server.url + "/?b"}])
-        first = run_cli("--lang", "en", "sweep", "--targets", str(targets), "--db", str(db), "--spiders", "portal",
-                        "--workers", "1", "-s", "PORTALCHECK_WRITE_WAIT_SECONDS=1", timeout=240)
+        proc = subprocess.Popen([sys.executable, "-m", "crawler", "--lang", "en", "sweep", "--targets", str(targets),
+                                 "--db", str(db), "--spiders", "portal", "--workers", "1", "--verbose",
+                                 "-s", "PORTALCHECK_WRITE_WAIT_SECONDS=1"],
+                                cwd=ROOT, env={**os.environ, "PYTHONPATH": str(ROOT)},
+                                stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        stderr_lines: list[str] = []
+        for line in proc.stderr:
+            stderr_lines.append(line)
+            failed = "".join(stderr_lines)
+            if "could not store so-a" in failed and "could not store so-b" in failed:
+                release.set()
+        release.set()
+        proc.wait(timeout=240)
         holder[0].join()
-        assert first.returncode == 3, first.stderr[-3000:]
-        assert "Run 1 is INCOMPLETE" in first.stderr and "writing to the database failed" in first.stderr
-        assert "portalcheck sweep --resume 1" in first.stderr
+        first_stderr = "".join(stderr_lines)
+        assert proc.returncode == 3, first_stderr[-3000:]
+        assert "Run 1 is INCOMPLETE" in first_stderr and "writing to the database failed" in first_stderr
+        assert "portalcheck sweep --resume 1" in first_stderr
         conn = sqlite3.connect(db)
         assert conn.execute("SELECT status FROM runs WHERE id = 1").fetchone()[0] == "incomplete"
         assert conn.execute("SELECT COUNT(*) FROM run_progress").fetchone()[0] == 0
