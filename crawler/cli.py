@@ -8,8 +8,11 @@ from __future__ import annotations
 
 import argparse
 import importlib
+import logging
 import pkgutil
+import sqlite3
 import sys
+import traceback
 
 from crawler import __version__, commands
 from crawler.i18n import set_lang, t
@@ -67,8 +70,48 @@ def main(argv: list[str] | None = None) -> int:
     if not getattr(args, "func", None):
         parser.print_help()
         return 2
+    from crawler.redact import RedactingFilter, redact
+
+    # Python's last-resort log handler prints to stderr too: secrets masked there as well.
+    logging.lastResort.addFilter(RedactingFilter())
     try:
         return int(args.func(args) or 0)
     except KeyboardInterrupt:
         print(t("cli.interrupted"), file=sys.stderr)
         return 130
+    except Exception as exc:
+        # imported here: a command that succeeds does not pay for them
+        from crawler.runs import RunIncomplete
+        from results.store import DatabaseError, as_database_error
+
+        if isinstance(exc, RunIncomplete):
+            print(incomplete_message(exc), file=sys.stderr)
+            return EXIT_INCOMPLETE
+        # Database faults, wherever they surface: one line, exit 2.
+        if isinstance(exc, (DatabaseError, sqlite3.Error)):
+            fault = as_database_error(exc, getattr(args, "db", "?"))
+            print(database_message(fault), file=sys.stderr)
+            return EXIT_CANNOT_RUN
+        # A bug: the traceback (secrets masked) and "could not run", never
+        # Python's default 1, which `monitor` and `check` use for findings.
+        print(redact("".join(traceback.format_exception(exc))), file=sys.stderr, end="")
+        print(t("cli.internal_error", error=redact(str(exc))[:300]), file=sys.stderr)
+        return EXIT_CANNOT_RUN
+
+
+EXIT_CANNOT_RUN = 2
+EXIT_INCOMPLETE = 3
+
+
+def database_message(fault) -> str:
+    """One line, in the user's language, for a database that cannot be used."""
+    reason = t(f"db.reason.{fault.reason}")
+    return t("db.fault", db=fault.path, reason=reason)
+
+
+def incomplete_message(exc) -> str:
+    reason = t(f"run.reason.{exc.reason}")
+    text = t("run.incomplete", run=exc.run_id, count=exc.unfinished, reason=reason)
+    if exc.mode == "sweep":
+        text += "\n" + t("run.resume_hint", run=exc.run_id, db=exc.db)
+    return text

@@ -1,10 +1,14 @@
 """Downloader middlewares, used as Scrapy designs them."""
 from __future__ import annotations
 
+import ipaddress
 from urllib.parse import urlsplit
 
+import scrapy
 from scrapy.downloadermiddlewares.retry import RetryMiddleware
 from scrapy.exceptions import IgnoreRequest
+from scrapy.http import Response
+from scrapy.utils.defer import maybe_deferred_to_future
 
 from checks.fetch_status import classify_exception
 from checks.model import PERMANENT_STATUSES
@@ -27,6 +31,36 @@ class PermanentFailureAwareRetryMiddleware(RetryMiddleware):
         return super().process_exception(request, exception)
 
 
+FETCHED_SCHEMES = frozenset({"http", "https"})
+INTERNAL_URL = "https://portalcheck.invalid/internal"
+
+
+def internal_request(callback, meta: dict) -> scrapy.Request:
+    """A request that never leaves the process: InternalRequestMiddleware
+    answers it with an empty response, so a spider can have a callback run
+    (and its items reach the pipeline) when nothing is left to fetch."""
+    return scrapy.Request(INTERNAL_URL, callback=callback, dont_filter=True,
+                          meta={**meta, "pc_internal": True, "dont_obey_robotstxt": True})
+
+
+class InternalRequestMiddleware:
+    """Answers `internal_request`s before anything else sees them (no robots.txt,
+    no address check, no download handler, no data: URL)."""
+
+    def process_request(self, request, spider=None):
+        if request.meta.get("pc_internal") and request.url == INTERNAL_URL:
+            return Response(url=request.url, status=200, request=request)
+        return None
+
+
+def _is_ip_literal(host: str) -> bool:
+    try:
+        ipaddress.ip_address(host.strip("[]"))
+    except ValueError:
+        return False
+    return True
+
+
 def target_is_public(target) -> bool:
     hosts = [urlsplit(u).hostname or "" for u in (target.portal_url, target.services_url) if u]
     return not any(is_private_address(h) for h in hosts)
@@ -39,10 +73,14 @@ class AddressSafetyMiddleware:
     169.254.169.254 (cloud metadata). Requests for a target the user listed on
     a public address may only reach public addresses; a target the user listed
     on a private address (the demo, a test, an intranet portal) may roam its
-    private network. IP literals are refused before connecting; a name that
-    resolves to a private address is refused when the response shows where it
-    connected (Scrapy's `response.ip_address`). Refusals are recorded as
-    `error` fetches with the reason `address_refused`.
+    private network. IP literals are refused before connecting; a name is
+    resolved and its address checked before the request is sent, and checked
+    again where the response says it connected (`response.ip_address`).
+    Refusals are recorded as `error` fetches with the reason `address_refused`.
+
+    Only http and https are fetched: any other scheme (file, ftp, data, s3…)
+    is refused here with the reason `scheme_refused`, and has no download
+    handler either (settings.DOWNLOAD_HANDLERS).
 
     The rule holds the other way too: a target listed on a private address
     (the demo, the tests, an intranet copy) stays on private addresses, so a
@@ -68,20 +106,50 @@ class AddressSafetyMiddleware:
         return not any(host == urlsplit(u).hostname for t in targets.values() if not target_is_public(t)
                        for u in (t.portal_url, t.services_url) if u)
 
-    def process_request(self, request, spider=None):
-        host = urlsplit(request.url).hostname or ""
+    async def process_request(self, request, spider=None):
+        parts = urlsplit(request.url)
+        if parts.scheme.lower() not in FETCHED_SCHEMES:
+            # file://<the portal's host>/etc/passwd is "same-site" by host: refused by scheme
+            self.crawler.stats.inc_value("portalcheck/scheme_refused")
+            raise IgnoreRequest(f"scheme_refused: {parts.scheme or '?'}: is never fetched")
+        host = parts.hostname or ""
         public_target = self._target_is_public(request)
         if is_private_address(host) and public_target:
-            self.crawler.stats.inc_value("portalcheck/address_refused")
+            self.refused()
             raise IgnoreRequest(f"address_refused: {host} is a private address")
         if not public_target and not is_private_address(host):
-            self.crawler.stats.inc_value("portalcheck/address_refused")
+            self.refused()
             raise IgnoreRequest(f"address_refused: {host} is outside the private network of a private target")
+        if public_target and host and not _is_ip_literal(host):
+            # Resolved here, before any connection, through the reactor's
+            # caching resolver: the download then connects to this same
+            # answer (Scrapy's DNS cache), so a name cannot pass the check
+            # with one address and connect to another.
+            address = await self._resolve(host)
+            if address is not None and is_private_address(address):
+                self.refused()
+                raise IgnoreRequest(f"address_refused: {host} resolves to {address}, a private address")
         return None
+
+    async def _resolve(self, host: str) -> str | None:
+        from twisted.internet import reactor
+
+        try:
+            return await maybe_deferred_to_future(reactor.resolve(host))
+        except Exception:  # the download fails on it too, and records a dns_error
+            return None
+
+    def refused(self) -> None:
+        self.crawler.stats.inc_value("portalcheck/address_refused")
 
     def process_response(self, request, response, spider=None):
         ip = getattr(response, "ip_address", None)
         if ip is not None and is_private_address(str(ip)) and self._target_is_public(request):
-            self.crawler.stats.inc_value("portalcheck/address_refused")
+            self.refused()
             raise IgnoreRequest(f"address_refused: {request.url} resolved to {ip}")
+        limit = self.crawler.settings.getint("DOWNLOAD_MAXSIZE")
+        if limit and "playwright" in response.flags and len(response.body) > limit:
+            # Scrapy bounds what it downloads; a rendered DOM is bounded here
+            # (and before it is read, by crawler.browser.check_dom_size).
+            raise IgnoreRequest(f"size_limit: rendered page of {len(response.body)} bytes > {limit}")
         return response

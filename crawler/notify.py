@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from crawler.i18n import t
+from crawler.redact import redact
 
 LEVEL_ORDER = ("success", "info", "warning", "failure")
 _LEVEL_OF = {"down": "failure", "timeout": "warning", "blocked": "warning", "up": "success", "cert": "warning"}
@@ -83,8 +84,10 @@ def compose(events: list[dict], tz, max_lines: int = 25) -> list[Message]:
         body += [f"- {line(e)}" for e in shown]
         if len(mine) > len(shown):
             body.append(t("monitor.more", n=len(mine) - len(shown)))
-        messages.append(Message(target_id=target_id, title=t("monitor.title", target=name, summary=", ".join(parts)),
-                                body="\n".join(body), level=level, event_ids=[e["id"] for e in mine]))
+        # what a portal or a target file said, with any secret masked (crawler.redact)
+        messages.append(Message(target_id=target_id,
+                                title=redact(t("monitor.title", target=name, summary=", ".join(parts))),
+                                body=redact("\n".join(body)), level=level, event_ids=[e["id"] for e in mine]))
     return messages
 
 

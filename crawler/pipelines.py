@@ -12,22 +12,38 @@ to their tables when the target completes (results.store.stage_rows).
 Scrapy processes the outputs of a callback concurrently (CONCURRENT_ITEMS), so
 the spider's "done" signal may overtake the target's last items: it carries
 their count, and the target is written once that many have arrived.
+
+A write that fails (another process holding the write lock, a full disk) is
+retried for PORTALCHECK_WRITE_WAIT_SECONDS, then the target is left
+unfinished: its rows are dropped whole, the stats say why
+(`portalcheck/write_failed`, `portalcheck/disk_full`), and the run ends
+`incomplete` (crawler.runs), never `finished`. Every value is stored with
+secrets masked (crawler.redact).
 """
 from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import asdict
 
+import logging
+
+from tenacity import Retrying, retry_if_exception, stop_after_delay, wait_exponential
+
 from crawler import __version__
 from crawler.items import FetchItem, ObservationItem, ServiceItem, TargetCompleted, TargetItem
+from crawler.redact import redact_value
 from results import store
+
+log = logging.getLogger(__name__)
+_RETRIED_FAULTS = frozenset({"locked", "io"})
 
 _TABLES = {FetchItem: "fetches", ObservationItem: "observations", ServiceItem: "services"}
 
 
 class SQLitePipeline:
     def __init__(self, db_path: str, run_id: int | None, label: str | None,
-                 methodology: str, settings_snapshot: dict, rows_in_memory: int = 5000):
+                 methodology: str, settings_snapshot: dict, rows_in_memory: int = 5000,
+                 write_wait_seconds: float = 120):
         self.db_path = db_path
         self.run_id = run_id
         self.owns_run = run_id is None
@@ -43,6 +59,9 @@ class SQLitePipeline:
         self.held_per_target: dict[str, int] = defaultdict(int)
         self.staged: set[str] = set()     # targets with rows in the staging table
         self.stage_key = "pipeline"       # the spider's name once open: staged rows are its own
+        self.write_wait_seconds = write_wait_seconds
+        self.failed: set[str] = set()     # targets whose rows could not all be stored
+        self.stats = None
 
     @classmethod
     def from_crawler(cls, crawler):
@@ -53,14 +72,17 @@ class SQLitePipeline:
             "USER_AGENT", "PORTALCHECK_ROBOTS_OVERRIDE_REASON")}
         pipeline = cls(s.get("PORTALCHECK_DB"), s.get("PORTALCHECK_RUN_ID"),
                        s.get("PORTALCHECK_RUN_LABEL"), s.get("PORTALCHECK_METHODOLOGY"), snapshot,
-                       rows_in_memory=s.getint("PORTALCHECK_ROWS_IN_MEMORY", 5000))
+                       rows_in_memory=s.getint("PORTALCHECK_ROWS_IN_MEMORY", 5000),
+                       write_wait_seconds=s.getfloat("PORTALCHECK_WRITE_WAIT_SECONDS"))
         pipeline.crawler = crawler
+        pipeline.stats = crawler.stats
         return pipeline
 
     def open_spider(self, spider=None):
         # Scrapy 2.13+ calls this without the spider; it is on the crawler.
         spider = spider or getattr(getattr(self, "crawler", None), "spider", None)
-        self.db = store.open_db(self.db_path)
+        busy_ms = int(min(store.BUSY_TIMEOUT_MS, max(0.1, self.write_wait_seconds) * 1000))
+        self.db = store.open_db(self.db_path, busy_timeout_ms=busy_ms)
         if self.run_id is None:
             self.run_id = store.create_run(
                 self.db, mode="sweep", label=self.label, methodology=self.methodology,
@@ -84,7 +106,7 @@ class SQLitePipeline:
             self._complete_if_all_arrived(item.target_id)
             return item
         if isinstance(item, TargetItem):
-            fields = {k: v for k, v in asdict(item).items() if v is not None and k != "target_id"}
+            fields = {k: redact_value(v) for k, v in asdict(item).items() if v is not None and k != "target_id"}
             self.fields[item.target_id].update(fields)
             self._arrived(item.target_id)
             return item
@@ -93,9 +115,11 @@ class SQLitePipeline:
             # Encoded now (evidence as a JSON string): a target's rows wait
             # until it is done (in memory, or staged), and flat rows keep the
             # garbage collector's work small on a sweep of thousands of pages.
-            row = store.encode_row(asdict(item))
+            row = store.encode_row(redact_value(asdict(item)))
             if row.get("target_id") is None:
-                store.add_rows(self.db, table, self.run_id, [row])
+                self._write(None, store.add_rows, self.db, table, self.run_id, [row])
+            elif row["target_id"] in self.failed:
+                self._arrived(row["target_id"])  # counted, not kept: the target is redone whole
             else:
                 self.rows[row["target_id"]][table].append(row)
                 self.held += 1
@@ -127,7 +151,8 @@ class SQLitePipeline:
             spill[target_id] = self.rows.pop(target_id)
             self.held -= self.held_per_target.pop(target_id)
             self.staged.add(target_id)
-        store.stage_rows(self.db, self.run_id, self.stage_key, spill)
+        if not self._write(list(spill), store.stage_rows, self.db, self.run_id, self.stage_key, spill):
+            self.staged.difference_update(spill)
 
     def complete(self, target_id: str, spider_name: str) -> None:
         rows = self.rows.pop(target_id, {})
@@ -135,8 +160,30 @@ class SQLitePipeline:
         fields = self.fields.pop(target_id, {})
         staged_as = self.stage_key if target_id in self.staged else None
         self.staged.discard(target_id)
-        store.complete_target(self.db, self.run_id, target_id, spider_name, rows, fields,
-                              staged_as=staged_as)
+        if target_id in self.failed:
+            return  # some of its rows are lost: no progress marker, `--resume` redoes it
+        self._write([target_id], store.complete_target, self.db, self.run_id, target_id, spider_name,
+                    rows, fields, staged_as=staged_as)
+
+    def _write(self, target_ids: list[str] | None, write, *args, **kwargs) -> bool:
+        """One store write, retried while another process holds the lock (for
+        PORTALCHECK_WRITE_WAIT_SECONDS); on failure the targets are marked
+        failed and the stats say why. Returns True when it was stored."""
+        try:
+            for attempt in Retrying(
+                    retry=retry_if_exception(lambda e: getattr(e, "reason", None) in _RETRIED_FAULTS),
+                    stop=stop_after_delay(self.write_wait_seconds),
+                    wait=wait_exponential(multiplier=0.1, max=5), reraise=True):
+                with attempt:
+                    write(*args, **kwargs)
+            return True
+        except store.DatabaseError as fault:
+            self.failed.update(target_ids or ())
+            if self.stats is not None:
+                self.stats.inc_value("portalcheck/disk_full" if fault.reason == "disk_full"
+                                     else "portalcheck/write_failed")
+            log.error("could not store %s in %s: %s", ", ".join(target_ids or ["a row"]), self.db_path, fault)
+            return False
 
     def close_spider(self, spider=None):
         spider = spider or getattr(getattr(self, "crawler", None), "spider", None)
@@ -149,6 +196,6 @@ class SQLitePipeline:
         if self.owns_run:
             stats = getattr(getattr(spider, "crawler", None), "stats", None)
             finish = stats.get_value("finish_reason") if stats else "finished"
-            store.finish_run(self.db, self.run_id,
-                             "finished" if finish in (None, "finished") else "interrupted")
+            status = "finished" if finish in (None, "finished") else "interrupted"
+            self._write(None, store.finish_run, self.db, self.run_id, "incomplete" if self.failed else status)
         self.db.conn.close()

@@ -10,12 +10,43 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 from crawler import __version__
+from crawler.redact import redact_value
 from crawler.sweep import DEFAULT_SPIDERS, fast_local_settings
 from crawler.workers import crawl
 from crawler.targets import Target, is_private_address
 from results import store
 
 log = logging.getLogger(__name__)
+
+
+class RunIncomplete(Exception):
+    """A run that ended without every target stored: it is marked `incomplete`
+    (or `interrupted`), not scored, and the CLI exits 3 (crawler.cli)."""
+
+    def __init__(self, run_id: int, unfinished: int, reason: str, mode: str, db: str):
+        self.run_id, self.unfinished, self.reason, self.mode, self.db = run_id, unfinished, reason, mode, db
+        super().__init__(f"run {run_id}: {unfinished} unfinished target(s) ({reason})")
+
+
+def unfinished_count(db, run_id: int, todo: dict[str, list[Target]]) -> int:
+    """(spider, target) pairs of `todo` with no progress marker: not stored."""
+    return sum(len({t.id for t in targets} - store.finished_targets(db, run_id, spider))
+               for spider, targets in todo.items())
+
+
+def run_outcome(stats: dict[str, dict] | None, unfinished: int) -> tuple[str, str | None]:
+    """(status, reason) of a crawl: `finished` only when every target is stored."""
+    stats = stats or {}
+    if any(s.get("portalcheck/disk_full") for s in stats.values()):
+        return "incomplete", "disk_full"
+    if any(s.get("portalcheck/write_failed") for s in stats.values()):
+        return "incomplete", "write_failed"
+    reasons = {s.get("finish_reason") for s in stats.values()}
+    if not stats and unfinished:
+        return "interrupted", "stopped"
+    if reasons <= {"finished"}:
+        return ("finished", None) if unfinished == 0 else ("incomplete", "stopped")
+    return "interrupted", "stopped"
 
 
 def all_local(targets: list[Target]) -> bool:
@@ -58,9 +89,9 @@ def execute(targets: list[Target], db_path: str | Path, mode: str = "sweep", lab
         # The targets are stored with the run before any crawling, so a run
         # killed at its first instant can still be resumed.
         run_id = store.create_run(db, mode=mode, label=label, methodology=methodology,
-                                  settings={"spiders": list(spiders), "targets": len(targets),
-                                            **({"valid_on": valid_on.isoformat()} if valid_on else {}),
-                                            **{k: v for k, v in settings.items() if k.isupper()}},
+                                  settings=redact_value({"spiders": list(spiders), "targets": len(targets),
+                                                         **({"valid_on": valid_on.isoformat()} if valid_on else {}),
+                                                         **{k: v for k, v in settings.items() if k.isupper()}}),
                                   tool_version=__version__, targets=[
                                       {"target_id": t.id, "name": t.name, "kind": t.kind,
                                        "group_name": t.group, "parent": t.parent,
@@ -75,22 +106,42 @@ def execute(targets: list[Target], db_path: str | Path, mode: str = "sweep", lab
                 for name in spiders}
     db.conn.close()
     settings.setdefault("PORTALCHECK_PROGRESS_TOTAL", sum(len(v) for v in todo.values()))
-    status = "failed"
+    stats = None
     try:
         stats = crawl(todo, str(db_path), run_id, settings)
-        reasons = {s.get("finish_reason") for s in stats.values()}
-        status = "finished" if reasons <= {"finished"} else "interrupted"
     except KeyboardInterrupt:
-        status = "interrupted"
+        _close_run(db_path, run_id, "interrupted", None)
         raise
-    finally:
+    except BaseException:
+        _close_run(db_path, run_id, "failed", None)
+        raise
+    try:
+        db = store.open_db(db_path)
+        unfinished = unfinished_count(db, run_id, todo)
+        db.conn.close()
+        status, reason = run_outcome(stats, unfinished)
+    except store.DatabaseError as fault:
+        # The results cannot even be read back: nothing can be called finished.
+        reason = "disk_full" if fault.reason == "disk_full" else "write_failed"
+        status, unfinished = "incomplete", sum(len(v) for v in todo.values())
+    _close_run(db_path, run_id, status, methodology)
+    if status != "finished":
+        raise RunIncomplete(run_id, unfinished, reason or "stopped", mode, str(db_path))
+    return run_id
+
+
+def _close_run(db_path, run_id: int, status: str, methodology: str | None) -> None:
+    """Record how the run ended (and score it when finished). A database that
+    refuses even this leaves the run `running`, which is never taken as finished."""
+    try:
         db = store.open_db(db_path)
         store.finish_run(db, run_id, status)
         store.reclaim_space(db)
-        if status == "finished":
+        if status == "finished" and methodology:
             score_and_store(db, run_id, methodology)
         db.conn.close()
-    return run_id
+    except store.DatabaseError as fault:
+        log.error("could not record the end of run %s: %s", run_id, fault)
 
 
 def score_and_store(db, run_id: int, methodology: str) -> int | None:

@@ -59,9 +59,13 @@ DOWNLOADER_MIDDLEWARES = {
     # Before the download handler and after redirects are built (600): every
     # hop of a redirect chain passes through it again.
     "crawler.middlewares.AddressSafetyMiddleware": 610,
+    # First of all: answers the spiders' internal requests (no fetch at all).
+    "crawler.middlewares.InternalRequestMiddleware": 1,
     # A render with the browser turned off (--no-browser) fails here, as
-    # render_failed, before it waits for a pooled page.
-    "crawler.browser.BrowserSwitchMiddleware": 940,
+    # render_failed, before anything else is done for it.
+    "crawler.browser.BrowserSwitchMiddleware": 935,
+    # Before the page pool: every render gets the browser's safety guard.
+    "crawler.browser.BrowserGuardMiddleware": 940,
     # Last before the download handler: a render takes a pooled page here.
     "crawler.browser.PagePoolMiddleware": 950,
 }
@@ -74,13 +78,22 @@ REMOTE_CONTROL_ENABLED = False
 EXTENSIONS = {
     "scrapy.extensions.telnet.TelnetConsole": None,
     "crawler.progress.ProgressExtension": 500,
+    # secrets in URLs (user:password@, ?token=) masked in every log line
+    "crawler.redact.LogRedactionExtension": 0,
 }
 
 # JavaScript pages only: scrapy-playwright renders a request only when its meta
 # says playwright=True; every other request uses Scrapy's own HTTP handler.
+# Only http and https are ever fetched (docs/security.md): a page linking to
+# file:///etc/passwd, ftp:// or data: gets nothing (AddressSafetyMiddleware
+# refuses the request first; without a handler it could not run anyway).
 DOWNLOAD_HANDLERS = {
     "http": "scrapy_playwright.handler.ScrapyPlaywrightDownloadHandler",
     "https": "scrapy_playwright.handler.ScrapyPlaywrightDownloadHandler",
+    "file": None,
+    "ftp": None,
+    "s3": None,
+    "data": None,
 }
 TWISTED_REACTOR = "twisted.internet.asyncioreactor.AsyncioSelectorReactor"
 PLAYWRIGHT_BROWSER_TYPE = "chromium"
@@ -160,6 +173,9 @@ PORTALCHECK_MAX_URL_LENGTH = 2083
 PORTALCHECK_MAX_SERVICES_PER_TARGET = 5000
 PORTALCHECK_MAX_LIST_PAGES_PER_TARGET = 500
 PORTALCHECK_SERVICES_IN_FLIGHT = 16
+# A write kept waiting this long (another process holding the database's
+# write lock) leaves its target unfinished and the run `incomplete`.
+PORTALCHECK_WRITE_WAIT_SECONDS = 120
 # Worker processes of a sweep (crawler.workers): 0 = one per CPU core. Checks
 # are CPU-bound and one Python process uses one core; targets sharing a host
 # stay in one worker, so per-host politeness is unchanged.

@@ -4,6 +4,7 @@ from __future__ import annotations
 import sys
 
 from rich.console import Console
+from rich.markup import escape
 from rich.table import Table
 
 from crawler.i18n import t
@@ -38,7 +39,7 @@ def print_summary(export: dict, console: Console | None = None) -> None:
             services = x["services"]
             live = sum(s["status"] == "live" for s in services)
             klass = x["classification"]["overall"]
-            table.add_row(shown, x["name"], x["portal"]["status"] or "—",
+            table.add_row(shown, escape(x["name"]), x["portal"]["status"] or "—",
                           f"{passed}/{judged}" if judged else "—",
                           f"{live}/{len(services)}" if services else "—",
                           _fmt(x["scores"]["overall"]),

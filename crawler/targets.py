@@ -2,6 +2,12 @@
 
 A file is validated whole before anything is fetched; every problem is
 reported with its line and reason, and a file with any problem is refused.
+
+A target file may be hostile or broken (docs/security.md): its size, its
+number of rows, every cell and every URL are bounded, YAML aliases may not
+expand past a small bound (a 600-byte "billion laughs" file is refused at
+once), and a URL carrying credentials is refused (they would be stored and
+printed).
 """
 from __future__ import annotations
 
@@ -9,6 +15,7 @@ import argparse
 import csv
 import io
 import ipaddress
+import unicodedata
 from dataclasses import dataclass, field, asdict
 from datetime import date
 from pathlib import Path
@@ -18,6 +25,18 @@ from urllib.parse import urlsplit
 import yaml
 
 from crawler.i18n import t
+from crawler.redact import redact
+
+from crawler import settings as _defaults
+
+MAX_FILE_BYTES = 16 * 1024 * 1024    # a national registry is well under 2 MB
+MAX_TARGETS = 100_000
+MAX_URL_LENGTH = _defaults.PORTALCHECK_MAX_URL_LENGTH   # the crawler's own limit
+MAX_CELL_LENGTH = {"id": 100, "notes": 4000}            # ids name report files
+DEFAULT_MAX_CELL_LENGTH = 1000
+# Aliases may add at most this many nodes beyond one per character of the
+# file (a file without aliases never has more nodes than characters).
+MAX_YAML_ALIAS_NODES = 10_000
 
 REQUIRED_COLUMNS = ("id", "name", "kind", "group", "portal_url", "services_url")
 OPTIONAL_COLUMNS = ("parent", "valid_from", "valid_to", "notes", "verified", "maintenance")
@@ -62,49 +81,102 @@ class TargetFileError(ValueError):
 
 
 def _check_url(value: str) -> str | None:
-    parts = urlsplit(value)
-    if parts.scheme not in ("http", "https") or not parts.hostname:
-        return t("targets.bad_url", url=value)
-    if " " in value:
-        return t("targets.bad_url", url=value)
+    if len(value) > MAX_URL_LENGTH:
+        return t("targets.url_too_long", length=len(value), limit=MAX_URL_LENGTH)
+    try:
+        parts = urlsplit(value)
+        hostname = parts.hostname
+    except ValueError:
+        return t("targets.bad_url", url=redact(value))
+    if parts.scheme not in ("http", "https") or not hostname:
+        return t("targets.bad_url", url=redact(value))
+    if any(c.isspace() or ord(c) < 32 for c in value):
+        return t("targets.bad_url", url=redact(value))
+    if parts.username is not None or parts.password is not None:
+        return t("targets.url_credentials")
     try:
         parts.port  # noqa: B018 - raises on a bad port
     except ValueError:
-        return t("targets.bad_url", url=value)
+        return t("targets.bad_url", url=redact(value))
     return None
 
 
 def _rows_from_csv(text: str) -> tuple[list[str], list[tuple[int, dict]]]:
     reader = csv.DictReader(io.StringIO(text, newline=""))
-    header = [h.strip() for h in (reader.fieldnames or [])]
-    reader.fieldnames = header
-    rows = []
-    for row in reader:
-        if None in row:  # more cells than columns
-            row = {**row, "__extra__": row.pop(None)}
-        if not any((v or "").strip() for k, v in row.items() if k != "__extra__"):
-            continue  # blank line
-        rows.append((reader.line_num, row))
+    try:
+        header = [h.strip() for h in (reader.fieldnames or [])]
+        reader.fieldnames = header
+        rows = []
+        for row in reader:
+            if None in row:  # more cells than columns
+                extra = row.pop(None)
+                row = {**row, "__extra__": extra}
+            if not any((v or "").strip() for k, v in row.items() if k != "__extra__"):
+                continue  # blank line
+            rows.append((reader.line_num, row))
+            if len(rows) > MAX_TARGETS:
+                raise TargetFileError("", [(reader.line_num, t("targets.too_many", limit=MAX_TARGETS))])
+    except csv.Error as exc:  # a NUL byte, a cell beyond the csv module's own limit…
+        raise TargetFileError("", [(max(1, reader.reader.line_num), t("targets.csv_error", error=exc))]) from None
     return header, rows
 
 
+def _yaml_too_big(node, limit: int) -> bool:
+    """True when walking `node`, every alias expanded, visits more than
+    `limit` nodes: the cost of loading it, bounded before loading."""
+    seen, stack = 0, [node]
+    while stack:
+        current = stack.pop()
+        seen += 1
+        if seen > limit:
+            return True
+        if isinstance(current, yaml.SequenceNode):
+            stack.extend(current.value)
+        elif isinstance(current, yaml.MappingNode):
+            for key, value in current.value:
+                stack.append(key)
+                stack.append(value)
+    return False
+
+
+def _non_text_values(item: yaml.MappingNode) -> list[str]:
+    """Keys of `item` whose value is a list or a mapping (a merge `<<:` is fine)."""
+    return [str(getattr(key, "value", "?"))[:50] for key, value in item.value
+            if not isinstance(value, yaml.ScalarNode) and getattr(key, "value", None) != "<<"]
+
+
 def _rows_from_yaml(text: str) -> tuple[list[str], list[tuple[int, dict]]]:
-    node = yaml.compose(text)
+    try:
+        node = yaml.compose(text)
+    except RecursionError:
+        raise TargetFileError("", [(1, t("targets.yaml_too_deep"))]) from None
+    if node is not None and _yaml_too_big(node, len(text) + MAX_YAML_ALIAS_NODES):
+        raise TargetFileError("", [(1, t("targets.yaml_aliases", limit=MAX_YAML_ALIAS_NODES))])
     if node is not None and isinstance(node, yaml.MappingNode):
         for key, value in node.value:
             if key.value == "targets":
                 node = value
     if node is None or not isinstance(node, yaml.SequenceNode):
         raise TargetFileError("", [(1, t("targets.yaml_shape"))])
+    if len(node.value) > MAX_TARGETS:
+        raise TargetFileError("", [(1, t("targets.too_many", limit=MAX_TARGETS))])
     rows, header = [], []
     for item in node.value:
-        data = yaml.safe_load(yaml.serialize(item)) if item is not None else None
+        line = item.start_mark.line + 1
+        if not isinstance(item, yaml.MappingNode):
+            rows.append((line, {"__bad__": True}))
+            continue
+        nested = _non_text_values(item)
+        if nested:
+            rows.append((line, {"__nested__": ", ".join(nested)}))
+            continue
+        data = yaml.safe_load(yaml.serialize(item))
         if not isinstance(data, dict):
-            rows.append((item.start_mark.line + 1, {"__bad__": True}))
+            rows.append((line, {"__bad__": True}))
             continue
         data = {str(k): "" if v is None else str(v) for k, v in data.items()}
         header.extend(k for k in data if k not in header)
-        rows.append((item.start_mark.line + 1, data))
+        rows.append((line, data))
     return header, rows
 
 
@@ -113,6 +185,8 @@ def parse_targets(raw: bytes, path: str = "<targets>", known_ids: Iterable[str] 
 
     `known_ids`: parents that may be named without being in the file (a
     candidate file's rows name units of the registry it was made from)."""
+    if len(raw) > MAX_FILE_BYTES:
+        raise TargetFileError(path, [(1, t("targets.too_big", size=len(raw), limit=MAX_FILE_BYTES))])
     if not raw.strip():
         raise TargetFileError(path, [(1, t("targets.empty"))])
     try:
@@ -128,8 +202,8 @@ def parse_targets(raw: bytes, path: str = "<targets>", known_ids: Iterable[str] 
         raise TargetFileError(path, [((mark.line + 1) if mark else 1, t("targets.yaml_syntax", error=str(exc).splitlines()[0]))]) from None
     except TargetFileError as exc:
         raise TargetFileError(path, exc.problems) from None
-    except csv.Error as exc:
-        raise TargetFileError(path, [(1, str(exc))]) from None
+    except (csv.Error, ValueError, RecursionError) as exc:  # defensive: a parser's own error
+        raise TargetFileError(path, [(1, t("targets.csv_error", error=str(exc)[:200]))]) from None
 
     problems: list[tuple[int, str]] = []
     if not is_yaml:
@@ -150,13 +224,22 @@ def parse_targets(raw: bytes, path: str = "<targets>", known_ids: Iterable[str] 
         if row.get("__bad__"):
             problems.append((line, t("targets.yaml_shape")))
             continue
+        if "__nested__" in row:
+            problems.append((line, t("targets.yaml_nested", keys=row["__nested__"])))
+            continue
         if "__extra__" in row:
             problems.append((line, t("targets.extra_cells")))
             continue
         values = {k: (row.get(k) or "").strip() for k in REQUIRED_COLUMNS + OPTIONAL_COLUMNS}
-        unknown = [k for k in row if k not in REQUIRED_COLUMNS + OPTIONAL_COLUMNS]
+        unknown = [k[:50] for k in row if k not in REQUIRED_COLUMNS + OPTIONAL_COLUMNS]
         if unknown:
-            problems.append((line, t("targets.unknown_columns", columns=", ".join(unknown))))
+            problems.append((line, t("targets.unknown_columns", columns=", ".join(unknown[:10]))))
+        for column, value in values.items():
+            limit = MAX_CELL_LENGTH.get(column, DEFAULT_MAX_CELL_LENGTH)
+            if len(value) > limit and not column.endswith("_url"):  # URLs: _check_url
+                problems.append((line, t("targets.cell_too_long", column=column, length=len(value), limit=limit)))
+                values[column] = value[:limit]
+        values = {k: unicodedata.normalize("NFC", v) for k, v in values.items()}
         for column in ("id", "name", "kind", "group", "portal_url"):
             if not values[column]:
                 problems.append((line, t("targets.missing_value", column=column)))

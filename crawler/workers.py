@@ -93,8 +93,9 @@ def _worker(parent_pid: int, todo: dict[str, list[Target]], db_path: str, run_id
             settings: dict[str, Any], results: multiprocessing.Queue) -> None:
     _die_with_parent(parent_pid)
     stats = run_spiders(todo, db_path, run_id, {**settings, "PORTALCHECK_PROGRESS": False})
-    results.put({name: {"finish_reason": s.get("finish_reason"),
-                        "item_scraped_count": s.get("item_scraped_count", 0)} for name, s in stats.items()})
+    results.put({name: {key: s.get(key) for key in ("finish_reason", "item_scraped_count",
+                                                     "portalcheck/write_failed", "portalcheck/disk_full")}
+                 for name, s in stats.items()})
 
 
 def run_in_workers(shards: list[dict[str, list[Target]]], db_path: str, run_id: int,

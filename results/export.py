@@ -13,6 +13,7 @@ from typing import Any
 
 from checks.model import FUNCTION_KEYS, SECTION_KEYS
 from results import store
+from results.spreadsheet import neutralise
 
 SCHEMA_PATH = Path(__file__).with_name("export_schema.json")
 CATEGORIES = ("portal", "services", "overall")
@@ -90,7 +91,8 @@ CSV_COLUMNS = (
 
 
 def to_csv(export: dict[str, Any]) -> str:
-    """One row per target; section and function columns hold the outcome."""
+    """One row per target; section and function columns hold the outcome.
+    Text cells that a spreadsheet would run as a formula are neutralised."""
     buffer = io.StringIO()
     writer = csv.DictWriter(buffer, fieldnames=CSV_COLUMNS, extrasaction="ignore")
     writer.writeheader()
@@ -109,5 +111,5 @@ def to_csv(export: dict[str, Any]) -> str:
         for field in ("scores", "classification", "rank"):
             for c in CATEGORIES:
                 row[f"{field.rstrip('s') if field == 'scores' else field}_{c}"] = t[field][c]
-        writer.writerow(row)
+        writer.writerow({k: neutralise(v) for k, v in row.items()})
     return buffer.getvalue()

@@ -248,6 +248,8 @@ def migrate(conn: sqlite3.Connection) -> int:
         raise RuntimeError(
             f"database schema version {start} is newer than this portalcheck ({SCHEMA_VERSION})"
         )
+    if start == SCHEMA_VERSION:
+        return start  # nothing to do, and nothing written (a read-only file stays readable)
     while True:
         conn.execute("BEGIN IMMEDIATE")
         try:

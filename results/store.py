@@ -15,6 +15,9 @@ from typing import Any, Iterable
 import sqlite_utils
 from tenacity import retry, retry_if_exception, stop_after_delay, wait_exponential
 
+from results import schema
+# The faults, re-exported: callers say store.DatabaseError.
+from results.faults import DatabaseError, as_database_error, check_readable, fault_reason, refuse_unusable  # noqa: F401
 from results.schema import migrate
 
 DEFAULT_DB = Path("results") / "portalcheck.db"
@@ -27,14 +30,42 @@ def now() -> str:
     return datetime.now(timezone.utc).isoformat(timespec="milliseconds")
 
 
-def open_db(path: str | Path = DEFAULT_DB) -> sqlite_utils.Database:
-    """Open (creating and upgrading if needed) a results database."""
+def open_db(path: str | Path = DEFAULT_DB, busy_timeout_ms: int = BUSY_TIMEOUT_MS) -> sqlite_utils.Database:
+    """Open (creating and upgrading if needed) a results database.
+
+    Nothing is written to a file that is not a portalcheck database (another
+    program's SQLite file, a truncated or foreign file) or that a newer
+    portalcheck wrote: those raise DatabaseError before any write.
+    """
     path = Path(path)
-    if path.parent and not path.parent.exists():
-        path.parent.mkdir(parents=True, exist_ok=True)
-    conn = sqlite3.connect(str(path), timeout=BUSY_TIMEOUT_MS / 1000, isolation_level=None,
-                           check_same_thread=False)
-    conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+    try:
+        refuse_unusable(path)
+        if path.parent and not path.parent.exists():
+            path.parent.mkdir(parents=True, exist_ok=True)
+        conn = sqlite3.connect(str(path), timeout=busy_timeout_ms / 1000, isolation_level=None,
+                               check_same_thread=False)
+        try:
+            _setup(conn, path, busy_timeout_ms)
+        except BaseException:
+            conn.close()
+            raise
+    except (sqlite3.Error, OSError, RuntimeError) as exc:
+        raise as_database_error(exc, path) from exc
+    db = sqlite_utils.Database(conn)
+    db.pc_path = str(path)
+    return db
+
+
+def _setup(conn: sqlite3.Connection, path: Path, busy_timeout_ms: int) -> None:
+    conn.execute(f"PRAGMA busy_timeout = {busy_timeout_ms}")
+    # Read before any write: a newer schema, or another program's database,
+    # is refused untouched (journal mode and migrations write).
+    version = conn.execute("PRAGMA user_version").fetchone()[0]
+    tables = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+    if version > schema.SCHEMA_VERSION:
+        raise DatabaseError(path, "newer_schema", f"{version} > {schema.SCHEMA_VERSION}")
+    if tables and "runs" not in tables:
+        raise DatabaseError(path, "foreign", ", ".join(sorted(tables)[:5]))
     if conn.execute("PRAGMA page_count").fetchone()[0] == 0:
         # A new file: pages freed later (staged rows, pruned monitor data) can
         # be given back to the filesystem (reclaim_space). Only settable now.
@@ -43,7 +74,6 @@ def open_db(path: str | Path = DEFAULT_DB) -> sqlite_utils.Database:
     conn.execute("PRAGMA synchronous = NORMAL")
     conn.execute("PRAGMA foreign_keys = ON")
     migrate(conn)
-    return sqlite_utils.Database(conn)
 
 
 @contextmanager
@@ -51,15 +81,23 @@ def transaction(db):
     """One write transaction, taken at once (BEGIN IMMEDIATE) so that a second
     writer waits on the busy timeout instead of failing mid-way. sqlite-utils
     calls inside nest as savepoints."""
-    db.conn.execute("BEGIN IMMEDIATE")
+    path = getattr(db, "pc_path", "?")
+    try:
+        db.conn.execute("BEGIN IMMEDIATE")
+    except sqlite3.Error as exc:
+        raise as_database_error(exc, path) from exc
     try:
         yield db
-    except BaseException:
-        if db.conn.in_transaction:
-            db.conn.execute("ROLLBACK")
-        raise
-    else:
         db.conn.execute("COMMIT")
+    except BaseException as exc:
+        if db.conn.in_transaction:
+            try:
+                db.conn.execute("ROLLBACK")
+            except sqlite3.Error:  # SQLite may have rolled back already (disk full)
+                pass
+        if isinstance(exc, (sqlite3.Error, OSError)):
+            raise as_database_error(exc, path) from exc
+        raise
 
 
 def encode_row(row: dict[str, Any]) -> dict[str, Any]:

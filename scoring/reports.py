@@ -6,6 +6,8 @@ Markdown, CSV and XLSX, an index page, and inline SVG charts.
 """
 from __future__ import annotations
 
+import html
+import re
 from collections import defaultdict
 from pathlib import Path
 from typing import Iterable
@@ -65,9 +67,27 @@ def _environment(lang: str, decimals: int) -> jinja2.Environment:
     env.globals.update(
         tr=lambda key, section=None, **kw: tr(key, lang, section, **kw),
         rank_text=lambda row: rank_text(row, lang), fmt=fmt, signed=signed, lang=lang)
-    # Markdown table cells: a pipe or newline would break the row.
-    env.filters["md"] = lambda s: str(s or "").replace("|", "\\|").replace("\n", " ")
+    # Markdown cells: text from portals and target files, never markup. HTML
+    # is escaped (a Markdown viewer passes raw <script> through), Markdown's
+    # own punctuation is backslash-escaped (no links, images or emphasis), a
+    # pipe or newline would break the row.
+    env.filters["md"] = markdown_text
+    # Links from portals: only http(s) becomes a link (no javascript:, data:, file:).
+    env.filters["href"] = lambda url: url if str(url or "").lower().startswith(("http://", "https://")) else "#"
     return env
+
+
+_MD_ACTIVE = re.compile(r"([\\`\[\]|])")
+_ENTITY = re.compile(r"&(?=#?\w+;)")
+
+
+def markdown_text(value) -> str:
+    """`value` as literal text in a Markdown table cell: no raw HTML (`<`, `>`
+    and entity-like `&` escaped), no link, image or code span (`[`, `]`, `` ` ``
+    and `\\` backslash-escaped), no broken row (`|`, newlines)."""
+    text = " ".join(str(value or "").split())
+    text = _ENTITY.sub("&amp;", text).replace("<", "&lt;").replace(">", "&gt;")
+    return _MD_ACTIVE.sub(r"\\\1", text)
 
 
 def _run_title(run: dict | None) -> str:

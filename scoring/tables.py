@@ -5,6 +5,7 @@ formats cannot disagree with each other.
 """
 from __future__ import annotations
 
+import hashlib
 import re
 from collections import defaultdict
 from functools import lru_cache
@@ -47,7 +48,14 @@ def fmt_score(value: float | None, decimals: int, lang: str) -> str:
 
 
 def slug(target_id: str) -> str:
-    return re.sub(r"[^A-Za-z0-9._-]+", "-", str(target_id)).strip("-") or "target"
+    """A file name for a target's page, one per id: an id that is not already
+    a plain lower-case name (`so/tc`, `So-TC`, `Sở TC`) gets a short hash of
+    itself, so `so/tc` and `so-tc` never write the same file, on any filesystem."""
+    target_id = str(target_id)
+    base = re.sub(r"[^a-z0-9._-]+", "-", target_id.lower()).strip("-.")[:80] or "target"
+    if base == target_id:
+        return base
+    return f"{base}-{hashlib.sha256(target_id.encode('utf-8')).hexdigest()[:10]}"
 
 
 def category_label(m: dict, category: str, lang: str) -> str:

@@ -1,9 +1,14 @@
 #!/usr/bin/env bash
 # System packages portalcheck needs and pip cannot give: Debian's Chromium
-# (Playwright's own browser download cannot work here), and nginx for `make bench`.
+# (Playwright's own browser download cannot work here), unshare/ip/setpriv for the
+# safety tests, and nginx for `make bench`.
 set -euo pipefail
 need=()
 [ -x /usr/bin/chromium ] || need+=(chromium)
+# The address-safety tests build a network namespace of their own (unshare, ip).
+command -v unshare >/dev/null 2>&1 || need+=(util-linux)
+command -v ip >/dev/null 2>&1 || [ -x /usr/sbin/ip ] || [ -x /sbin/ip ] || need+=(iproute2)
+command -v setpriv >/dev/null 2>&1 || need+=(util-linux)
 if [ "${1:-}" = "--bench" ]; then command -v nginx >/dev/null 2>&1 || [ -x /usr/sbin/nginx ] || need+=(nginx); fi
 [ ${#need[@]} -eq 0 ] && exit 0
 echo "Cài đặt gói hệ thống / installing system packages: ${need[*]}" >&2

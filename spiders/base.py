@@ -22,6 +22,7 @@ from checks.model import Page
 from crawler import browser_provider, signals as portalcheck_signals
 from crawler.browser import PagePool
 from crawler.items import FetchItem, TargetCompleted, TargetItem
+from crawler.middlewares import internal_request
 from crawler.targets import Target, load_targets, targets_on
 
 
@@ -240,8 +241,7 @@ class PortalcheckSpider(scrapy.Spider):
         self.logger.warning("finishing %d target(s) whose requests were dropped: %s",
                             len(stale), ", ".join(stale))
         self.crawler.stats.inc_value("portalcheck/targets_finished_at_idle", len(stale))
-        request = scrapy.Request("data:,", callback=self._finish_stale, dont_filter=True,
-                                 meta={"pc_stale": stale})
+        request = internal_request(self._finish_stale, {"pc_stale": stale})  # fetches nothing
         self.crawler.engine.crawl(request)
         raise DontCloseSpider
 

@@ -5,6 +5,7 @@ import re
 from urllib.parse import urlsplit
 
 from rich.console import Console
+from rich.markup import escape
 from rich.table import Table
 
 from crawler.i18n import t
@@ -40,7 +41,8 @@ def target_csv(url: str, services_url: str, kind: str, name: str | None) -> byte
 
 
 def print_report(target: dict, console: Console) -> None:
-    console.print(f"[bold]{target['name']}[/bold]  {target['portal']['final_url'] or ''}")
+    # Names, labels and URLs come from the target and its pages: text, never rich markup.
+    console.print(f"[bold]{escape(target['name'])}[/bold]  {escape(target['portal']['final_url'] or '')}")
     console.print(t("check.portal_status", status=target["portal"]["status"],
                     http=target["portal"]["http_status"]))
     for title, rows in ((t("check.sections"), target["sections"]), (t("check.functions"), target["functions"])):
@@ -51,7 +53,7 @@ def print_report(target: dict, console: Console) -> None:
         for key, row in rows.items():
             style = OUTCOME_STYLE.get(row["outcome"], "")
             evidence = " ".join(x for x in (row.get("label"), row.get("evidence_url"), row.get("reason")) if x)
-            table.add_row(key, f"[{style}]{t('outcome.' + row['outcome'])}[/{style}]", evidence)
+            table.add_row(key, f"[{style}]{t('outcome.' + row['outcome'])}[/{style}]", escape(evidence))
         console.print(table)
     services = target["services"]
     if services:

@@ -2,8 +2,9 @@
 `--report` prints uptime by day, week or quarter instead.
 
 Exit status: 0 nothing down, 1 something down (outside a maintenance window),
-2 a tool error (bad input, another pass holding the lock, a failed crawl, an
-undeliverable notification). Silent unless something changed or --verbose.
+2 could not run (bad input, a database fault, another pass holding the lock, a
+failed crawl, an undeliverable notification) — never 1, so a broken pass is
+never taken for news. Silent unless something changed or --verbose.
 """
 from __future__ import annotations
 
@@ -20,6 +21,7 @@ import yaml
 from crawler import __version__
 from crawler import lock, notify
 from crawler.i18n import t
+from crawler.redact import redact_notify_url
 from crawler.runs import all_local, browser_ready, stderr
 from crawler.sweep import fast_local_settings, run_spiders
 from crawler.targets import TargetFileError, load_targets
@@ -72,15 +74,17 @@ def run(args) -> int:
         except ValueError as exc:
             problems.append(t("monitor.bad_maintenance", line=target.line, target=target.id, part=exc))
     urls = args.notify + os.environ.get("PORTALCHECK_NOTIFY", "").split()
-    problems += [t("monitor.bad_notify", url=url) for url in notify.invalid_urls(urls)]
+    problems += [t("monitor.bad_notify", url=redact_notify_url(url), position=urls.index(url) + 1)
+                 for url in notify.invalid_urls(urls)]
     if problems:
         stderr("\n".join(problems))
         return 2
-    args.browser_overrides = {}
-    if not browser_ready(args.no_browser, args.browser_overrides):
-        return 2
     try:
         with lock.hold(args.db):
+            # after the lock: a pass refused because another runs says so at once
+            args.browser_overrides = {}
+            if not browser_ready(args.no_browser, args.browser_overrides):
+                return 2
             return one_pass(args, config, targets, services_n, urls)
     except lock.Locked as exc:
         stderr(t("monitor.locked", pid=exc.pid or "?", lock=exc.path))
@@ -97,7 +101,10 @@ def one_pass(args, config, targets, services_n, urls) -> int:
         "PORTALCHECK_MONITOR_AT": at, "PORTALCHECK_MONITOR_SERVICES": args.services or config.services,
         "PORTALCHECK_MONITOR_CONFIG": args.config, "PORTALCHECK_PROGRESS": False,
         "DOWNLOAD_TIMEOUT": config.download_timeout, "RETRY_TIMES": config.retry_times,
-        "RETRY_ENABLED": config.retry_times > 0, "LOG_LEVEL": "WARNING" if args.verbose else "ERROR",
+        "RETRY_ENABLED": config.retry_times > 0,
+        # cron mails whatever a pass prints: Scrapy's log (robots.txt errors,
+        # retries) only with --verbose
+        "LOG_LEVEL": "WARNING" if args.verbose else "CRITICAL",
         **getattr(args, "browser_overrides", {}),
     }
     if all_local(targets):
@@ -225,6 +232,7 @@ def build_report(db, by: str, last: int, now_at: int, tz, only: str | None, each
 
 def report(args, config) -> int:
     from rich.console import Console
+    from rich.markup import escape
     from rich.table import Table
 
     if not os.path.exists(args.db):
@@ -242,7 +250,7 @@ def report(args, config) -> int:
     pct = lambda x: "—" if x["uptime"] is None else f"{x['uptime']:.2f}%"  # noqa: E731
     console = Console()
     for target in data["targets"]:
-        table = Table(title=f"{target['name']} ({target['id']})")
+        table = Table(title=escape(f"{target['name']} ({target['id']})"))
         for column in ("period", "portal", "services_portal", "services", "unjudged", "maintenance"):
             table.add_column(t(f"monitor.col.{column}"))
         for label, p in target["periods"].items():
@@ -251,10 +259,10 @@ def report(args, config) -> int:
                           str(unjudged), str(p["maintenance_passes"]))
         console.print(table)
         for p in target["problems"]:
-            console.print(t("monitor.problem_line", target=p["target_id"], url=p["url"],
+            console.print(t("monitor.problem_line", target=escape(p["target_id"]), url=escape(p["url"]),
                             state=t(f"monitor.state.{p['state']}"),
                             since=notify.local_time(p["since"], config.tz) if p["since"] else "—"))
         for s in target.get("services", []):
             cells = "  ".join(f"{label}: {pct(v)}" for label, v in s["periods"].items())
-            console.print(f"  {s['name'] or s['url']}  {cells}")
+            console.print(f"  {escape(s['name'] or s['url'])}  {cells}")
     return 0

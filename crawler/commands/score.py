@@ -68,6 +68,7 @@ def print_ranking(evidence: dict, scores: list[dict], m: dict, lang: str | None 
     """Per peer group: overall rank, name, overall score and class, category scores
     and status. A rich table on a terminal, tab-separated text otherwise."""
     from rich.console import Console
+    from rich.markup import escape
     from rich.table import Table
 
     from scoring.tables import category_label, fmt_score, rank_text, ranking_tables, tr
@@ -94,7 +95,7 @@ def print_ranking(evidence: dict, scores: list[dict], m: dict, lang: str | None 
             for i, h in enumerate(header):
                 out.add_column(h, justify="right" if i in (0, 2) or 4 <= i < 4 + len(cats) else "left")
             for row in rows:
-                out.add_row(*row)
+                out.add_row(*(escape(str(cell)) for cell in row))  # names are text, not markup
             console.print(out)
         else:
             print(title)

@@ -21,6 +21,8 @@ import yaml
 from crawler.i18n import t
 
 METADATA_FILE = Path(__file__).resolve().parents[1] / "datasette" / "metadata.yaml"
+# neutralise_csv: no CSV download carries a live spreadsheet formula (docs/security.md)
+PLUGINS_DIR = Path(__file__).resolve().parents[1] / "datasette" / "plugins"
 STOP_TIMEOUT_S = 10
 
 
@@ -50,6 +52,7 @@ def build_metadata(db_path: str | Path) -> dict:
 def datasette_command(db_path: str | Path, metadata_path: str | Path, host: str, port: int) -> list[str]:
     return [sys.executable, "-m", "datasette", "serve", str(db_path),
             "--host", host, "--port", str(port), "--metadata", str(metadata_path),
+            "--plugins-dir", str(PLUGINS_DIR),
             "--setting", "sql_time_limit_ms", "5000",
             "--setting", "default_page_size", "200"]
 
@@ -70,10 +73,13 @@ def _raise_interrupt(signum, frame):
 
 
 def run(args) -> int:
+    from results.store import check_readable
+
     db_path = Path(args.db)
-    if not db_path.is_file():  # never create or touch the database: serve only reads
+    if not db_path.exists():  # never create or touch the database: serve only reads
         print(t("score.no_db", path=db_path), file=sys.stderr)
-        return 1
+        return 2
+    check_readable(db_path)  # a fault: one line and exit 2 (crawler.cli)
     if args.host not in ("127.0.0.1", "localhost", "::1"):
         print(t("serve.exposed", host=args.host), file=sys.stderr)
     workdir = Path(tempfile.mkdtemp(prefix="portalcheck-serve-"))

@@ -5,7 +5,7 @@ from datetime import date
 from pathlib import Path
 
 from crawler.i18n import t
-from crawler.runs import browser_ready, execute, stderr, targets_of_run, unknown_methodology
+from crawler.runs import browser_ready, execute, stderr, targets_of_run, unfinished_count, unknown_methodology
 from crawler.summary import print_summary
 from crawler.sweep import DEFAULT_SPIDERS
 from crawler.targets import TargetFileError, load_targets, map_date, targets_on
@@ -82,12 +82,15 @@ def resume(args) -> int:
     if previous is None or previous["mode"] != "sweep":
         stderr(t("export.no_run", run=args.resume, db=args.db))
         return 2
-    if previous["status"] == "finished":
-        stderr(t("sweep.already_finished", run=args.resume))
-        return report(args, args.resume)
     settings = previous["settings"] or {}
     spiders = tuple(settings.get("spiders") or DEFAULT_SPIDERS)
     targets = targets_of_run(db, args.resume)
+    # "finished" is believed only when every target is stored (an older
+    # portalcheck could call a run finished after losing a write)
+    if previous["status"] == "finished" and not unfinished_count(db, args.resume,
+                                                                {s: targets for s in spiders}):
+        stderr(t("sweep.already_finished", run=args.resume))
+        return report(args, args.resume)
     db.conn.close()
     stderr(t("sweep.resuming", run=args.resume, db=args.db))
     if settings.get("valid_on"):

@@ -8,7 +8,9 @@ class ProbeSpider(PortalcheckSpider):
     name = "probe"
 
     def start_target(self, target):
-        request = self.fetch(target.portal_url, self.homepage, target, "homepage")
+        # a URL naming "render" is rendered in Chromium (the address-safety scenario)
+        request = self.fetch(target.portal_url, self.homepage, target, "homepage",
+                             render="render" in target.portal_url, render_wait="load")
         return [request] if request else []
 
     def homepage(self, page, meta):

@@ -39,7 +39,7 @@ def test_a_newer_database_is_refused_clearly(tmp_path):
     conn = sqlite3.connect(path)
     conn.execute("PRAGMA user_version = 99")
     conn.close()
-    with pytest.raises(RuntimeError, match="newer"):
+    with pytest.raises(store.DatabaseError, match="newer_schema"):
         store.open_db(path)
 
 

@@ -53,7 +53,7 @@ def test_heavy_resources_aborted():
     for kind, aborted in (("image", True), ("font", True), ("media", True), ("script", False),
                           ("xhr", False), ("fetch", False), ("document", False)):
         request = SimpleNamespace(resource_type=kind, url="http://127.0.0.5/a", frame=None)
-        assert abort_heavy_request(request) is aborted
+        assert asyncio.run(abort_heavy_request(request)) is aborted
 
 
 def test_playwright_timeouts_are_timeouts_and_retried():
