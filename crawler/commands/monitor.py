@@ -24,7 +24,7 @@ from crawler.i18n import t
 from crawler.redact import redact_notify_url
 from crawler.runs import all_local, browser_ready, stderr
 from crawler.sweep import fast_local_settings, run_spiders
-from crawler.targets import TargetFileError, load_targets
+from crawler.targets import TargetFileError, load_targets, targets_on
 from checks.monitor_state import load_config, parse_services_mode, parse_windows
 from results import monitor_store, store
 
@@ -63,7 +63,8 @@ def run(args) -> int:
         stderr(t("monitor.need_targets"))
         return 2
     try:
-        targets = load_targets(args.targets)
+        # the units of today's map: a unit merged away is no longer watched
+        targets = targets_on(load_targets(args.targets), date.today(), path=args.targets)
     except TargetFileError as exc:
         stderr(str(exc))
         return 2
