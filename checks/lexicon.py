@@ -31,6 +31,7 @@ class Match:
     coverage: float  # 0..1, share of the source's meaningful words that the label covers
     label: str  # the lexicon label that matched (as written in the YAML)
     fuzzy: bool = False
+    weak: bool = False  # only a weak label matched: the destination must name the section
 
 
 @dataclass(frozen=True)
@@ -38,11 +39,11 @@ class KeySpec:
     key: str
     name: str
     legal_ref: str
-    labels: tuple[tuple[tuple[str, ...], str, bool], ...]  # (folded words, label as written, slug-only)
+    labels: tuple[tuple[tuple[str, ...], str, bool, bool], ...]  # (folded words, as written, slug-only, weak)
     compact_labels: tuple[tuple[str, str], ...]  # (letters only, label as written)
     slug_patterns: tuple[re.Pattern, ...]
     img_patterns: tuple[re.Pattern, ...]
-    decoys: tuple[tuple[str, ...], ...]
+    decoys: tuple[tuple[tuple[str, ...], bool], ...]  # (folded words, anchored at the start)
     compact_decoys: tuple[str, ...]
 
 
@@ -92,22 +93,26 @@ class Lexicon:
         self.sections: dict[str, KeySpec] = {}
         for key, spec in data["sections"].items():
             labels, compact = [], []
-            for label in spec.get("labels") or []:
+            weak = spec.get("weak_labels") or []
+            for label in (spec.get("labels") or []) + weak:
                 plain = fold(label)
                 for variant in fold_variants(label):
                     # The "đ"-dropped form is how Liferay writes slugs, never how people write text.
-                    labels.append((tuple(variant.split()), label, variant != plain))
+                    labels.append((tuple(variant.split()), label, variant != plain, label in weak))
                 squeezed = _compact(label)
-                if len(squeezed) >= 6 or len(label.split()) == 1 and len(squeezed) >= 4:
+                if label not in weak and (len(squeezed) >= 6 or len(label.split()) == 1 and len(squeezed) >= 4):
                     compact.append((squeezed, label))
-            decoys = {tuple(v.split()) for d in spec.get("decoys") or [] for v in fold_variants(d)}
+            # "^Tin đầu tư": a decoy only at the start ("Thông tin đầu tư, đấu thầu" is the section).
+            decoys = {(tuple(v.split()), d.startswith("^")) for d in spec.get("decoys") or []
+                      for v in fold_variants(d.lstrip("^"))}
             self.sections[key] = KeySpec(
                 key=key, name=spec.get("name", key), legal_ref=legal_ref_text(spec.get("legal_ref")),
                 labels=tuple(labels), compact_labels=tuple(compact),
                 slug_patterns=tuple(re.compile(p) for p in spec.get("slug_patterns") or []),
                 img_patterns=tuple(re.compile(p) for p in spec.get("img_patterns") or []),
                 decoys=tuple(decoys),
-                compact_decoys=tuple(_compact(d) for d in spec.get("decoys") or [] if len(_compact(d)) >= 5))
+                compact_decoys=tuple(_compact(d) for d in spec.get("decoys") or []
+                                     if len(_compact(d)) >= 5 and not d.startswith("^")))
 
     # --- helpers -------------------------------------------------------------
     def weight(self, source: str) -> float:
@@ -131,6 +136,14 @@ class Lexicon:
                     hits.append((i, True))
         return hits
 
+    def has_decoy(self, tokens: list[str], key: str) -> bool:
+        """Does a folded word list hold one of the key's decoys?"""
+        for seq, anchored in self.sections[key].decoys:
+            hits = self._find(tokens, seq, False)
+            if hits and (not anchored or hits[0][0] == 0):
+                return True
+        return False
+
     # --- matching ------------------------------------------------------------
     def match_words(self, folded: str, keys=None, slug: bool = False) -> list[Match]:
         """Keys whose labels cover a folded word string (link text, title, box title; `slug`:
@@ -146,20 +159,21 @@ class Lexicon:
         out = []
         for key in keys or self.sections:
             spec = self.sections[key]
-            if any(self._find(tokens, d, False) for d in spec.decoys):
+            if self.has_decoy(tokens, key):
                 continue
-            covered, best, fuzzy_used = set(), None, False
-            for seq, label, slug_only in spec.labels:
+            covered, best, fuzzy_used, strong = set(), None, False, False
+            for seq, label, slug_only, weak in spec.labels:
                 if slug_only and not slug:
                     continue
                 # Typos are tolerated in phrases people type, not in acronyms ("ttbc" is
                 # not "tthc") nor in file names and slugs, which are machine-made.
                 for i, fuzzy in self._find(tokens, seq, not slug and len(seq) >= 2):
                     span = set(range(i, i + len(seq)))
-                    if best is None or len(seq) > best[0]:
-                        best = (len(seq), label)
+                    if best is None or (not weak, len(seq)) > best[0]:
+                        best = ((not weak, len(seq)), label)
                     covered |= span
                     fuzzy_used = fuzzy_used or fuzzy
+                    strong = strong or not weak
             if not covered:
                 continue
             meaningful = {i for i in range(len(tokens)) if i not in noise and (i not in filler or i in covered)}
@@ -167,7 +181,7 @@ class Lexicon:
                 continue
             coverage = len(covered & meaningful) / len(meaningful)
             if coverage >= self.min_coverage:
-                out.append(Match(key, round(coverage, 3), best[1], fuzzy_used))
+                out.append(Match(key, round(coverage, 3), best[1], fuzzy_used, weak=not strong))
         return out
 
     def match_compact(self, squeezed: str, keys=None) -> list[Match]:
@@ -232,7 +246,7 @@ class Lexicon:
             if key in found or not any(p.search(where) for p in spec.slug_patterns):
                 continue
             tokens = words.split()
-            if any(self._find(tokens, d, False) for d in spec.decoys) or len(tokens) > self.max_words:
+            if self.has_decoy(tokens, key) or len(tokens) > self.max_words:
                 continue
             found[key] = Match(key, self.min_coverage, f"slug:{where[:60]}")
         return list(found.values())
