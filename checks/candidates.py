@@ -82,9 +82,10 @@ def _matches(lex: Lexicon, source: str, value: str, link: Link):
 
 
 def _targets(link: Link) -> list[Link]:
-    if link.href or link.post or link.script:
+    """What following a link reaches: its page, else its submenu, else a script."""
+    if link.href or link.post:
         return [link]
-    return link.children
+    return link.children or ([link] if link.script else [])
 
 
 def _label(source: str, value: str, link: Link, target: Link) -> str:
@@ -105,8 +106,8 @@ def _link_candidates(link: Link, lex: Lexicon) -> list[Candidate]:
     out = []
     for offered, value in offers:
         source = "slug" if offered == "slug_fallback" else offered
-        if link.is_article and source in ("box_title", "img_name"):
-            continue  # a box's articles are not its section
+        if link.is_article and (source == "box_title" or source == "img_name" and link.context != "banner"):
+            continue  # a box's articles are not its section; a thumbnail names its article
         for m in _matches(lex, offered, value, link):
             # Outside menus, boxes, footers and banners (and for any article address) a text
             # must be almost all label: a headline that contains one is not a menu item.

@@ -90,6 +90,7 @@ class Lexicon:
         self.fillers = tuple(sorted({tuple(f.split()) for w in s["filler_words"] for f in fold_variants(w)},
                                     key=len, reverse=True))
         self.article_patterns = tuple(re.compile(p) for p in s["article_href_patterns"])
+        self.org_words = tuple(sorted({tuple(fold(w).split()) for w in s.get("org_words") or []}, key=len, reverse=True))
         self.sections: dict[str, KeySpec] = {}
         for key, spec in data["sections"].items():
             labels, compact = [], []
@@ -136,6 +137,14 @@ class Lexicon:
                     hits.append((i, True))
         return hits
 
+    def org_prefix(self, tokens: list[str]) -> int:
+        """How many leading words name an agency ("Sở", "Phòng", "Trung tâm"): a label
+        after them is part of the agency's name ("Sở Kế hoạch và Đầu tư"), not a section."""
+        for seq in self.org_words:
+            if tuple(tokens[:len(seq)]) == seq and len(tokens) > len(seq):
+                return len(seq)
+        return 0
+
     def has_decoy(self, tokens: list[str], key: str) -> bool:
         """Does a folded word list hold one of the key's decoys?"""
         for seq, anchored in self.sections[key].decoys:
@@ -156,6 +165,7 @@ class Lexicon:
             for i, _ in self._find(tokens, seq, False):
                 filler.update(range(i, i + len(seq)))
         noise = {i for i, t in enumerate(tokens) if t.isdigit() or len(t) == 1}
+        org = self.org_prefix(tokens)
         out = []
         for key in keys or self.sections:
             spec = self.sections[key]
@@ -168,6 +178,8 @@ class Lexicon:
                 # Typos are tolerated in phrases people type, not in acronyms ("ttbc" is
                 # not "tthc") nor in file names and slugs, which are machine-made.
                 for i, fuzzy in self._find(tokens, seq, not slug and len(seq) >= 2):
+                    if org and i != 0:
+                        continue  # inside an agency's name
                     span = set(range(i, i + len(seq)))
                     if best is None or (not weak, len(seq)) > best[0]:
                         best = ((not weak, len(seq)), label)
@@ -246,7 +258,7 @@ class Lexicon:
             if key in found or not any(p.search(where) for p in spec.slug_patterns):
                 continue
             tokens = words.split()
-            if self.has_decoy(tokens, key) or len(tokens) > self.max_words:
+            if self.has_decoy(tokens, key) or len(tokens) > self.max_words or self.org_prefix(tokens):
                 continue
             found[key] = Match(key, self.min_coverage, f"slug:{where[:60]}")
         return list(found.values())

@@ -49,8 +49,9 @@ def title_parts(title: str) -> list[str]:
 def chrome_of(home: HomeDoc) -> Chrome:
     texts = frozenset(fold(s) for s in home.soup.stripped_strings if fold(s))
     # Navigation links only: an article the homepage lists may rightly appear in a
-    # section's list or in search results.
-    hrefs = frozenset(link.href for link in home.links if link.href and not link.is_article)
+    # section's list or in search results (a menu item at /node/12 is navigation).
+    hrefs = frozenset(link.href for link in home.links
+                      if link.href and (not link.is_article or link.context in ("menu", "footer")))
     images = frozenset(urljoin(home.base_url, img["src"]) for img in home.soup.find_all("img", src=True))
     title = home.soup.title.get_text(" ", strip=True) if home.soup.title else ""
     names = frozenset(fold(part) for part in title_parts(title))

@@ -264,7 +264,7 @@ def read_home(page: Page, soup: BeautifulSoup | None = None, lex: Lexicon | None
     # Menu parents that lead nowhere ("#", a script that only opens the submenu) stand for it.
     for a in soup.find_all("a"):
         parent = by_tag[id(a)]
-        if parent.href or parent.post or a.parent is None or a.parent.name != "li":
+        if parent.href or parent.post or a.parent is None or a.parent.name not in ("li", "td"):
             continue
         sub = a.parent.find(["ul", "ol", "div"])
         if sub is not None:
