@@ -73,12 +73,12 @@ def _matches(lex: Lexicon, source: str, value: str, link: Link):
         matches = lex.match_slug(value, link.offsite)
         if source == "slug_fallback":
             words = fold(link.text).split()
-            if lex.match_words(fold(link.text)) or lex.match_words(fold(link.title)):
-                return []  # the text already says which section this is
+            if lex.match_words(fold(link.text)) or lex.match_words(fold(link.title)) or lex.org_prefix(link.text):
+                return []  # the text already says which section this is, or names an agency
             # Nor may the slug give a key whose decoy the text shows ("Thăm dò ý kiến" -> /lay-y-kien).
             matches = [m for m in matches if not lex.has_decoy(words, m.key)]
         return matches
-    return lex.match_words(fold(value))
+    return lex.match_words(fold(value), raw=value)
 
 
 def _targets(link: Link) -> list[Link]:

@@ -13,6 +13,7 @@ Pure: no I/O except reading the YAML files once.
 from __future__ import annotations
 
 import re
+import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -61,6 +62,11 @@ def legal_ref_text(ref: dict | str | None) -> str:
     return "; ".join(parts)
 
 
+def _words(text: str | None) -> list[str]:
+    """Lower-case words with their diacritics (NFC)."""
+    return re.findall(r"\w+", unicodedata.normalize("NFC", text or "").lower())
+
+
 def _compact(text: str) -> str:
     return re.sub(r"[^a-z]", "", fold(text))
 
@@ -90,7 +96,8 @@ class Lexicon:
         self.fillers = tuple(sorted({tuple(f.split()) for w in s["filler_words"] for f in fold_variants(w)},
                                     key=len, reverse=True))
         self.article_patterns = tuple(re.compile(p) for p in s["article_href_patterns"])
-        self.org_words = tuple(sorted({tuple(fold(w).split()) for w in s.get("org_words") or []}, key=len, reverse=True))
+        # Compared with diacritics: "Sở"/"Số", "Ban"/"Bản", "Hội"/"Hỏi" fold alike.
+        self.org_words = tuple(sorted({tuple(_words(w)) for w in s.get("org_words") or []}, key=len, reverse=True))
         self.sections: dict[str, KeySpec] = {}
         for key, spec in data["sections"].items():
             labels, compact = [], []
@@ -132,14 +139,17 @@ class Lexicon:
                 hits.append((i, False))
             elif fuzzy:
                 misses = [(a, b) for a, b in zip(window, seq) if a != b]
+                # A typo keeps the word's first letter: "chánh" is "chính", "phòng kế" is not "thống kê".
                 if (len(misses) == 1 and min(len(misses[0][0]), len(misses[0][1])) >= self.fuzzy_len
-                        and Levenshtein.distance(*misses[0]) <= 1):
+                        and misses[0][0][0] == misses[0][1][0] and Levenshtein.distance(*misses[0]) <= 1):
                     hits.append((i, True))
         return hits
 
-    def org_prefix(self, tokens: list[str]) -> int:
-        """How many leading words name an agency ("Sở", "Phòng", "Trung tâm"): a label
-        after them is part of the agency's name ("Sở Kế hoạch và Đầu tư"), not a section."""
+    def org_prefix(self, text: str | None) -> int:
+        """How many leading words of a text (as written) name an agency ("Sở", "Phòng",
+        "Trung tâm"): a label after them is part of the agency's name ("Sở Kế hoạch và Đầu
+        tư"), not a section."""
+        tokens = _words(text)
         for seq in self.org_words:
             if tuple(tokens[:len(seq)]) == seq and len(tokens) > len(seq):
                 return len(seq)
@@ -154,9 +164,10 @@ class Lexicon:
         return False
 
     # --- matching ------------------------------------------------------------
-    def match_words(self, folded: str, keys=None, slug: bool = False) -> list[Match]:
+    def match_words(self, folded: str, keys=None, slug: bool = False, raw: str | None = None) -> list[Match]:
         """Keys whose labels cover a folded word string (link text, title, box title; `slug`:
-        URL or file-name words, where Liferay's dropped "đ" is expected)."""
+        URL or file-name words, where Liferay's dropped "đ" is expected). `raw`: the text
+        as written, to tell an agency's name ("Sở Kế hoạch và Đầu tư") from a label."""
         tokens = folded.split()
         if not tokens or len(tokens) > self.max_words:
             return []
@@ -165,7 +176,7 @@ class Lexicon:
             for i, _ in self._find(tokens, seq, False):
                 filler.update(range(i, i + len(seq)))
         noise = {i for i, t in enumerate(tokens) if t.isdigit() or len(t) == 1}
-        org = self.org_prefix(tokens)
+        org = self.org_prefix(raw) if raw else 0
         out = []
         for key in keys or self.sections:
             spec = self.sections[key]
@@ -258,7 +269,7 @@ class Lexicon:
             if key in found or not any(p.search(where) for p in spec.slug_patterns):
                 continue
             tokens = words.split()
-            if self.has_decoy(tokens, key) or len(tokens) > self.max_words or self.org_prefix(tokens):
+            if self.has_decoy(tokens, key) or len(tokens) > self.max_words:
                 continue
             found[key] = Match(key, self.min_coverage, f"slug:{where[:60]}")
         return list(found.values())

@@ -77,7 +77,7 @@ def _names_verdict(key: str, names: list[tuple[str, str]], lex: Lexicon) -> tupl
         tokens = fold(text).split()
         if where not in ("subheading", "title_rest") and key in lex.sections and lex.has_decoy(tokens, key):
             decoy = True
-        if not confirmed and any(m.key == key and not m.weak for m in lex.match_words(" ".join(tokens))):
+        if not confirmed and any(m.key == key and not m.weak for m in lex.match_words(" ".join(tokens), raw=text)):
             confirmed = f"{where}: {text}"
     return decoy, confirmed
 
