@@ -31,30 +31,45 @@ class LinkChain:
     def __init__(self, key: str, items: list[Found], chrome: Chrome | None):
         self.key, self.items, self.chrome = key, list(items), chrome
         self.results: list[tuple[bool | None, Observation]] = []
+        self.waiting: tuple[bool | None, Observation] | None = None  # a site map page being rendered
 
     @property
     def done(self) -> bool:
         return any(ok for ok, _ in self.results) or len(self.results) >= len(self.items)
 
     def next_fetch(self) -> Fetch | None:
-        return None if self.done else Fetch(self.items[len(self.results)].href, "function")
+        if self.done:
+            return None
+        if self.waiting is not None:
+            return Fetch(self.items[len(self.results)].href, "function_rendered", render=True)
+        return Fetch(self.items[len(self.results)].href, "function")
 
     def unfetched(self, reason: str) -> None:
+        if self.waiting is not None:  # no render: the plain page's reading stands
+            self.results.append(self.waiting)
+            self.waiting = None
+            return
         href = self.items[len(self.results)].href
         self.results.append((None, observation(self.key, "inconclusive", reason=reason, href=href)))
 
     def feed(self, page: Page) -> None:
         item = self.items[len(self.results)]
+        if self.key == "site_map":
+            ok, obs = site_map.judge(page, item)
+            if ok is None and obs.evidence.get("reason") == "needs_rendering" and not page.rendered:
+                self.waiting = (ok, obs)
+                return
+            self.waiting = None
+            self.results.append((ok, obs))
+            return
         if self.key == "rss":
             ok, obs, feeds = rss.judge(page, item)
             known = {i.href for i in self.items}
             at = len(self.results) + 1
             self.items[at:at] = [Found(f, f"feed listed on {page.final_url}", "feed_page") for f in feeds
                                  if f not in known]
-        elif self.key == "english":
-            ok, obs = english.judge(page, item, self.chrome)
         else:
-            ok, obs = site_map.judge(page, item)
+            ok, obs = english.judge(page, item, self.chrome)
         self.results.append((ok, obs))
 
     def observations(self) -> list[Observation]:

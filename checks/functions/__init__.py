@@ -89,18 +89,24 @@ def find_links(home: HomeDoc, key: str, onsite_only: bool = False) -> list[Found
 
 
 def _match_link(link: Link, labels, slugs, hosts, images) -> tuple[int, Found] | None:
-    for rank, (source, value) in enumerate((("text", link.text), ("title", link.title), ("alt", link.alt))):
+    sources = (("text", link.text), ("title", link.title), ("alt", link.alt), ("aria", link.aria))
+    for rank, (source, value) in enumerate(sources):
         if value and fold(value) in labels:
             return rank, Found(link.href, value, source)
+    # A short label that holds a label of two words or more ("Sơ đồ cổng thông tin").
+    for source, value in sources:
+        words = f" {fold(value)} "
+        if value and len(words.split()) <= 6 and any(len(lb.split()) >= 2 and f" {lb} " in words for lb in labels):
+            return 3, Found(link.href, value, source)
     parts = urlsplit(link.href)
     where = unquote(parts.path + ("?" + parts.query if parts.query else "")).lower()
     if link.offsite and any(p.search(parts.hostname or "") for p in hosts):
-        return 3, Found(link.href, parts.hostname or "", "slug")
+        return 4, Found(link.href, parts.hostname or "", "slug")
     if not link.text or len(link.text.split()) <= 3:
         if any(p.search(where) for p in slugs):
-            return 4, Found(link.href, where[-80:], "slug")
+            return 5, Found(link.href, where[-80:], "slug")
         if link.img_src and any(p.search(_squeeze(link.img_src)) for p in images):
-            return 5, Found(link.href, link.img_src.rsplit("/", 1)[-1][:80], "img_name")
+            return 6, Found(link.href, link.img_src.rsplit("/", 1)[-1][:80], "img_name")
     return None
 
 
