@@ -1,17 +1,24 @@
 """Real portal homepages judged offline, for `make accuracy` (bench/accuracy.py) and the tests.
 
-A fixture is a folder tests/fixtures/real-portals/<id>/ with the saved homepage (index.html),
-sometimes saved section pages, PROVENANCE.md and truth.yaml (written by an expert reading of
-the real site). It is judged by checks.portal_judge.judge_offline — the spider's own chains —
-with every page a chain asks for answered by:
+A fixture is a folder tests/fixtures/real-portals/<id>/ (README.md there): the saved homepage
+(index.html), the same-site pages the source kept (`<path>/index.html`), PROVENANCE.md and
+truth.yaml (an expert reading of the live site). It is judged by
+checks.portal_judge.judge_offline — the spider's own chains — and each page a chain asks for
+is answered as the live site answered it, as far as the fixture can tell:
 
-- the saved copy, when the fixture has one for that address;
-- otherwise a neutral stand-in built from the homepage alone (`stand_in`), never from the
-  truth file: the page carries the words the homepage's own links to that address show
-  (text, title, aria-label, alt) as its title, breadcrumb and heading, and a list of dated
-  items. It confirms no section the homepage does not name, and denies none it does; so
-  what is measured is the reading of the homepage — which links are candidates for which
-  section and which is tried first — and the destination checks only on saved pages.
+- a page of the site the folder holds: that page (the folder served as a static site with
+  directory indexes, the agency's absolute links mapped onto it);
+- a page of the site the folder does not hold: 404, when the folder is the whole site (the
+  Đắk Nông static sites: a page missing there was missing live); when only the homepage was
+  kept (no other page in the folder), a neutral stand-in;
+- a page of another site (the provincial DVC portal, chinhphu.vn): a neutral stand-in.
+
+A stand-in (`stand_in`) is built from the homepage alone, never from the truth file: the
+page carries the words the homepage's own links to that address show (text, title,
+aria-label, alt) as its title, breadcrumb and heading, and a list of dated items. It
+confirms no section the homepage does not name, and denies none it does; so where stand-ins
+answer, what is measured is the reading of the homepage — which links are candidates for
+which section and which is tried first — and the destination checks only on saved pages.
 """
 from __future__ import annotations
 
@@ -20,14 +27,14 @@ import re
 from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
-from urllib.parse import urljoin
+from urllib.parse import unquote, urlsplit
 
 import yaml
 
 from checks.model import FUNCTION_KEYS, SECTION_KEYS, Page
 from checks.portal_judge import judge_offline
 from checks.section_chain import Fetch
-from checks.sections import HomeDoc, clean_url, read_home
+from checks.sections import HomeDoc, clean_url, host_of, read_home
 
 ROOT = Path(__file__).resolve().parents[1]
 FIXTURES = ROOT / "tests" / "fixtures" / "real-portals"
@@ -74,25 +81,28 @@ class Fixture:
     @cached_property
     def base_url(self) -> str:
         """The homepage's address when it was saved (its relative links resolve against it)."""
-        for key in ("url", "homepage", "portal_url", "base_url"):
-            if self.written.get(key):
-                return str(self.written[key])
-        provenance = self.folder / "PROVENANCE.md"
-        if provenance.is_file():
-            found = re.search(r"https?://[^\s)>\]`'\"]+", provenance.read_text(encoding="utf-8"))
-            if found:
-                return found.group(0)
+        source = self.written.get("source") or {}
+        for value in (source.get("url"), self.written.get("url")):
+            if value:
+                return str(value)
         return f"https://{self.id}.invalid/"
 
     @cached_property
-    def saved(self) -> dict[str, Path]:
-        """{clean absolute URL: file} of the pages saved besides the homepage."""
-        out = {}
-        for url, name in (self.written.get("pages") or {}).items():
-            path = self.folder / str(name)
-            if path.is_file():
-                out[clean_url(urljoin(self.base_url, str(url)))] = path
-        return out
+    def homepage_only(self) -> bool:
+        """Only the homepage was kept: every other page of the site is a stand-in."""
+        return not any(p.is_dir() for p in self.folder.iterdir())
+
+    def saved_file(self, url: str) -> Path | None:
+        """The folder's file for an address of the site, or None."""
+        parts = urlsplit(url)
+        if host_of(url) != host_of(self.base_url) or parts.query:
+            return None
+        rel = unquote(parts.path).strip("/")
+        for option in ([rel, rel + "/index.html", rel + ".html"] if rel else ["index.html"]):
+            path = (self.folder / option).resolve()
+            if path.is_file() and self.folder.resolve() in path.parents and path.suffix in (".html", ".htm", ""):
+                return path
+        return None
 
     def homepage(self) -> Page:
         text = (self.folder / "index.html").read_text(encoding="utf-8", errors="replace")
@@ -103,28 +113,27 @@ class Fixture:
         sections = {k: _outcome(v) for k, v in (self.written.get("sections") or {}).items() if k in SECTION_KEYS}
         functions = {}
         for key, value in (self.written.get("functions") or {}).items():
+            # A homepage-only fixture cannot show what search, RSS, English or print lead to.
             if key in FUNCTION_KEYS and _outcome(value) in ("pass", "fail", "inconclusive") and \
-                    (key in OFFLINE_FUNCTIONS or self._function_page_saved(value)):
+                    (key in OFFLINE_FUNCTIONS or not self.homepage_only):
                 functions[key] = _outcome(value)
         return {"section": {k: v for k, v in sections.items() if v}, "function": functions}
 
-    def _function_page_saved(self, value) -> bool:
-        href = value.get("href") if isinstance(value, dict) else None
-        return bool(href) and clean_url(urljoin(self.base_url, href)) in self.saved
+    def answer(self, home: HomeDoc, fetch: Fetch) -> Page:
+        """What the live site answered, as far as the fixture tells (see the module doc)."""
+        path = self.saved_file(fetch.url)
+        if path is not None:
+            return Page(url=fetch.url, final_url=fetch.url, http_status=200, rendered=True,
+                        text=path.read_text(encoding="utf-8", errors="replace"), headers={"content-type": "text/html"})
+        if host_of(fetch.url) == host_of(self.base_url) and not self.homepage_only:
+            return Page(url=fetch.url, final_url=fetch.url, http_status=404, status="not_found",
+                        text="<html><body><h1>404</h1></body></html>")
+        return stand_in(home, fetch.url)
 
     def judge(self):
         home_page = self.homepage()
         home = read_home(home_page)
-
-        def get(fetch: Fetch) -> Page:
-            path = self.saved.get(clean_url(fetch.url))
-            if path is not None:
-                return Page(url=fetch.url, final_url=fetch.url, http_status=200, rendered=True,
-                            text=path.read_text(encoding="utf-8", errors="replace"),
-                            headers={"content-type": "text/html"})
-            return stand_in(home, fetch.url)
-
-        return judge_offline(home_page, get)
+        return judge_offline(home_page, lambda fetch: self.answer(home, fetch))
 
 
 def fixtures(root: Path = FIXTURES) -> list[Fixture]:

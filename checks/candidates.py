@@ -31,6 +31,7 @@ class Candidate:
     weak: bool = False  # matched by a weak label only: the destination must name the section
     post: str | None = None  # the form body of an ASP.NET postback link
     script: str = ""  # the handler of a link no address could be read from
+    within: str = ""  # another section's link whose page may hold this one ("Cơ cấu tổ chức" -> leaders)
 
     def evidence(self) -> dict:
         ev = {"label": self.label, "matched_by": self.matched_by, "href": self.href,
@@ -41,6 +42,8 @@ class Candidate:
             ev["postback"] = True
         if self.script:
             ev["script"] = self.script
+        if self.within:
+            ev["within"] = self.within
         return ev
 
 
@@ -97,10 +100,31 @@ def _label(source: str, value: str, link: Link, target: Link) -> str:
     return label
 
 
+def _foreign(link: Link, lex: Lexicon) -> bool:
+    """A link to a web archive, an app store or a social network is never a section of the portal."""
+    host = host_of(link.href) if link.href else ""
+    return bool(host) and any(host == h or host.endswith("." + h) for h in lex.settings.get("foreign_hosts", ()))
+
+
+def _headline_candidates(link: Link, lex: Lexicon) -> list[Candidate]:
+    """A dated item that is the information itself: "Lịch công tác tuần 25 của Chủ tịch…" is
+    the work calendar, "Công khai dự toán ngân sách năm 2019" a budget disclosure."""
+    if not link.href or not link.text:
+        return []
+    text = fold(link.text) + " "
+    factor = float(lex.settings.get("candidate_factors", {}).get("headline", 0.4))
+    return [Candidate(key, link.href, link.text, "headline", round(factor, 3), link.context, link.offsite)
+            for key, labels in lex.headlines.items() if any(text.startswith(lb + " ") for lb in labels)]
+
+
 def _link_candidates(link: Link, lex: Lexicon) -> list[Candidate]:
-    targets = _targets(link)
+    targets = [t for t in _targets(link) if not _foreign(t, lex)]
     if not targets:
         return []
+    if link.is_article or len(link.text.split()) > 6:
+        headline = _headline_candidates(link, lex)
+        if headline:
+            return headline
     strict = float(lex.settings.get("content_min_coverage", 0.75))
     offers = _sources(link) + [("box_title", title) for title in link.box_titles]
     out = []
@@ -139,6 +163,22 @@ def find_candidates(home: HomeDoc, lex: Lexicon | None = None,
     for key, value in (hints or {}).items():
         if key in found:
             found[key] = hint_candidates(home, key, value)
+    out = _best(found, lex, hints)
+    for key, others in lex.within.items():
+        if hints and key in hints:
+            continue
+        mine = {c.href for c in out[key]}
+        extra = [Candidate(key, c.href, c.label, c.matched_by, round(c.score * 0.3, 3), c.context, c.offsite,
+                           within=other) for other in others for c in out.get(other, []) if c.href not in mine]
+        # The organisation page and the phone directory hold the leaders more often than the intro.
+        likely = tuple(f" {fold(w)} " for w in lex.within_likely.get(key, ()))
+        extra.sort(key=lambda c: not any(w in f" {fold(c.label)} " for w in likely))
+        out[key] = out[key] + extra[:int(lex.settings.get("max_within_candidates", 3))]
+    return out
+
+
+def _best(found: dict[str, list[Candidate]], lex: Lexicon, hints: dict | None) -> dict[str, list[Candidate]]:
+    """Per key: best first, one per address, at most max_candidates and max_candidates_per_box."""
     limit = int(lex.settings["max_candidates"])
     per_box = int(lex.settings.get("max_candidates_per_box", 2))
     out = {}

@@ -67,6 +67,16 @@ def _words(text: str | None) -> list[str]:
     return re.findall(r"\w+", unicodedata.normalize("NFC", text or "").lower())
 
 
+def _word_start(pattern: str) -> str:
+    """A short slug pattern that starts with a letter matches at a word's start only:
+    'de-?tai' is in `/de-tai-khoa-hoc`, not in `/store/apps/details`. A long squeezed one
+    ('thutuchanhchinh') cannot occur by accident and may sit inside a word
+    (`/thongtinthutuchanhchinh`)."""
+    if not re.match(r"[a-z]", pattern) or len(re.sub(r"[^a-z]", "", pattern)) >= 10:
+        return pattern
+    return rf"(?<![a-z]){pattern}"
+
+
 def _compact(text: str) -> str:
     return re.sub(r"[^a-z]", "", fold(text))
 
@@ -99,6 +109,15 @@ class Lexicon:
         # Compared with diacritics: "Sở"/"Số", "Ban"/"Bản", "Hội"/"Hỏi" fold alike.
         self.org_words = tuple(sorted({tuple(_words(w)) for w in s.get("org_words") or []}, key=len, reverse=True))
         self.sections: dict[str, KeySpec] = {}
+        # Items that are the information itself, by how their headline starts (folded).
+        self.headlines: dict[str, tuple[str, ...]] = {
+            key: tuple(sorted({fold(h) for h in spec.get("headline_starts") or []}))
+            for key, spec in data["sections"].items() if spec.get("headline_starts")}
+        # Sections often published inside another's page (leaders on the organisation page).
+        self.within: dict[str, tuple[str, ...]] = {
+            key: tuple(spec["within"]) for key, spec in data["sections"].items() if spec.get("within")}
+        self.within_likely: dict[str, tuple[str, ...]] = {
+            key: tuple(spec.get("within_likely") or ()) for key, spec in data["sections"].items() if spec.get("within")}
         for key, spec in data["sections"].items():
             labels, compact = [], []
             weak = spec.get("weak_labels") or []
@@ -116,7 +135,7 @@ class Lexicon:
             self.sections[key] = KeySpec(
                 key=key, name=spec.get("name", key), legal_ref=legal_ref_text(spec.get("legal_ref")),
                 labels=tuple(labels), compact_labels=tuple(compact),
-                slug_patterns=tuple(re.compile(p) for p in spec.get("slug_patterns") or []),
+                slug_patterns=tuple(re.compile(_word_start(p)) for p in spec.get("slug_patterns") or []),
                 img_patterns=tuple(re.compile(p) for p in spec.get("img_patterns") or []),
                 decoys=tuple(decoys),
                 compact_decoys=tuple(_compact(d) for d in spec.get("decoys") or []
@@ -249,7 +268,10 @@ class Lexicon:
         return list(best.values())
 
     def match_slug(self, url: str, offsite: bool, keys=None) -> list[Match]:
-        """Keys in a link's URL: the words of its last path segment and query, and the slug patterns."""
+        """Keys in a link's URL: the words of its last path segment and query, and the slug
+        patterns — on the end of the address first; on its folders (a SharePoint subsite
+        `/thutuchanhchinh/Pages/default.aspx`) only when the end names no section, so that
+        `/thutuchanhchinh/Lists/DSHoiDap/...` is Q&A, not procedures."""
         from urllib.parse import unquote, urlsplit
 
         parts = urlsplit(url)
@@ -260,18 +282,22 @@ class Lexicon:
         words = url_words("/" + last + ("?" + parts.query if parts.query else ""))
         if offsite:
             words = (fold((parts.hostname or "").replace(".", " ")) + " " + words).strip()
+        tokens = words.split()
         found = {m.key: m for m in self.match_words(words, keys, slug=True)}
+        tail = unquote("/" + last + "?" + parts.query).lower()
         where = unquote(parts.path + "?" + parts.query).lower()
         if offsite:
             where = (parts.hostname or "") + where
-        for key in keys or self.sections:
-            spec = self.sections[key]
-            if key in found or not any(p.search(where) for p in spec.slug_patterns):
-                continue
-            tokens = words.split()
-            if self.has_decoy(tokens, key) or len(tokens) > self.max_words:
-                continue
-            found[key] = Match(key, self.min_coverage, f"slug:{where[:60]}")
+        for place in (tail, where):
+            for key in keys or self.sections:
+                spec = self.sections[key]
+                if key in found or not any(p.search(place) for p in spec.slug_patterns):
+                    continue
+                if self.has_decoy(tokens, key) or len(tokens) > self.max_words:
+                    continue
+                found[key] = Match(key, self.min_coverage, f"slug:{place[:60]}")
+            if found:
+                break
         return list(found.values())
 
 

@@ -148,8 +148,11 @@ def section_observation(key: str, candidates: list[Candidate], results: list[Tar
         ev = {**base, "label": contact["snippet"][:120], "matched_by": "footer", "snippet": contact["snippet"],
               "contact_kinds": contact["kinds"], "target_status": "live"}
         return Observation("section", key, "pass", spec.legal_ref, ev)
-    if not candidates:
-        return Observation("section", key, "fail", spec.legal_ref, {**base, "reason": "no_link"})
+    if not candidates or all(c.within for c in candidates) and not any(r.ok is None for r in results):
+        # No link of its own; another section's pages were read for it and did not hold it.
+        looked = [r.url for r in results if r.url] if candidates else []
+        return Observation("section", key, "fail", spec.legal_ref,
+                           {**base, "reason": "no_link", **({"looked_within": looked} if looked else {})})
     unread = [r for r in results if r.ok is None]
     first = results[0] if results else None
     if unread or first is None:

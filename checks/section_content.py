@@ -41,7 +41,7 @@ class TargetResult:
     status: str = "error"
     http_status: int | None = None
     ok: bool | None = None  # True: a page of the section; False: not one; None: could not tell
-    reason: str | None = None  # link_dead | soft_404 | target_empty | target_decoy | target_unconfirmed | …
+    reason: str | None = None  # link_dead | soft_404 | target_empty | target_decoy | target_unconfirmed | not_within | …
     snippet: str = ""
     title: str = ""
     newest_date: str | None = None
@@ -112,6 +112,8 @@ def judge_target(page: Page, key: str, chrome: Chrome | None, soup: BeautifulSou
     res.words = len(" ".join(texts).split())
     res.newest_date = newest_date(soup, texts, lex)
     res.snippet = " | ".join(texts)[:240]
+    if cand is not None and cand.within:
+        return _within(res, key, texts, lex)
     folded = fold(" ".join(texts))
     says_empty = next((p for p in lex.settings["empty_phrases"] if re.search(rf"\b{re.escape(fold(p))}\b", folded)),
                       None)
@@ -136,6 +138,22 @@ def judge_target(page: Page, key: str, chrome: Chrome | None, soup: BeautifulSou
         res.extra = {"says_empty": says_empty} if says_empty else {}
         return res
     res.ok, res.reason = False, "target_empty"  # a blank page that does not even name the section
+    return res
+
+
+def _within(res: TargetResult, key: str, texts: list[str], lex: Lexicon) -> TargetResult:
+    """Another section's page that may hold this one: a short line of its own content must
+    name the section ("1. Ban Giám đốc", "Lãnh đạo thanh tra tỉnh") and the page must show
+    a person (Ông/Bà/Đ/c…, lexicon `person_markers`; a phone number; an e-mail)."""
+    joined = " ".join(texts)
+    line = next((t for t in texts if len(t.split()) <= 10 and any(
+        m.key == key and not m.weak for m in lex.match_words(fold(t), raw=t))), None)
+    markers = "|".join(re.escape(m) for m in lex.settings["person_markers"])
+    person = re.search(rf"(?<!\w)({markers})(?!\w)", joined, re.I) or PHONE_RE.search(joined) or EMAIL_RE.search(joined)
+    if line and person:
+        res.ok, res.confirmed_by = True, f"content: {line}"
+    else:
+        res.ok, res.reason = False, "not_within"
     return res
 
 

@@ -32,6 +32,8 @@ _SCRIPT_URL = re.compile(r"""(?:location(?:\.href)?\s*=|window\.open\s*\(|locati
 _POSTBACK = re.compile(r"""__doPostBack\(\s*['"]([^'"]*)['"]\s*,\s*['"]([^'"]*)['"]"""
                        r"""|WebForm_PostBackOptions\(\s*["']([^"']+)["']\s*,\s*["']([^"']*)["']""")
 _CLICKABLE = ("td", "th", "li", "div", "span", "button", "tr", "img")
+# Handlers that show a part of the page (a tab, a slide, a panel), not another page.
+_IN_PAGE = re.compile(r"(?i)\b\w*(tab|slide|carousel|panel|accordion)\w*\s*\(|void\(0\)\s*;?\s*$")
 
 
 def parse_html(text: str) -> BeautifulSoup:
@@ -211,7 +213,10 @@ def _address(base: str, el: Tag, soup: BeautifulSoup) -> tuple[str, str, str | N
                     else (post.group(3), post.group(4))
                 body = urlencode([("__EVENTTARGET", target), ("__EVENTARGUMENT", argument), *fields])
                 return _absolute(base, form.get("action") or base), "", body
-            return "", handler.strip()[:200] if re.search(r"\w+\s*\(", handler) else "", None
+            # A handler that switches a tab or slide shows part of this page: no link at all.
+            if _IN_PAGE.search(handler) or not re.search(r"\w+\s*\(", handler):
+                return "", "", None
+            return "", handler.strip()[:200], None
     return _absolute(base, href), "", None
 
 
@@ -264,9 +269,12 @@ def read_home(page: Page, soup: BeautifulSoup | None = None, lex: Lexicon | None
     # Menu parents that lead nowhere ("#", a script that only opens the submenu) stand for it.
     for a in soup.find_all("a"):
         parent = by_tag[id(a)]
-        if parent.href or parent.post or a.parent is None or a.parent.name not in ("li", "td"):
+        if parent.href or parent.post:
             continue
-        sub = a.parent.find(["ul", "ol", "div"])
+        item = a.find_parent(["li", "td"])
+        if item is None or sum(1 for p in a.parents if p is not item and item in p.parents) > 3:
+            continue  # the item must hold the anchor closely (<li><div><a>…)
+        sub = next((el for el in item.find_all(["ul", "ol", "div"]) if a not in el.descendants), None)
         if sub is not None:
             parent.children = [by_tag[id(c)] for c in sub.find_all("a") if id(c) in by_tag and by_tag[id(c)].href]
     end = words_of(soup.body)[-int(lex.settings.get("footer_tail_chars", 1200)):] if soup.body else ""

@@ -49,7 +49,8 @@ def check(home: HomeDoc) -> Observation:
             if node is None or node.name in ("body", "html"):
                 break
             sites = _sites(node, home)
-            if len(sites) >= cfg["min_sites"]:
+            # A block titled "Liên kết website" names other sites; one state agency's is enough.
+            if len(sites) >= cfg["min_sites"] or any(_state(h, cfg) for h in sites):
                 best = (text, "box_title", sites)
                 break
         if best:
@@ -87,9 +88,14 @@ def _logo_carousel(home: HomeDoc, cfg: dict) -> tuple[str, str, list[str]] | Non
             anchors = node.find_all("a", href=True)
             mine = [x for x in anchors if x in logos]
             sites = _sites(node, home)
-            gov = [h for h in sites if any(h.endswith(sfx.lstrip(".")) for sfx in cfg["state_suffixes"])]
+            gov = [h for h in sites if _state(h, cfg)]
             if len(sites) >= least and len(mine) >= 0.6 * len(anchors) and len(gov) >= 2:
                 first = mine[0].find("img")
                 label = first.get("alt") or first.get("title") or "logo" if first is not None else "logo"
                 return label, "logo_carousel", sites
     return None
+
+
+def _state(host: str, cfg: dict) -> bool:
+    """A state agency's site (.gov.vn, chinhphu.vn…)."""
+    return any(host.endswith(sfx.lstrip(".")) for sfx in cfg["state_suffixes"])
