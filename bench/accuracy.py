@@ -28,8 +28,10 @@ Measures. Sections: a pass is a positive; precision = right passes / passes give
 right passes / true passes (a true pass given as fail or inconclusive is missed); sections
 whose truth is inconclusive are left out. Functions: right = verdicts equal to the truth's /
 verdicts the truth gives (pass, fail or inconclusive; accessibility and performance, never
-measured, left out). The output: one line per fixture, the per-key table, every difference,
-and last `sections precision=P recall=R` and `functions right=F (k/n)`.
+measured, left out). Content: where the truth says a present section is empty (or, on the
+demo farm, whether each present section lists items), the `section_items` observation must say
+so. The output: one line per fixture, the per-key table, every difference, and last
+`sections precision=P recall=R`, the content line and `functions right=F (k/n)`.
 """
 from __future__ import annotations
 
@@ -68,11 +70,15 @@ def crawl(targets: Path, db: Path, *settings: str) -> None:
 
 
 def verdicts(db: Path, prefix: str = "") -> dict[tuple[str, str, str], str]:
-    """{(target, category, key): outcome} of the sections and functions a crawl stored."""
+    """{(target, category, key): outcome} of the sections, functions and content a crawl stored
+    (a content observation is keyed by the section it is about)."""
     conn = sqlite3.connect(db)
-    rows = conn.execute("SELECT target_id, category, key, outcome FROM observations "
-                        "WHERE category IN ('section', 'function')")
-    out = {(prefix + t, c, k): o for t, c, k, o in rows}
+    rows = conn.execute("SELECT target_id, category, key, outcome, evidence FROM observations "
+                        "WHERE category IN ('section', 'function', 'content')")
+    out = {}
+    for t, c, k, o, ev in rows:
+        key = json.loads(ev or "{}").get("section", k) if c == "content" else k
+        out[(prefix + t, c, key)] = o
     conn.close()
     return out
 
@@ -85,11 +91,13 @@ def written_truth(path: Path, default_section: str | None) -> dict[str, dict[str
     """{"section": {key: outcome}, "function": {key: outcome}} of a truth.yaml."""
     written = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
     sections = written.get("sections") or {}
-    out = {"section": {}, "function": {}}
+    out = {"section": {}, "function": {}, "content": {}}
     for key in SECTION_KEYS:
         value = sections.get(key, default_section)
         if value is not None:
             out["section"][key] = _outcome(value)
+        if isinstance(value, dict) and value.get("empty"):
+            out["content"][key] = "fail"  # present, and empty
     for key, value in (written.get("functions") or {}).items():
         if key in FUNCTION_KEYS and key not in NOT_MEASURED:
             out["function"][key] = _outcome(value)
@@ -118,7 +126,7 @@ def run_demo(tmp: Path) -> tuple[dict, dict]:
 
     with DemoFarm(timeout_hang_seconds=10) as farm:
         farm.write_targets_csv(tmp / "demo.csv")
-        truth = {f"demo:{tid}": {"section": t["sections"],
+        truth = {f"demo:{tid}": {"section": t["sections"], "content": t.get("content", {}),
                                  "function": {k: v for k, v in t["functions"].items() if k not in NOT_MEASURED}}
                  for tid, t in farm.truth().items()}
         crawl(tmp / "demo.csv", tmp / "demo.db")
@@ -133,8 +141,8 @@ def run_real() -> tuple[dict, dict]:
         name = f"real:{fixture.id}"
         truth[name] = fixture.truth()
         for obs in fixture.judge():
-            if obs.category in ("section", "function"):
-                got[(name, obs.category, obs.key)] = obs.outcome
+            key = obs.evidence.get("section", obs.key) if obs.category == "content" else obs.key
+            got[(name, obs.category, key)] = obs.outcome
     return truth, got
 
 
@@ -162,6 +170,12 @@ def score(truth: dict[str, dict[str, dict[str, str]]], got: dict):
             per_key["function:" + key]["right"] += have == want
             if have != want:
                 misses.append((target, "function", key, want, have))
+        for key, want in cats.get("content", {}).items():
+            have = got.get((target, "content", key), "missing")
+            per_key["content"]["judged"] += 1
+            per_key["content"]["right"] += have == want
+            if have != want:
+                misses.append((target, "content", key, want, have))
     return per_key, per_fixture, misses
 
 
@@ -195,6 +209,9 @@ def report(per_key: dict, per_fixture: dict, misses: list) -> str:
         lines.append(f"  differs: {target} {category} {key}: truth {want}, got {have}")
     p, r = ratio(total["tp"], total["tp"] + total["fp"]), ratio(total["tp"], total["tp"] + total["fn"])
     lines.append(f"sections precision={p:.3f} recall={r:.3f} ({len(per_fixture)} portals)")
+    content = per_key.get("content", {"right": 0, "judged": 0})
+    lines.append(f"content (an empty section said empty) right={ratio(content['right'], content['judged']):.3f} "
+                 f"({content['right']}/{content['judged']})")
     lines.append(f"functions right={ratio(total['right'], total['judged']):.3f} ({total['right']}/{total['judged']})")
     return "\n".join(lines)
 

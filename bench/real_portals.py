@@ -117,7 +117,10 @@ class Fixture:
             if key in FUNCTION_KEYS and _outcome(value) in ("pass", "fail", "inconclusive") and \
                     (key in OFFLINE_FUNCTIONS or not self.homepage_only):
                 functions[key] = _outcome(value)
-        return {"section": {k: v for k, v in sections.items() if v}, "function": functions}
+        # A present section the expert saw empty ("Đang cập nhật …"): its content observation fails.
+        content = {k: "fail" for k, v in (self.written.get("sections") or {}).items()
+                   if isinstance(v, dict) and v.get("content") == "empty" and _outcome(v) == "pass"}
+        return {"section": {k: v for k, v in sections.items() if v}, "function": functions, "content": content}
 
     def answer(self, home: HomeDoc, fetch: Fetch) -> Page:
         """What the live site answered, as far as the fixture tells (see the module doc)."""

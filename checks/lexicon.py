@@ -109,6 +109,7 @@ class Lexicon:
         # Compared with diacritics: "Sở"/"Số", "Ban"/"Bản", "Hội"/"Hỏi" fold alike.
         self.org_words = tuple(sorted({tuple(_words(w)) for w in s.get("org_words") or []}, key=len, reverse=True))
         self.sections: dict[str, KeySpec] = {}
+        self.news_keys = frozenset(s.get("news_keys") or ("tin_tuc",))
         # Items that are the information itself, by how their headline starts (folded).
         self.headlines: dict[str, tuple[str, ...]] = {
             key: tuple(sorted({fold(h) for h in spec.get("headline_starts") or []}))
@@ -223,7 +224,9 @@ class Lexicon:
                 continue
             coverage = len(covered & meaningful) / len(meaningful)
             if coverage >= self.min_coverage:
-                out.append(Match(key, round(coverage, 3), best[1], fuzzy_used, weak=not strong))
+                # "Tin đấu thầu", "Tin văn bản": a news category about the topic; the page must say more.
+                news = key not in self.news_keys and raw is not None and _words(raw)[:1] == ["tin"]
+                out.append(Match(key, round(coverage, 3), best[1], fuzzy_used, weak=not strong or news))
         return out
 
     def match_compact(self, squeezed: str, keys=None) -> list[Match]:

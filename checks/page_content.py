@@ -138,10 +138,12 @@ def own_content(soup: BeautifulSoup, chrome: Chrome | None, lex: Lexicon) -> lis
     return out
 
 
-def item_dates(soup: BeautifulSoup, texts: list[str], lex: Lexicon, today: date | None = None) -> list[date]:
+def item_dates(soup: BeautifulSoup, texts: list[str], lex: Lexicon, today: date | None = None,
+               own_only: bool = False) -> list[date]:
     """Dates of listed items: a text that is only a date ("03/04/2020 | 10:36 PM",
-    "Ngày đăng 24/04/2018 | View count: 1252"), or a date/time element. A date inside
-    a headline ("Chỉ thị số 12/CT-UBND ngày 08/6/2020 ...") is not an item's date."""
+    "Ngày đăng 24/04/2018 | View count: 1252"), or a date/time element outside the chrome
+    (`own_only`: the texts' dates only). A date inside a headline ("Chỉ thị số 12/CT-UBND
+    ngày 08/6/2020 ...") is not an item's date."""
     today = today or date.today()
     labels = sorted((fold(w) for w in lex.settings["date_labels"]), key=len, reverse=True)
     found: list[date] = []
@@ -166,12 +168,21 @@ def item_dates(soup: BeautifulSoup, texts: list[str], lex: Lexicon, today: date 
         if len(leftover) <= 2:
             for m in matches:
                 add(*m.groups())
+    if own_only:
+        return found
+    # Date elements outside the site's chrome (a section page may list the very items the
+    # homepage lists: their dates are no text of its own, but they are its items).
+    drop = _chrome_elements(soup, lex)
     for el in soup.find_all(["time", "span", "div", "p", "td"], class_=_DATE_CLASS):
+        if any(id(p) in drop for p in el.parents):
+            continue
         stamp = el.get("datetime") or el.get_text(" ", strip=True)
         if len(stamp) <= 60:
             for m in _DATE.finditer(stamp):
                 add(*m.groups())
     for el in soup.find_all("time", attrs={"datetime": True}):
+        if any(id(p) in drop for p in el.parents):
+            continue
         m = re.match(r"((?:19|20)\d{2})-(\d{2})-(\d{2})", el["datetime"])
         if m:
             add(m.group(3), m.group(2), m.group(1))

@@ -8,8 +8,9 @@ The chain: the best candidate first; a dead, soft-404, decoy or unconfirmed page
 to the next; a page that looks empty but carries scripts is asked for again, rendered,
 before it is called empty; an unreadable page (blocked, timeout) proves nothing and the
 next candidate is tried. The first page with items ends the chain. A page of the section
-that lists nothing yet makes the section present; the next candidates are still tried for
-one with items, so the evidence shows the best page.
+that lists nothing yet makes the section present; the next candidates as strong as its link
+(the same box's other pages) are still tried for one with items, so the evidence shows
+the best page.
 
 Verdicts (requirements.md §2): `section` pass / fail / inconclusive, and, for a present
 section, a `content` observation `section_items` (pass: it lists items; fail: it says it
@@ -63,7 +64,12 @@ class SectionChain:
 
     @property
     def done(self) -> bool:
-        return self.found_items or len(self.results) >= len(self.candidates)
+        if self.found_items or len(self.results) >= len(self.candidates):
+            return True
+        # After an empty page of the section, only as strong a candidate may still show one
+        # with items (the box's next field page); a weaker one would only be worse evidence.
+        empty = next((c for c, r in zip(self.candidates, self.results) if r.ok and r.empty), None)
+        return empty is not None and self.candidates[len(self.results)].score < empty.score
 
     def next_fetch(self) -> Fetch | None:
         """The page to fetch now, or None when the chain is over."""

@@ -26,7 +26,7 @@ from checks.candidates import Candidate
 from checks.fetch_status import page_title
 from checks.lexicon import Lexicon, load_lexicon
 from checks.model import DEAD_STATUSES, Page
-from checks.page_content import Chrome, newest_date, own_content, own_images, page_names
+from checks.page_content import Chrome, item_dates, newest_date, own_content, own_images, page_names
 from checks.rendering import needs_rendering
 from checks.sections import EMAIL_RE, PHONE_RE, clean_url, parse_html
 from checks.text import fold, normalise
@@ -118,9 +118,15 @@ def judge_target(page: Page, key: str, chrome: Chrome | None, soup: BeautifulSou
     says_empty = next((p for p in lex.settings["empty_phrases"] if re.search(rf"\b{re.escape(fold(p))}\b", folded)),
                       None)
     # A dated item, a phone number or email, or an image of its own (the leaders' photos,
-    # an org chart) is content, however short the page.
+    # an org chart) is content, however short the page ...
     has_item = bool(res.newest_date or PHONE_RE.search(" ".join(texts)) or EMAIL_RE.search(" ".join(texts))
                     or own_images(soup, page.final_url, chrome, lex))
+    # ... unless the page declares itself empty ("Đang cập nhật …" as a line of its own, on
+    # a short page): then only a dated item of its own text says otherwise.
+    declared = says_empty and res.words < int(lex.settings["empty_declared_max_words"]) and any(
+        len(t.split()) <= 8 and re.search(rf"\b{re.escape(fold(says_empty))}\b", fold(t)) for t in texts)
+    if declared:
+        has_item = bool(item_dates(soup, texts, lex, own_only=True))
     if has_item or (res.words >= int(lex.settings["empty_min_words"]) and not says_empty):
         res.ok = True
         return res
