@@ -29,8 +29,8 @@ right passes / true passes (a true pass given as fail or inconclusive is missed)
 whose truth is inconclusive are left out. Functions: right = verdicts equal to the truth's /
 verdicts the truth gives (pass, fail or inconclusive; accessibility and performance, never
 measured, left out). Content: where the truth says a present section is empty (or, on the
-demo farm, whether each present section lists items), the `section_items` observation must say
-so. The output: one line per fixture, the per-key table, every difference, and last
+demo farm, whether each present section lists items), the section's `content` observation must say
+so (its `content` observation). The output: one line per fixture, the per-key table, every difference, and last
 `sections precision=P recall=R`, the content line and `functions right=F (k/n)`.
 """
 from __future__ import annotations
@@ -70,15 +70,11 @@ def crawl(targets: Path, db: Path, *settings: str) -> None:
 
 
 def verdicts(db: Path, prefix: str = "") -> dict[tuple[str, str, str], str]:
-    """{(target, category, key): outcome} of the sections, functions and content a crawl stored
-    (a content observation is keyed by the section it is about)."""
+    """{(target, category, key): outcome} of the sections, functions and content a crawl stored."""
     conn = sqlite3.connect(db)
     rows = conn.execute("SELECT target_id, category, key, outcome, evidence FROM observations "
                         "WHERE category IN ('section', 'function', 'content')")
-    out = {}
-    for t, c, k, o, ev in rows:
-        key = json.loads(ev or "{}").get("section", k) if c == "content" else k
-        out[(prefix + t, c, key)] = o
+    out = {(prefix + t, c, k): o for t, c, k, o, _ in rows}
     conn.close()
     return out
 
@@ -141,8 +137,7 @@ def run_real() -> tuple[dict, dict]:
         name = f"real:{fixture.id}"
         truth[name] = fixture.truth()
         for obs in fixture.judge():
-            key = obs.evidence.get("section", obs.key) if obs.category == "content" else obs.key
-            got[(name, obs.category, key)] = obs.outcome
+            got[(name, obs.category, obs.key)] = obs.outcome
     return truth, got
 
 

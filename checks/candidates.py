@@ -130,8 +130,8 @@ def _link_candidates(link: Link, lex: Lexicon) -> list[Candidate]:
     out = []
     for offered, value in offers:
         source = "slug" if offered == "slug_fallback" else offered
-        if link.is_article and (source == "box_title" or source == "img_name" and link.context != "banner"):
-            continue  # a box's articles are not its section; a thumbnail names its article
+        if link.is_article and (source == "box_title" or source == "img_name" and link.context in ("box", "content")):
+            continue  # a box's articles are not its section; a thumbnail in a list names its article
         for m in _matches(lex, offered, value, link):
             # Outside menus, boxes, footers and banners (and for any article address) a text
             # must be almost all label: a headline that contains one is not a menu item.

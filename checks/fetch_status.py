@@ -75,19 +75,24 @@ def main_text(html: str, chrome_lines: frozenset[str] = frozenset()) -> str:
     breadcrumb or banner, and (when the site's homepage is known) any text line the
     homepage also shows. Whole, not a prefix: a soft 404 that repeats a long menu differs
     from a real page only in what follows it."""
+    return " ".join(main_lines(html, chrome_lines))
+
+
+def main_lines(html: str, chrome_lines: frozenset[str] = frozenset()) -> list[str]:
+    """The folded text lines of a page's main content (see `main_text`)."""
     if not html:
-        return ""
+        return []
     try:
         root = lxml.html.fromstring(html)
     except (etree.ParserError, ValueError):
-        return ""
+        return []
     names = _chrome_names()
     doomed = [el for el in root.iter() if isinstance(el.tag, str) and (
         el.tag in _MAIN_DROP or names.search(f"{el.get('class') or ''} {el.get('id') or ''}"))]
     for el in doomed:
         if el.getparent() is not None:
             el.drop_tree()  # keeps the tail text, which belongs to the parent
-    return " ".join(line for line in _lines(root) if line not in chrome_lines)
+    return [line for line in _lines(root) if line not in chrome_lines]
 
 
 @dataclass(frozen=True)
@@ -147,11 +152,13 @@ def _says_not_found(html: str, title: str, text: str) -> bool:
         # title, first heading or the start of its main content (a soft 404 that repeats
         # a long menu) may still say so.
         folded = fold(text)
+        text = ""
         if any(phrase in folded for phrase in sig["not_found_phrases"]):
-            main = main_text(html)
-            text = main if len(main) <= sig["soft_404_max_text_chars"] else ""
-        else:
-            text = ""
+            lines = main_lines(html)
+            if sum(len(line) for line in lines) <= sig["soft_404_max_text_chars"] and any(
+                    len(line.split()) <= 12 and any(phrase in line for phrase in sig["not_found_phrases"])
+                    for line in lines):
+                return True  # a short line of the main content says so
     head = fold(title + " " + _first_heading(html) + " " + text[:window])
     return any(phrase in head for phrase in sig["not_found_phrases"])
 

@@ -13,8 +13,8 @@ that lists nothing yet makes the section present; the next candidates as strong 
 the best page.
 
 Verdicts (requirements.md §2): `section` pass / fail / inconclusive, and, for a present
-section, a `content` observation `section_items` (pass: it lists items; fail: it says it
-has nothing yet). Pure.
+section reached through a page, a `content` observation under the same key (pass: its page
+lists items; fail: it has nothing yet). Pure.
 """
 from __future__ import annotations
 
@@ -26,9 +26,6 @@ from checks.model import Observation, Page
 from checks.page_content import Chrome
 from checks.section_content import TargetResult, judge_target, soft_404_overridden
 from checks.sections import HomeDoc
-
-CONTENT_KEY = "section_items"
-
 
 @dataclass(frozen=True)
 class Fetch:
@@ -173,15 +170,15 @@ def section_observation(key: str, candidates: list[Candidate], results: list[Tar
 
 
 def content_observation(key: str, result: TargetResult, lex: Lexicon) -> Observation:
-    """Does a present section list anything? One observation per present section, all under
-    the key `section_items` (a methodology scores the share that do); `section` says which."""
+    """Does a present section list anything? Category `content`, the section's key: an empty
+    section is present (its `section` verdict passes), and this says it is empty."""
     spec = lex.sections[key]
     ev = {"section": key, "label": spec.name, "url": result.url, "newest_date": result.newest_date,
           "words": result.words, "snippet": result.snippet}
     if result.empty:
         ev.update(reason="section_empty", says_empty=result.extra.get("says_empty"))
-        return Observation("content", CONTENT_KEY, "fail", spec.legal_ref, ev)
-    return Observation("content", CONTENT_KEY, "pass", spec.legal_ref, ev)
+        return Observation("content", key, "fail", spec.legal_ref, ev)
+    return Observation("content", key, "pass", spec.legal_ref, ev)
 
 
 def unjudged_observation(category: str, key: str, legal_ref: str, reason: str, **extra) -> Observation:

@@ -7,7 +7,7 @@ What a careful human inspector concludes (see README.md for the rules):
   title-only banner) leads to a page of the section that is live and not a soft 404 — an
   empty one ("Không có dữ liệu") included: an empty section is present; lien_he also passes
   on contact details (address/phone/email) in the footer. Otherwise fail.
-- content (`section_items`), for a present section reached through a page: pass when one of
+- content (the `content` observation of a section), for a present section reached through a page: pass when one of
   its pages lists items, fail when every page of it is empty.
 - functions follow the portal's `functions` data; https always fails (plain http);
   accessibility and performance are inconclusive.
