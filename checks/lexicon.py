@@ -152,6 +152,9 @@ class Lexicon:
 
     def _find(self, tokens: list[str], seq: tuple[str, ...], fuzzy: bool) -> list[tuple[int, bool]]:
         """Start positions of `seq` in `tokens` (exact, or with one near-miss word)."""
+        # Most labels share no word with a text: that is known without sliding a window.
+        if seq[0] not in tokens and not (fuzzy and len(seq) >= 2 and seq[1] in tokens):
+            return []
         n, hits = len(seq), []
         for i in range(len(tokens) - n + 1):
             window = tokens[i:i + n]
@@ -187,7 +190,13 @@ class Lexicon:
     def match_words(self, folded: str, keys=None, slug: bool = False, raw: str | None = None) -> list[Match]:
         """Keys whose labels cover a folded word string (link text, title, box title; `slug`:
         URL or file-name words, where Liferay's dropped "đ" is expected). `raw`: the text
-        as written, to tell an agency's name ("Sở Kế hoạch và Đầu tư") from a label."""
+        as written, to tell an agency's name ("Sở Kế hoạch và Đầu tư") from a label, or a
+        news category ("Tin đấu thầu"). Menus repeat on every page: answers are cached."""
+        raw_marks = (self.org_prefix(raw), _words(raw)[:1] == ["tin"]) if raw else (0, False)
+        return list(self._match_words(folded, tuple(keys) if keys else None, slug, raw_marks))
+
+    @lru_cache(maxsize=32768)
+    def _match_words(self, folded: str, keys, slug: bool, raw_marks: tuple[int, bool]) -> tuple[Match, ...]:
         tokens = folded.split()
         if not tokens or len(tokens) > self.max_words:
             return []
@@ -196,7 +205,7 @@ class Lexicon:
             for i, _ in self._find(tokens, seq, False):
                 filler.update(range(i, i + len(seq)))
         noise = {i for i, t in enumerate(tokens) if t.isdigit() or len(t) == 1}
-        org = self.org_prefix(raw) if raw else 0
+        org, news_text = raw_marks
         out = []
         for key in keys or self.sections:
             spec = self.sections[key]
@@ -225,9 +234,9 @@ class Lexicon:
             coverage = len(covered & meaningful) / len(meaningful)
             if coverage >= self.min_coverage:
                 # "Tin đấu thầu", "Tin văn bản": a news category about the topic; the page must say more.
-                news = key not in self.news_keys and raw is not None and _words(raw)[:1] == ["tin"]
+                news = key not in self.news_keys and news_text
                 out.append(Match(key, round(coverage, 3), best[1], fuzzy_used, weak=not strong or news))
-        return out
+        return tuple(out)
 
     def match_compact(self, squeezed: str, keys=None) -> list[Match]:
         """Keys found in a squeezed image name (`congkhaingansach`, `ttpbgdpl`)."""

@@ -114,6 +114,12 @@ def judge_target(page: Page, key: str, chrome: Chrome | None, soup: BeautifulSou
     res.snippet = " | ".join(texts)[:240]
     if cand is not None and cand.within:
         return _within(res, key, texts, lex)
+    return _items_or_empty(res, page, soup, texts, chrome, lex)
+
+
+def _items_or_empty(res: TargetResult, page: Page, soup: BeautifulSoup, texts: list[str], chrome: Chrome | None,
+                    lex: Lexicon) -> TargetResult:
+    """A live page of the section: does it list items, is it empty, or must it be rendered first?"""
     folded = fold(" ".join(texts))
     says_empty = next((p for p in lex.settings["empty_phrases"] if re.search(rf"\b{re.escape(fold(p))}\b", folded)),
                       None)
