@@ -118,7 +118,9 @@ def _headline_candidates(link: Link, lex: Lexicon) -> list[Candidate]:
 
 
 def _link_candidates(link: Link, lex: Lexicon) -> list[Candidate]:
-    targets = [t for t in _targets(link) if not _foreign(t, lex)]
+    if link.hidden:
+        return []  # no citizen can see it
+    targets = [t for t in _targets(link) if not _foreign(t, lex) and not t.hidden]
     if not targets:
         return []
     if link.is_article or len(link.text.split()) > 6:
@@ -133,9 +135,11 @@ def _link_candidates(link: Link, lex: Lexicon) -> list[Candidate]:
         if link.is_article and (source == "box_title" or source == "img_name" and link.context in ("box", "content")):
             continue  # a box's articles are not its section; a thumbnail in a list names its article
         for m in _matches(lex, offered, value, link):
-            # Outside menus, boxes, footers and banners (and for any article address) a text
-            # must be almost all label: a headline that contains one is not a menu item.
-            if (link.context == "content" or link.is_article) and m.coverage < strict:
+            # Outside menus, boxes, footers and banners (and for any article address, or a long
+            # text: some templates list headlines in a "footer" region) a text must be almost
+            # all label: a headline that contains one is not a menu item.
+            long_text = source == "text" and len(value.split()) > int(lex.settings.get("menu_label_max_words", 10))
+            if (link.context == "content" or link.is_article or long_text) and m.coverage < strict:
                 continue
             score = lex.weight(source) * m.coverage * (0.9 if m.fuzzy else 1.0)
             # A section the portal publishes itself beats a link to another site; a link

@@ -69,6 +69,7 @@ class Link:
     is_article: bool = False  # the address looks like one article (it may still be a menu item)
     offsite: bool = False
     script: str = ""  # the handler of a link only scripts follow (no address could be read)
+    hidden: bool = False  # inside a block hidden from citizens (a leftover menu with display:none)
     post: str | None = None  # body of an ASP.NET postback (href is then the form's action)
     children: list["Link"] = field(default_factory=list)
 
@@ -220,6 +221,25 @@ def _address(base: str, el: Tag, soup: BeautifulSoup) -> tuple[str, str, str | N
     return _absolute(base, href), "", None
 
 
+_HIDDEN_STYLE = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden", re.I)
+# Blocks that are hidden until a citizen opens them: submenus, tabs, accordions, slides.
+_OPENS = re.compile(r"(?i)tab|panel|drop|sub|child|collaps|accordion|slide|carousel|popup|modal|menu|nav|toggle")
+
+
+def _hidden(el: Tag) -> bool:
+    """Is a link inside a block no citizen can open (`display:none` outside any menu item,
+    tab or slide — a leftover header, an old menu kept in the page)?"""
+    for anc in el.parents:
+        if anc.name in ("body", "html", "[document]"):
+            return False
+        if not (anc.has_attr("hidden") or _HIDDEN_STYLE.search(str(anc.get("style") or ""))):
+            continue
+        if anc.find_parent("li") is not None or _OPENS.search(_classes(anc)):
+            return False  # a dropdown, a tab: a click shows it
+        return True
+    return False
+
+
 def _absolute(base: str, href: str) -> str:
     href = (href or "").strip()
     if not href or href.startswith("#") or href.lower().startswith(_SKIP_SCHEMES + ("javascript:",)):
@@ -264,6 +284,7 @@ def read_home(page: Page, soup: BeautifulSoup | None = None, lex: Lexicon | None
         if link.context == "content" and link.image_only:
             link.context = "banner"
         link.offsite = bool(link.href) and host_of(link.href) != home_host
+        link.hidden = _hidden(el)
         by_tag[id(el)] = link
         links.append(link)
     # Menu parents that lead nowhere ("#", a script that only opens the submenu) stand for it.
