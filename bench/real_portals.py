@@ -31,6 +31,7 @@ from urllib.parse import unquote, urlsplit
 
 import yaml
 
+from checks.fetch_status import classify_response
 from checks.model import FUNCTION_KEYS, SECTION_KEYS, Page
 from checks.portal_judge import judge_offline
 from checks.section_chain import Fetch
@@ -126,8 +127,10 @@ class Fixture:
         """What the live site answered, as far as the fixture tells (see the module doc)."""
         path = self.saved_file(fetch.url)
         if path is not None:
-            return Page(url=fetch.url, final_url=fetch.url, http_status=200, rendered=True,
-                        text=path.read_text(encoding="utf-8", errors="replace"), headers={"content-type": "text/html"})
+            # Classified as the spider's fetcher does: a saved stub saying "404 Not Found" is a soft 404.
+            text = path.read_text(encoding="utf-8", errors="replace")
+            return Page(url=fetch.url, final_url=fetch.url, http_status=200, rendered=True, text=text,
+                        headers={"content-type": "text/html"}, status=classify_response(200, text))
         if host_of(fetch.url) == host_of(self.base_url) and not self.homepage_only:
             return Page(url=fetch.url, final_url=fetch.url, http_status=404, status="not_found",
                         text="<html><body><h1>404</h1></body></html>")

@@ -117,6 +117,9 @@ class Lexicon:
         # Sections often published inside another's page (leaders on the organisation page).
         self.within: dict[str, tuple[str, ...]] = {
             key: tuple(spec["within"]) for key, spec in data["sections"].items() if spec.get("within")}
+        # Sections a page may be named after while holding another (both ways).
+        self.related_pairs = frozenset(frozenset((key, other)) for key, spec in data["sections"].items()
+                                       for other in spec.get("related") or [])
         self.within_likely: dict[str, tuple[str, ...]] = {
             key: tuple(spec.get("within_likely") or ()) for key, spec in data["sections"].items() if spec.get("within")}
         for key, spec in data["sections"].items():
@@ -177,6 +180,11 @@ class Lexicon:
             if tuple(tokens[:len(seq)]) == seq and len(tokens) > len(seq):
                 return len(seq)
         return 0
+
+    def related(self, key: str, other: str) -> bool:
+        """May a page named after `other` hold `key` (leaders on the organisation page)?"""
+        return frozenset((key, other)) in self.related_pairs or key in self.within.get(other, ()) \
+            or other in self.within.get(key, ())
 
     def has_decoy(self, tokens: list[str], key: str) -> bool:
         """Does a folded word list hold one of the key's decoys?"""

@@ -73,7 +73,10 @@ def page_names(soup: BeautifulSoup, title: str, chrome: Chrome | None, lex: Lexi
         if crumbs.search(" ".join(el.get("class") or []) + " " + str(el.get("id") or "")):
             steps = [normalise(step) for s in el.stripped_strings for step in _CRUMB_SEPARATORS.split(s)
                      if re.search(r"\w", step)]
-            out += [("breadcrumb", step) for step in steps[-2:] if len(step.split()) <= lex.max_words]
+            # The last step is the page; the one before, the section that holds it.
+            last = [("breadcrumb_parent", steps[-2])] if len(steps) >= 2 else []
+            out += [(w, step) for w, step in last + [("breadcrumb", steps[-1])] if len(step.split()) <= lex.max_words] \
+                if steps else []
             break
     boxes = tuple(lex.settings["box_title_classes"])
     drop = _chrome_elements(soup, lex)

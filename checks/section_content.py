@@ -41,7 +41,8 @@ class TargetResult:
     status: str = "error"
     http_status: int | None = None
     ok: bool | None = None  # True: a page of the section; False: not one; None: could not tell
-    reason: str | None = None  # link_dead | soft_404 | target_empty | target_decoy | target_unconfirmed | not_within | …
+    reason: str | None = None  # link_dead | soft_404 | target_empty | target_decoy | target_unconfirmed |
+    #                            target_other_section | not_within | …
     snippet: str = ""
     title: str = ""
     newest_date: str | None = None
@@ -70,16 +71,25 @@ def _unusable(page: Page, chrome: Chrome | None, res: TargetResult) -> bool:
     return True
 
 
-def _names_verdict(key: str, names: list[tuple[str, str]], lex: Lexicon) -> tuple[bool, str]:
-    """(decoy named, what confirms the key) from the page's own names."""
-    decoy, confirmed = False, ""
+_OWN_NAME = ("title", "breadcrumb", "heading")  # where a page names itself, not its parent or a part
+
+
+def _names_verdict(key: str, names: list[tuple[str, str]], lex: Lexicon) -> tuple[bool, str, str]:
+    """(decoy named, what confirms the key, what names another section instead) from the
+    page's own names. Another section counts only where the page names itself, when nothing
+    names this key and the two are not related (leaders on the organisation page are)."""
+    decoy, confirmed, others = False, "", []
     for where, text in names:
         tokens = fold(text).split()
-        if where not in ("subheading", "title_rest") and key in lex.sections and lex.has_decoy(tokens, key):
+        if where not in ("subheading", "title_rest", "breadcrumb_parent") and key in lex.sections \
+                and lex.has_decoy(tokens, key):
             decoy = True
-        if not confirmed and any(m.key == key and not m.weak for m in lex.match_words(" ".join(tokens), raw=text)):
+        matches = [m for m in lex.match_words(" ".join(tokens), raw=text) if not m.weak]
+        if not confirmed and any(m.key == key for m in matches):
             confirmed = f"{where}: {text}"
-    return decoy, confirmed
+        if where in _OWN_NAME:
+            others += [f"{where}: {text}" for m in matches if m.key != key and not lex.related(key, m.key)]
+    return decoy, confirmed, "" if confirmed else next(iter(others), "")
 
 
 def judge_target(page: Page, key: str, chrome: Chrome | None, soup: BeautifulSoup | None = None,
@@ -98,10 +108,14 @@ def judge_target(page: Page, key: str, chrome: Chrome | None, soup: BeautifulSou
     soup = soup if soup is not None else parse_html(page.text)
     res.title = normalise(page_title(page.text))
     names = page_names(soup, res.title, chrome, lex)
-    decoy, res.confirmed_by = _names_verdict(key, names, lex)
+    decoy, res.confirmed_by, other = _names_verdict(key, names, lex)
     if decoy and not res.confirmed_by.startswith("title"):
         res.ok, res.reason = False, "target_decoy"  # the "lấy ý kiến" link that opens a poll
         res.extra = {"names": [f"{w}: {t}" for w, t in names[:4]]}
+        return res
+    if other and not (cand is not None and (cand.within or cand.matched_by == "hint")):
+        # "Lịch công tác" leading to a page that calls itself "Tin tức": not this section.
+        res.ok, res.reason, res.extra = False, "target_other_section", {"names": [other]}
         return res
     if cand is not None and cand.weak and not res.confirmed_by:
         # "Góp ý" may be a feedback form, "Tin đầu tư" a news category: the page must say.

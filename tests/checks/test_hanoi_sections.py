@@ -120,15 +120,23 @@ def test_empty_sections_are_present(home, hanoi, name, key, why):
         assert have == value, field
 
 
-@pytest.mark.parametrize("name, newest", [
-    ("chi-dao-dieu-hanh.html", "2020-04-03"),
-    ("lay-y-kien-van-ban-du-thao.html", "2018-04-24"),    # present but stale
-    ("chien-luoc-quy-hoach.html", "2022-07-26"),
-    ("cong-khai-ngan-sach.html", "2020-07-28"),
+@pytest.mark.parametrize("name, key, newest", [
+    ("chi-dao-dieu-hanh.html", "chi_dao_dieu_hanh", "2020-04-03"),
+    ("lay-y-kien-van-ban-du-thao.html", "lay_y_kien", "2018-04-24"),    # present but stale
+    ("chien-luoc-quy-hoach.html", "chien_luoc_quy_hoach", "2022-07-26"),
+    ("cong-khai-ngan-sach.html", "ngan_sach", "2020-07-28"),
 ])
-def test_newest_item_date_is_recorded(home, hanoi, name, newest):
-    result = judge_target(hanoi.page(name), "gioi_thieu", chrome_of(home))
+def test_newest_item_date_is_recorded(home, hanoi, name, key, newest):
+    result = judge_target(hanoi.page(name), key, chrome_of(home))
     assert result.ok is True and result.newest_date == newest
+
+
+def test_a_page_named_after_another_section_is_not_this_one(home, hanoi):
+    """The budget disclosure page ("Công khai ngân sách") reached by a link said to be the
+    work calendar is the wrong content: rejected, with the page's own name as evidence."""
+    result = judge_target(hanoi.page("cong-khai-ngan-sach.html"), "lich_cong_tac", chrome_of(home))
+    assert (result.ok, result.reason) == (False, "target_other_section")
+    assert result.extra["names"][0].startswith("title: Công khai ngân sách")
 
 
 def test_poll_page_is_not_a_consultation(home, hanoi):
