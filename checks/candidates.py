@@ -102,8 +102,7 @@ def _label(source: str, value: str, link: Link, target: Link) -> str:
 
 def _foreign(link: Link, lex: Lexicon) -> bool:
     """A link to a web archive, an app store or a social network is never a section of the portal."""
-    host = host_of(link.href) if link.href else ""
-    return bool(host) and any(host == h or host.endswith("." + h) for h in lex.settings.get("foreign_hosts", ()))
+    return bool(link.href) and lex.foreign(host_of(link.href))
 
 
 def _headline_candidates(link: Link, lex: Lexicon) -> list[Candidate]:

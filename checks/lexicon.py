@@ -181,6 +181,10 @@ class Lexicon:
                 return len(seq)
         return 0
 
+    def foreign(self, host: str) -> bool:
+        """A web archive, an app store, a social network: never a page of an agency's portal."""
+        return bool(host) and any(host == h or host.endswith("." + h) for h in self.settings.get("foreign_hosts", ()))
+
     def related(self, key: str, other: str) -> bool:
         """May a page named after `other` hold `key` (leaders on the organisation page)?"""
         return frozenset((key, other)) in self.related_pairs or key in self.within.get(other, ()) \

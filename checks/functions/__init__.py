@@ -15,9 +15,9 @@ import re
 from dataclasses import dataclass
 from urllib.parse import unquote, urlsplit
 
-from checks.lexicon import legal_ref_text, load_functions
+from checks.lexicon import legal_ref_text, load_functions, load_lexicon
 from checks.model import DEAD_STATUSES, Observation, Page
-from checks.sections import HomeDoc, Link
+from checks.sections import HomeDoc, Link, host_of
 from checks.text import file_words, fold
 
 NOT_MEASURED = ("accessibility", "performance")
@@ -77,9 +77,11 @@ def find_links(home: HomeDoc, key: str, onsite_only: bool = False) -> list[Found
     images = [re.compile(p) for p in cfg.get("img_patterns", [])]
     ranked: list[tuple[int, Found]] = []
     seen = set()
+    lex = load_lexicon()
     for link in home.links:
-        if not link.href or link.href in seen or (onsite_only and link.offsite):
-            continue
+        if not link.href or link.href in seen or (onsite_only and link.offsite) or link.hidden \
+                or lex.foreign(host_of(link.href)):
+            continue  # a web archive's copy of the site map is not the portal's
         hit = _match_link(link, labels, slugs, hosts, images)
         if hit:
             seen.add(link.href)
