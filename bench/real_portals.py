@@ -23,7 +23,6 @@ which section and which is tried first — and the destination checks only on sa
 from __future__ import annotations
 
 import html
-import re
 from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
