@@ -11,7 +11,9 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
+import lxml.html
 import yaml
+from lxml import etree
 from rapidfuzz import fuzz
 
 from checks.text import fold
@@ -38,17 +40,78 @@ def page_title(html: str) -> str:
     return re.sub(r"\s+", " ", match.group(1)).strip() if match else ""
 
 
+_MAIN_DROP = frozenset({"script", "style", "noscript", "template", "nav", "header", "footer", "select",
+                        "option", "svg", "iframe", "head", "aside"})
+
+
+@lru_cache(maxsize=1)
+def _chrome_names() -> re.Pattern:
+    from checks.lexicon import load_lexicon
+
+    return re.compile(load_lexicon().settings["chrome_container_pattern"], re.I)
+
+
+def text_lines(html: str) -> list[str]:
+    """The folded text lines (text nodes) of a page, outside scripts and styles."""
+    try:
+        root = lxml.html.fromstring(html)
+    except (etree.ParserError, ValueError):
+        return []
+    return _lines(root)
+
+
+def _lines(root) -> list[str]:
+    out = []
+    for text in root.itertext():
+        folded = fold(text) if text and not text.isspace() else ""
+        if folded:
+            out.append(folded)
+    return out
+
+
+def main_text(html: str, chrome_lines: frozenset[str] = frozenset()) -> str:
+    """The folded text of a page's main content: without scripts, `<nav>`, `<header>`,
+    `<footer>`, `<aside>`, containers whose id/class say menu, nav, header, footer,
+    breadcrumb or banner, and (when the site's homepage is known) any text line the
+    homepage also shows. Whole, not a prefix: a soft 404 that repeats a long menu differs
+    from a real page only in what follows it."""
+    return " ".join(main_lines(html, chrome_lines))
+
+
+def main_lines(html: str, chrome_lines: frozenset[str] = frozenset()) -> list[str]:
+    """The folded text lines of a page's main content (see `main_text`)."""
+    if not html:
+        return []
+    try:
+        root = lxml.html.fromstring(html)
+    except (etree.ParserError, ValueError):
+        return []
+    names = _chrome_names()
+    doomed = [el for el in root.iter() if isinstance(el.tag, str) and (
+        el.tag in _MAIN_DROP or names.search(f"{el.get('class') or ''} {el.get('id') or ''}"))]
+    for el in doomed:
+        if el.getparent() is not None:
+            el.drop_tree()  # keeps the tail text, which belongs to the parent
+    return [line for line in _lines(root) if line not in chrome_lines]
+
+
 @dataclass(frozen=True)
 class NotFoundFingerprint:
-    """What the site answers to a path that cannot exist (kept to judge other pages)."""
+    """What the site answers to a path that cannot exist (kept to judge other pages).
+
+    `text` is the whole main content of that answer (see `main_text`); `chrome_lines`
+    the homepage's text lines when the spider knows them, so that a soft 404 that
+    repeats the site's menus and boxes is compared on what it says, not on its chrome."""
 
     http_status: int | None
     title: str
     text: str
+    chrome_lines: frozenset[str] = frozenset()
 
     @classmethod
-    def from_page(cls, http_status: int | None, html: str) -> "NotFoundFingerprint":
-        return cls(http_status, fold(page_title(html)), fold(visible_text(html, 2000)))
+    def from_page(cls, http_status: int | None, html: str, home_html: str | None = None) -> "NotFoundFingerprint":
+        lines = frozenset(text_lines(home_html)) if home_html else frozenset()
+        return cls(http_status, fold(page_title(html)), main_text(html, lines), lines)
 
     @property
     def is_soft(self) -> bool:
@@ -56,13 +119,16 @@ class NotFoundFingerprint:
         return self.http_status is not None and 200 <= self.http_status < 300
 
     def matches(self, html: str) -> bool:
-        if not self.is_soft:
+        if not self.is_soft or fold(page_title(html)) != self.title:
             return False
-        text = fold(visible_text(html, 2000))
+        text = main_text(html, self.chrome_lines)
         if not text or not self.text:
-            return False
-        same_title = fold(page_title(html)) == self.title
-        return same_title and fuzz.ratio(text, self.text) >= signatures()["soft_404_similarity"]
+            # Nothing but the homepage's own text on both: the site answered with its homepage.
+            return not text and not self.text and bool(self.chrome_lines)
+        least = signatures()["soft_404_similarity"]
+        if 200 * min(len(text), len(self.text)) / (len(text) + len(self.text)) < least:
+            return False  # lengths alone put the ratio below the threshold
+        return fuzz.ratio(text, self.text, score_cutoff=least) >= least
 
 
 def is_blocked_body(html: str) -> bool:
@@ -80,12 +146,21 @@ def says_not_found(html: str) -> bool:
 
 def _says_not_found(html: str, title: str, text: str) -> bool:
     sig = signatures()
+    window = sig["not_found_window_chars"]
     if len(text) > sig["soft_404_max_text_chars"]:
-        # A full page that mentions "not found" somewhere is not a 404 page,
-        # but its title or first heading may still say so.
+        # A full page that mentions "not found" somewhere is not a 404 page, but its
+        # title, first heading or the start of its main content (a soft 404 that repeats
+        # a long menu) may still say so.
+        folded = fold(text)
         text = ""
-    window = fold(title + " " + _first_heading(html) + " " + text[: sig["not_found_window_chars"]])
-    return any(phrase in window for phrase in sig["not_found_phrases"])
+        if any(phrase in folded for phrase in sig["not_found_phrases"]):
+            lines = main_lines(html)
+            if sum(len(line) for line in lines) <= sig["soft_404_max_text_chars"] and any(
+                    len(line.split()) <= 12 and any(phrase in line for phrase in sig["not_found_phrases"])
+                    for line in lines):
+                return True  # a short line of the main content says so
+    head = fold(title + " " + _first_heading(html) + " " + text[:window])
+    return any(phrase in head for phrase in sig["not_found_phrases"])
 
 
 def _first_heading(html: str) -> str:

@@ -13,6 +13,7 @@ Pure: no I/O except reading the YAML files once.
 from __future__ import annotations
 
 import re
+import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -31,6 +32,7 @@ class Match:
     coverage: float  # 0..1, share of the source's meaningful words that the label covers
     label: str  # the lexicon label that matched (as written in the YAML)
     fuzzy: bool = False
+    weak: bool = False  # only a weak label matched: the destination must name the section
 
 
 @dataclass(frozen=True)
@@ -38,11 +40,11 @@ class KeySpec:
     key: str
     name: str
     legal_ref: str
-    labels: tuple[tuple[tuple[str, ...], str, bool], ...]  # (folded words, label as written, slug-only)
+    labels: tuple[tuple[tuple[str, ...], str, bool, bool], ...]  # (folded words, as written, slug-only, weak)
     compact_labels: tuple[tuple[str, str], ...]  # (letters only, label as written)
     slug_patterns: tuple[re.Pattern, ...]
     img_patterns: tuple[re.Pattern, ...]
-    decoys: tuple[tuple[str, ...], ...]
+    decoys: tuple[tuple[tuple[str, ...], bool], ...]  # (folded words, anchored at the start)
     compact_decoys: tuple[str, ...]
 
 
@@ -58,6 +60,21 @@ def legal_ref_text(ref: dict | str | None) -> str:
         if article:
             parts.append(f"{names[code]} {article}" if code in names else str(article))
     return "; ".join(parts)
+
+
+def _words(text: str | None) -> list[str]:
+    """Lower-case words with their diacritics (NFC)."""
+    return re.findall(r"\w+", unicodedata.normalize("NFC", text or "").lower())
+
+
+def _word_start(pattern: str) -> str:
+    """A short slug pattern that starts with a letter matches at a word's start only:
+    'de-?tai' is in `/de-tai-khoa-hoc`, not in `/store/apps/details`. A long squeezed one
+    ('thutuchanhchinh') cannot occur by accident and may sit inside a word
+    (`/thongtinthutuchanhchinh`)."""
+    if not re.match(r"[a-z]", pattern) or len(re.sub(r"[^a-z]", "", pattern)) >= 10:
+        return pattern
+    return rf"(?<![a-z]){pattern}"
 
 
 def _compact(text: str) -> str:
@@ -89,25 +106,44 @@ class Lexicon:
         self.fillers = tuple(sorted({tuple(f.split()) for w in s["filler_words"] for f in fold_variants(w)},
                                     key=len, reverse=True))
         self.article_patterns = tuple(re.compile(p) for p in s["article_href_patterns"])
+        # Compared with diacritics: "Sở"/"Số", "Ban"/"Bản", "Hội"/"Hỏi" fold alike.
+        self.org_words = tuple(sorted({tuple(_words(w)) for w in s.get("org_words") or []}, key=len, reverse=True))
         self.sections: dict[str, KeySpec] = {}
+        self.news_keys = frozenset(s.get("news_keys") or ("tin_tuc",))
+        # Items that are the information itself, by how their headline starts (folded).
+        self.headlines: dict[str, tuple[str, ...]] = {
+            key: tuple(sorted({fold(h) for h in spec.get("headline_starts") or []}))
+            for key, spec in data["sections"].items() if spec.get("headline_starts")}
+        # Sections often published inside another's page (leaders on the organisation page).
+        self.within: dict[str, tuple[str, ...]] = {
+            key: tuple(spec["within"]) for key, spec in data["sections"].items() if spec.get("within")}
+        # Sections a page may be named after while holding another (both ways).
+        self.related_pairs = frozenset(frozenset((key, other)) for key, spec in data["sections"].items()
+                                       for other in spec.get("related") or [])
+        self.within_likely: dict[str, tuple[str, ...]] = {
+            key: tuple(spec.get("within_likely") or ()) for key, spec in data["sections"].items() if spec.get("within")}
         for key, spec in data["sections"].items():
             labels, compact = [], []
-            for label in spec.get("labels") or []:
+            weak = spec.get("weak_labels") or []
+            for label in (spec.get("labels") or []) + weak:
                 plain = fold(label)
                 for variant in fold_variants(label):
                     # The "đ"-dropped form is how Liferay writes slugs, never how people write text.
-                    labels.append((tuple(variant.split()), label, variant != plain))
+                    labels.append((tuple(variant.split()), label, variant != plain, label in weak))
                 squeezed = _compact(label)
-                if len(squeezed) >= 6 or len(label.split()) == 1 and len(squeezed) >= 4:
+                if label not in weak and (len(squeezed) >= 6 or len(label.split()) == 1 and len(squeezed) >= 4):
                     compact.append((squeezed, label))
-            decoys = {tuple(v.split()) for d in spec.get("decoys") or [] for v in fold_variants(d)}
+            # "^Tin đầu tư": a decoy only at the start ("Thông tin đầu tư, đấu thầu" is the section).
+            decoys = {(tuple(v.split()), d.startswith("^")) for d in spec.get("decoys") or []
+                      for v in fold_variants(d.lstrip("^"))}
             self.sections[key] = KeySpec(
                 key=key, name=spec.get("name", key), legal_ref=legal_ref_text(spec.get("legal_ref")),
                 labels=tuple(labels), compact_labels=tuple(compact),
-                slug_patterns=tuple(re.compile(p) for p in spec.get("slug_patterns") or []),
+                slug_patterns=tuple(re.compile(_word_start(p)) for p in spec.get("slug_patterns") or []),
                 img_patterns=tuple(re.compile(p) for p in spec.get("img_patterns") or []),
                 decoys=tuple(decoys),
-                compact_decoys=tuple(_compact(d) for d in spec.get("decoys") or [] if len(_compact(d)) >= 5))
+                compact_decoys=tuple(_compact(d) for d in spec.get("decoys") or []
+                                     if len(_compact(d)) >= 5 and not d.startswith("^")))
 
     # --- helpers -------------------------------------------------------------
     def weight(self, source: str) -> float:
@@ -119,6 +155,9 @@ class Lexicon:
 
     def _find(self, tokens: list[str], seq: tuple[str, ...], fuzzy: bool) -> list[tuple[int, bool]]:
         """Start positions of `seq` in `tokens` (exact, or with one near-miss word)."""
+        # Most labels share no word with a text: that is known without sliding a window.
+        if seq[0] not in tokens and not (fuzzy and len(seq) >= 2 and seq[1] in tokens):
+            return []
         n, hits = len(seq), []
         for i in range(len(tokens) - n + 1):
             window = tokens[i:i + n]
@@ -126,15 +165,50 @@ class Lexicon:
                 hits.append((i, False))
             elif fuzzy:
                 misses = [(a, b) for a, b in zip(window, seq) if a != b]
+                # A typo keeps the word's first letter: "chánh" is "chính", "phòng kế" is not "thống kê".
                 if (len(misses) == 1 and min(len(misses[0][0]), len(misses[0][1])) >= self.fuzzy_len
-                        and Levenshtein.distance(*misses[0]) <= 1):
+                        and misses[0][0][0] == misses[0][1][0] and Levenshtein.distance(*misses[0]) <= 1):
                     hits.append((i, True))
         return hits
 
+    def org_prefix(self, text: str | None) -> int:
+        """How many leading words of a text (as written) name an agency ("Sở", "Phòng",
+        "Trung tâm"): a label after them is part of the agency's name ("Sở Kế hoạch và Đầu
+        tư"), not a section."""
+        tokens = _words(text)
+        for seq in self.org_words:
+            if tuple(tokens[:len(seq)]) == seq and len(tokens) > len(seq):
+                return len(seq)
+        return 0
+
+    def foreign(self, host: str) -> bool:
+        """A web archive, an app store, a social network: never a page of an agency's portal."""
+        return bool(host) and any(host == h or host.endswith("." + h) for h in self.settings.get("foreign_hosts", ()))
+
+    def related(self, key: str, other: str) -> bool:
+        """May a page named after `other` hold `key` (leaders on the organisation page)?"""
+        return frozenset((key, other)) in self.related_pairs or key in self.within.get(other, ()) \
+            or other in self.within.get(key, ())
+
+    def has_decoy(self, tokens: list[str], key: str) -> bool:
+        """Does a folded word list hold one of the key's decoys?"""
+        for seq, anchored in self.sections[key].decoys:
+            hits = self._find(tokens, seq, False)
+            if hits and (not anchored or hits[0][0] == 0):
+                return True
+        return False
+
     # --- matching ------------------------------------------------------------
-    def match_words(self, folded: str, keys=None, slug: bool = False) -> list[Match]:
+    def match_words(self, folded: str, keys=None, slug: bool = False, raw: str | None = None) -> list[Match]:
         """Keys whose labels cover a folded word string (link text, title, box title; `slug`:
-        URL or file-name words, where Liferay's dropped "đ" is expected)."""
+        URL or file-name words, where Liferay's dropped "đ" is expected). `raw`: the text
+        as written, to tell an agency's name ("Sở Kế hoạch và Đầu tư") from a label, or a
+        news category ("Tin đấu thầu"). Menus repeat on every page: answers are cached."""
+        raw_marks = (self.org_prefix(raw), _words(raw)[:1] == ["tin"]) if raw else (0, False)
+        return list(self._match_words(folded, tuple(keys) if keys else None, slug, raw_marks))
+
+    @lru_cache(maxsize=32768)
+    def _match_words(self, folded: str, keys, slug: bool, raw_marks: tuple[int, bool]) -> tuple[Match, ...]:
         tokens = folded.split()
         if not tokens or len(tokens) > self.max_words:
             return []
@@ -143,23 +217,27 @@ class Lexicon:
             for i, _ in self._find(tokens, seq, False):
                 filler.update(range(i, i + len(seq)))
         noise = {i for i, t in enumerate(tokens) if t.isdigit() or len(t) == 1}
+        org, news_text = raw_marks
         out = []
         for key in keys or self.sections:
             spec = self.sections[key]
-            if any(self._find(tokens, d, False) for d in spec.decoys):
+            if self.has_decoy(tokens, key):
                 continue
-            covered, best, fuzzy_used = set(), None, False
-            for seq, label, slug_only in spec.labels:
+            covered, best, fuzzy_used, strong = set(), None, False, False
+            for seq, label, slug_only, weak in spec.labels:
                 if slug_only and not slug:
                     continue
                 # Typos are tolerated in phrases people type, not in acronyms ("ttbc" is
                 # not "tthc") nor in file names and slugs, which are machine-made.
                 for i, fuzzy in self._find(tokens, seq, not slug and len(seq) >= 2):
+                    if org and i != 0:
+                        continue  # inside an agency's name
                     span = set(range(i, i + len(seq)))
-                    if best is None or len(seq) > best[0]:
-                        best = (len(seq), label)
+                    if best is None or (not weak, len(seq)) > best[0]:
+                        best = ((not weak, len(seq)), label)
                     covered |= span
                     fuzzy_used = fuzzy_used or fuzzy
+                    strong = strong or not weak
             if not covered:
                 continue
             meaningful = {i for i in range(len(tokens)) if i not in noise and (i not in filler or i in covered)}
@@ -167,8 +245,10 @@ class Lexicon:
                 continue
             coverage = len(covered & meaningful) / len(meaningful)
             if coverage >= self.min_coverage:
-                out.append(Match(key, round(coverage, 3), best[1], fuzzy_used))
-        return out
+                # "Tin đấu thầu", "Tin văn bản": a news category about the topic; the page must say more.
+                news = key not in self.news_keys and news_text
+                out.append(Match(key, round(coverage, 3), best[1], fuzzy_used, weak=not strong or news))
+        return tuple(out)
 
     def match_compact(self, squeezed: str, keys=None) -> list[Match]:
         """Keys found in a squeezed image name (`congkhaingansach`, `ttpbgdpl`)."""
@@ -212,7 +292,10 @@ class Lexicon:
         return list(best.values())
 
     def match_slug(self, url: str, offsite: bool, keys=None) -> list[Match]:
-        """Keys in a link's URL: the words of its last path segment and query, and the slug patterns."""
+        """Keys in a link's URL: the words of its last path segment and query, and the slug
+        patterns — on the end of the address first; on its folders (a SharePoint subsite
+        `/thutuchanhchinh/Pages/default.aspx`) only when the end names no section, so that
+        `/thutuchanhchinh/Lists/DSHoiDap/...` is Q&A, not procedures."""
         from urllib.parse import unquote, urlsplit
 
         parts = urlsplit(url)
@@ -223,18 +306,22 @@ class Lexicon:
         words = url_words("/" + last + ("?" + parts.query if parts.query else ""))
         if offsite:
             words = (fold((parts.hostname or "").replace(".", " ")) + " " + words).strip()
+        tokens = words.split()
         found = {m.key: m for m in self.match_words(words, keys, slug=True)}
+        tail = unquote("/" + last + "?" + parts.query).lower()
         where = unquote(parts.path + "?" + parts.query).lower()
         if offsite:
             where = (parts.hostname or "") + where
-        for key in keys or self.sections:
-            spec = self.sections[key]
-            if key in found or not any(p.search(where) for p in spec.slug_patterns):
-                continue
-            tokens = words.split()
-            if any(self._find(tokens, d, False) for d in spec.decoys) or len(tokens) > self.max_words:
-                continue
-            found[key] = Match(key, self.min_coverage, f"slug:{where[:60]}")
+        for place in (tail, where):
+            for key in keys or self.sections:
+                spec = self.sections[key]
+                if key in found or not any(p.search(place) for p in spec.slug_patterns):
+                    continue
+                if self.has_decoy(tokens, key) or len(tokens) > self.max_words:
+                    continue
+                found[key] = Match(key, self.min_coverage, f"slug:{place[:60]}")
+            if found:
+                break
         return list(found.values())
 
 

@@ -1,18 +1,22 @@
-"""Reading a portal's homepage: its navigation, and which links lead to each required section.
+"""Reading a portal's homepage: its links, where each sits (menu, box, footer, banner), its footer.
 
 Reference: requirements.md §2 (the keys), labels.md (how real portals label them).
-Only navigation-like links count — menus, box (portlet) titles and their links,
-footers and image banners — never the words of a headline or an article
-(Liferay `/-/view_content/` links, long link texts). Image-only links are read
-through their title, alt, image file name and href slug, since on real portals
-(Hà Nội's Sở TT&TT) half of the required sections are reachable only that way.
-Pure: a Page (and its parsed soup) in, links and candidates out.
+Every link is read with what a citizen sees of it — its text, `title`, `alt`, `aria-label`,
+the image it shows — and where it sits: menus (also a header row of table cells used as
+navigation), box (portlet) titles, footers, image banners, or the page's content. Which
+links may lead to a section is decided in checks/candidates.py.
+
+A link's address may say nothing (`/node/12`, `?ItemID=7`, a Liferay UUID) or be a script:
+`javascript:` handlers and `onclick` attributes are read for the address they open, ASP.NET
+`__doPostBack` links become the form post a browser would send, and a link only scripts
+can follow is kept (`script`) so that it is never taken for an absent link.
+Pure: a Page (and its parsed soup) in, a HomeDoc out.
 """
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from urllib.parse import unquote, urljoin, urlsplit, urlunsplit
+from urllib.parse import urlencode, urljoin, urlsplit, urlunsplit
 
 from bs4 import BeautifulSoup, Tag
 
@@ -20,8 +24,16 @@ from checks.lexicon import Lexicon, load_lexicon
 from checks.model import Page
 from checks.text import fold, normalise
 
-_SKIP_SCHEMES = ("mailto:", "tel:", "javascript:", "data:", "#")
+_SKIP_SCHEMES = ("mailto:", "tel:", "data:", "sms:", "callto:")
 _HEADINGS = ("h1", "h2", "h3", "h4", "h5")
+# The address a script opens: location.href='…', window.open("…"), location.assign('…').
+_SCRIPT_URL = re.compile(r"""(?:location(?:\.href)?\s*=|window\.open\s*\(|location\.(?:assign|replace)\s*\()"""
+                         r"""\s*['"]([^'"]+)['"]""", re.I)
+_POSTBACK = re.compile(r"""__doPostBack\(\s*['"]([^'"]*)['"]\s*,\s*['"]([^'"]*)['"]"""
+                       r"""|WebForm_PostBackOptions\(\s*["']([^"']+)["']\s*,\s*["']([^"']*)["']""")
+_CLICKABLE = ("td", "th", "li", "div", "span", "button", "tr", "img")
+# Handlers that show a part of the page (a tab, a slide, a panel), not another page.
+_IN_PAGE = re.compile(r"(?i)\b\w*(tab|slide|carousel|panel|accordion)\w*\s*\(|void\(0\)\s*;?\s*$")
 
 
 def parse_html(text: str) -> BeautifulSoup:
@@ -44,42 +56,26 @@ def words_of(tag: Tag) -> str:
     return normalise(tag.get_text(" ", strip=True))
 
 
-def attr_words(tag: Tag) -> str:
-    return " ".join(f"{k}={v if isinstance(v, str) else ' '.join(v)}" for k, v in tag.attrs.items()
-                    if k in ("id", "class", "role"))
-
-
 @dataclass
 class Link:
-    href: str  # absolute, no fragment ("" for a menu parent without a target)
+    href: str  # absolute, no fragment ("" for a menu parent without a target, or a script)
     text: str
     title: str = ""
     alt: str = ""
     img_src: str = ""
+    aria: str = ""  # aria-label
     context: str = "content"  # menu | box | footer | banner | content
     box_titles: list[str] = field(default_factory=list)  # enclosing boxes, nearest first
-    is_article: bool = False
+    is_article: bool = False  # the address looks like one article (it may still be a menu item)
     offsite: bool = False
+    script: str = ""  # the handler of a link only scripts follow (no address could be read)
+    hidden: bool = False  # inside a block hidden from citizens (a leftover menu with display:none)
+    post: str | None = None  # body of an ASP.NET postback (href is then the form's action)
     children: list["Link"] = field(default_factory=list)
 
     @property
     def image_only(self) -> bool:
-        return not self.text and bool(self.img_src or self.title or self.alt)
-
-
-@dataclass
-class Candidate:
-    key: str
-    href: str
-    label: str  # the text or attribute that matched, as shown on the page
-    matched_by: str  # text | title | alt | img_name | slug | box_title | hint
-    score: float
-    context: str = ""
-    offsite: bool = False
-
-    def evidence(self) -> dict:
-        return {"label": self.label, "matched_by": self.matched_by, "href": self.href,
-                "context": self.context, "offsite": self.offsite}
+        return not self.text and bool(self.img_src or self.title or self.alt or self.aria)
 
 
 @dataclass
@@ -92,6 +88,7 @@ class HomeDoc:
     links: list[Link]
     footer_text: str
     box_titles: list[str]
+    end_text: str = ""  # the last words of the page (an unmarked footer often sits there)
 
     @property
     def host(self) -> str:
@@ -150,29 +147,102 @@ def _box_titles(soup: BeautifulSoup, lex: Lexicon) -> dict[int, str]:
     return boxes
 
 
-def _context(a: Tag, boxes: dict[int, str], lex: Lexicon) -> tuple[str, list[str]]:
+def _nav_rows(soup: BeautifulSoup, lex: Lexicon) -> set[int]:
+    """Table rows used as a menu bar: at least `nav_row_min_cells` short cells, most of them
+    a link or a clickable cell (old portals draw their top menu as a header row)."""
+    rows = set()
+    least = int(lex.settings.get("nav_row_min_cells", 4))
+    for tr in soup.find_all("tr"):
+        cells = tr.find_all(["td", "th"], recursive=False)
+        if len(cells) < least:
+            continue
+        texts = [words_of(c) for c in cells]
+        clickable = sum(1 for c in cells if c.find("a") is not None or c.get("onclick"))
+        if clickable >= least - 1 and all(len(t.split()) <= 8 for t in texts):
+            rows.add(id(tr))
+    return rows
+
+
+def _context(el: Tag, boxes: dict[int, str], rows: set[int], lex: Lexicon) -> tuple[str, list[str]]:
     """(context, enclosing box titles, nearest first)."""
     menu = re.compile(lex.settings["menu_container_pattern"], re.I)
     footer = re.compile(lex.settings["footer_container_pattern"], re.I)
     context, titles = "", []
-    for anc in a.parents:
+    for anc in [el, *el.parents]:
         if anc.name in ("body", "html", "[document]"):
             break
         if id(anc) in boxes:
             titles.append(boxes[id(anc)])
             context = context or "box"
             continue
+        if anc is el:
+            continue
         names = _classes(anc)
         if anc.name == "footer" or footer.search(names):
             return context or "footer", titles
-        if anc.name == "nav" or menu.search(names) or anc.get("role") == "navigation":
+        if anc.name == "nav" or menu.search(names) or anc.get("role") == "navigation" or id(anc) in rows:
             return context or "menu", titles
     return context or "content", titles
 
 
+def _postback_form(el: Tag, soup: BeautifulSoup) -> Tag | None:
+    form = el.find_parent("form")
+    if form is None or not form.find("input", attrs={"name": "__VIEWSTATE"}):
+        form = next((f for f in soup.find_all("form") if f.find("input", attrs={"name": "__VIEWSTATE"})), form)
+    return form
+
+
+def _address(base: str, el: Tag, soup: BeautifulSoup) -> tuple[str, str, str | None]:
+    """(absolute href, script handler that could not be read, postback body) of a link."""
+    href = (el.get("href") or "").strip() if el.name == "a" else ""
+    handler = el.get("onclick") or ""
+    if href.lower().startswith("javascript:"):
+        handler, href = href + " " + handler, ""
+    if href.startswith("#") and handler:
+        href = ""
+    if not href and handler:
+        opened = _SCRIPT_URL.search(handler)
+        if opened:
+            href = opened.group(1)
+        else:
+            post = _POSTBACK.search(handler)
+            form = _postback_form(el, soup) if post else None
+            if form is not None:
+                fields = [(i["name"], i.get("value") or "") for i in form.find_all("input", attrs={"type": "hidden"})
+                          if i.get("name") and i["name"] not in ("__EVENTTARGET", "__EVENTARGUMENT")]
+                target, argument = (post.group(1), post.group(2)) if post.group(1) is not None \
+                    else (post.group(3), post.group(4))
+                body = urlencode([("__EVENTTARGET", target), ("__EVENTARGUMENT", argument), *fields])
+                return _absolute(base, form.get("action") or base), "", body
+            # A handler that switches a tab or slide shows part of this page: no link at all.
+            if _IN_PAGE.search(handler) or not re.search(r"\w+\s*\(", handler):
+                return "", "", None
+            return "", handler.strip()[:200], None
+    return _absolute(base, href), "", None
+
+
+_HIDDEN_STYLE = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden", re.I)
+# Blocks that are hidden until a citizen opens them: submenus, tabs, accordions, slides.
+_OPENS = re.compile(r"(?i)tab|panel|drop|sub|child|collaps|accordion|slide|carousel|popup|modal|menu|nav|toggle")
+
+
+def _hidden(el: Tag) -> bool:
+    """Is a link inside a block no citizen can open (`display:none` outside any menu item,
+    tab or slide — a leftover header, an old menu kept in the page)?"""
+    for anc in el.parents:
+        if anc.name in ("body", "html", "[document]"):
+            return False
+        if not (anc.has_attr("hidden") or _HIDDEN_STYLE.search(str(anc.get("style") or ""))):
+            continue
+        if anc.find_parent("li") is not None or _OPENS.search(_classes(anc)):
+            return False  # a dropdown, a tab: a click shows it
+        return True
+    return False
+
+
 def _absolute(base: str, href: str) -> str:
     href = (href or "").strip()
-    if not href or href.lower().startswith(_SKIP_SCHEMES):
+    if not href or href.startswith("#") or href.lower().startswith(_SKIP_SCHEMES + ("javascript:",)):
         return ""
     try:
         return clean_url(urljoin(base, href))
@@ -180,45 +250,61 @@ def _absolute(base: str, href: str) -> str:
         return ""
 
 
+def _link(el: Tag, base: str, soup: BeautifulSoup, lex: Lexicon) -> Link:
+    href, script, post = _address(base, el, soup)
+    img = el if el.name == "img" else el.find("img")
+    link = Link(href=href, text=words_of(el) if el.name != "img" else "", title=normalise(el.get("title") or ""),
+                alt=normalise(img.get("alt") or "") if img else "",
+                img_src=(img.get("src") or img.get("data-src") or "") if img else "",
+                aria=normalise(el.get("aria-label") or ""), script=script, post=post)
+    if not link.title and img is not None:
+        link.title = normalise(img.get("title") or "")
+    label_words = len((link.text or link.title or link.alt or link.aria).split())
+    link.is_article = bool(href) and lex.is_article_href(href) or label_words > lex.max_words
+    return link
+
+
 def read_home(page: Page, soup: BeautifulSoup | None = None, lex: Lexicon | None = None) -> HomeDoc:
     lex = lex or load_lexicon()
     soup = soup if soup is not None else parse_html(page.text)
     base_tag = soup.find("base", href=True)
     base = urljoin(page.final_url or page.url, base_tag["href"]) if base_tag else (page.final_url or page.url)
-    boxes = _box_titles(soup, lex)
+    boxes, rows = _box_titles(soup, lex), _nav_rows(soup, lex)
     home_host = host_of(base)
     links: list[Link] = []
     by_tag: dict[int, Link] = {}
-    for a in soup.find_all("a"):
-        href = _absolute(base, a.get("href", ""))
-        img = a.find("img")
-        link = Link(
-            href=href, text=words_of(a), title=normalise(a.get("title") or ""),
-            alt=normalise(img.get("alt") or "") if img else "",
-            img_src=(img.get("src") or img.get("data-src") or "") if img else "")
-        if not link.title and img is not None:
-            link.title = normalise(img.get("title") or "")
-        link.context, link.box_titles = _context(a, boxes, lex)
+    # Anchors, and the cells, items and buttons whose onclick opens a page.
+    clickable = [el for el in soup.find_all(_CLICKABLE, onclick=True)
+                 if el.find("a", href=True) is None and el.find_parent("a") is None]
+    for el in soup.find_all("a") + clickable:
+        link = _link(el, base, soup, lex)
+        if el.name != "a" and not link.href and not link.post:
+            continue  # an onclick that opens nothing readable (a slider, a tab)
+        link.context, link.box_titles = _context(el, boxes, rows, lex)
         if link.context == "content" and link.image_only:
             link.context = "banner"
-        link.offsite = bool(href) and host_of(href) != home_host
-        label_words = len((link.text or link.title or link.alt).split())
-        link.is_article = bool(href) and lex.is_article_href(href) or label_words > lex.max_words
-        by_tag[id(a)] = link
+        link.offsite = bool(link.href) and host_of(link.href) != home_host
+        link.hidden = _hidden(el)
+        by_tag[id(el)] = link
         links.append(link)
-    # Menu parents that lead nowhere ("#") stand for their submenu.
+    # Menu parents that lead nowhere ("#", a script that only opens the submenu) stand for it.
     for a in soup.find_all("a"):
         parent = by_tag[id(a)]
-        if parent.href or a.parent is None or a.parent.name != "li":
+        if parent.href or parent.post:
             continue
-        sub = a.parent.find(["ul", "ol", "div"])
+        item = a.find_parent(["li", "td"])
+        if item is None or sum(1 for p in a.parents if p is not item and item in p.parents) > 3:
+            continue  # the item must hold the anchor closely (<li><div><a>…)
+        sub = next((el for el in item.find_all(["ul", "ol", "div"]) if a not in el.descendants), None)
         if sub is not None:
             parent.children = [by_tag[id(c)] for c in sub.find_all("a") if id(c) in by_tag and by_tag[id(c)].href]
-    return HomeDoc(page=page, soup=soup, base_url=base, links=links,
-                   footer_text=footer_text(soup, lex), box_titles=sorted(set(boxes.values())))
+    end = words_of(soup.body)[-int(lex.settings.get("footer_tail_chars", 1200)):] if soup.body else ""
+    return HomeDoc(page=page, soup=soup, base_url=base, links=links, footer_text=footer_text(soup, lex),
+                   box_titles=sorted(set(boxes.values())), end_text=end)
 
 
 def footer_text(soup: BeautifulSoup, lex: Lexicon | None = None) -> str:
+    """The footer's words: marked footers (`<footer>`, footer/bottom classes), else the end of the page."""
     lex = lex or load_lexicon()
     pattern = re.compile(lex.settings["footer_container_pattern"], re.I)
     parts, seen = [], []
@@ -230,139 +316,24 @@ def footer_text(soup: BeautifulSoup, lex: Lexicon | None = None) -> str:
         seen.append(el)
         parts.append(words_of(el))
     if not parts and soup.body is not None:  # no marked footer: the end of the page
-        parts.append(words_of(soup.body)[-1200:])
+        parts.append(words_of(soup.body)[-int(lex.settings.get("footer_tail_chars", 1200)):])
     return " ".join(parts)
 
 
 PHONE_RE = re.compile(r"(\+?84|0|\(0?\d{2,3}\))[\d .()\-]{7,}\d")
-EMAIL_RE = re.compile(r"[\w.+-]+@[\w-]+(\.[\w-]+)+")
+EMAIL_RE = re.compile(r"[\w.+-]+\s*(@|\[at\]|\(at\))\s*[\w-]+(\.[\w-]+)+")
 
 
 def contact_details(text: str) -> dict | None:
     """Address, phone and email in a text (a footer): at least two of the three are a contact block."""
     folded = fold(text)
     found = {
-        "address": bool(re.search(r"\bdia chi\b|\btru so\b|\baddress\b", folded)),
-        "phone": bool(re.search(r"\b(dien thoai|dt|tel|hotline|so dien thoai|phone)\b", folded)) and bool(PHONE_RE.search(text)),
+        "address": bool(re.search(r"\bdia chi\b|\btru so\b|\baddress\b|\bdc\b", folded)),
+        "phone": bool(re.search(r"\b(dien thoai|dt|d t|tel|hotline|so dien thoai|phone|duong day nong)\b", folded))
+        and bool(PHONE_RE.search(text)),
         "email": bool(EMAIL_RE.search(text)),
     }
     if sum(found.values()) < 2:
         return None
-    start = min((m.start() for m in (re.search(r"(?i)địa chỉ|address|điện thoại|email", text),) if m), default=0)
+    start = min((m.start() for m in (re.search(r"(?i)địa chỉ|trụ sở|address|điện thoại|email", text),) if m), default=0)
     return {"kinds": [k for k, v in found.items() if v], "snippet": text[start:start + 240]}
-
-
-def _sources(link: Link) -> list[tuple[str, str]]:
-    """(matched_by, label) pairs a link offers. A link with text is read by its text (and
-    title), and by its slug only if the text names no section ("Thông báo - Chỉ đạo" ->
-    `com=chi-dao-dieu-hanh`); a link without text by its title, alt, image name and slug."""
-    if link.text:
-        out = [("text", link.text)]
-        if link.title and fold(link.title) != fold(link.text):
-            out.append(("title", link.title))
-        if link.href and len(link.text.split()) <= 6:
-            out.append(("slug_fallback", link.href))
-        return out
-    out = []
-    if link.title:
-        out.append(("title", link.title))
-    if link.alt:
-        out.append(("alt", link.alt))
-    if link.img_src:
-        out.append(("img_name", link.img_src))
-    if link.href:
-        out.append(("slug", link.href))
-    return out
-
-
-def _matches(lex: Lexicon, source: str, value: str, link: Link):
-    if source == "img_name":
-        return lex.match_image(value)
-    if source in ("slug", "slug_fallback"):
-        matches = lex.match_slug(value, link.offsite)
-        if source == "slug_fallback":
-            words = fold(link.text).split()
-            if lex.match_words(fold(link.text)) or lex.match_words(fold(link.title)):
-                return []  # the text already says which section this is
-            # Nor may the slug give a key whose decoy the text shows ("Thăm dò ý kiến" -> /lay-y-kien).
-            matches = [m for m in matches if not any(lex._find(words, d, False) for d in lex.sections[m.key].decoys)]
-        return matches
-    return lex.match_words(fold(value))
-
-
-def find_candidates(home: HomeDoc, lex: Lexicon | None = None,
-                    hints: dict[str, dict] | None = None) -> dict[str, list[Candidate]]:
-    """Per key, the links that may lead to its section, best first (at most max_candidates)."""
-    lex = lex or load_lexicon()
-    found: dict[str, list[Candidate]] = {key: [] for key in lex.sections}
-    strict = float(lex.settings.get("content_min_coverage", 0.75))
-    for link in home.links:
-        if link.is_article:
-            continue
-        targets = [link] if link.href else link.children
-        if not targets:
-            continue
-        offers = _sources(link) + [("box_title", title) for title in link.box_titles]
-        for offered, value in offers:
-            source = "slug" if offered == "slug_fallback" else offered
-            for m in _matches(lex, offered, value, link):
-                # Outside menus, boxes, footers and banners a text must be almost all label.
-                if link.context == "content" and source == "text" and m.coverage < strict:
-                    continue
-                score = lex.weight(source) * m.coverage * (0.9 if m.fuzzy else 1.0)
-                # A section the portal publishes itself beats a link to another site.
-                score *= float(lex.settings.get("offsite_factor", 0.9)) if link.offsite else 1.0
-                for target in targets:
-                    label = value if source not in ("img_name", "slug") else _tail(value)
-                    if source == "box_title":
-                        label = f"{value} › {target.text or target.title or target.alt or target.href}"
-                    elif target is not link:
-                        label = f"{value} › {target.text or target.href}"
-                    found[m.key].append(Candidate(m.key, target.href, label, source, round(score, 3),
-                                                  link.context, target.offsite))
-    for key, value in (hints or {}).items():
-        if key in found:
-            found[key] = hint_candidates(home, key, value)
-    limit = int(lex.settings["max_candidates"])
-    per_box = int(lex.settings.get("max_candidates_per_box", 2))
-    out = {}
-    for key, cands in found.items():
-        cands.sort(key=lambda c: (-c.score, c.offsite))
-        seen, best, boxes = set(), [], {}
-        for cand in cands:
-            # The links of one box are alike (one box of TTHC fields): leave room for others.
-            group = cand.label.split(" › ")[0] if cand.matched_by == "box_title" else None
-            if cand.href in seen or (group and boxes.get(group, 0) >= per_box):
-                continue
-            seen.add(cand.href)
-            if group:
-                boxes[group] = boxes.get(group, 0) + 1
-            best.append(cand)
-        out[key] = best[:limit] if not (hints and key in hints) else best
-    return out
-
-
-def _tail(url: str) -> str:
-    """The readable end of an href or image path: `ttpbgdpl.png/ttpbgdpl03f5.png`."""
-    path = unquote(urlsplit(url).path)
-    return "/".join(path.rstrip("/").split("/")[-2:]).lstrip("/")[-120:] or url[-120:]
-
-
-def hint_candidates(home: HomeDoc, key: str, hint: dict) -> list[Candidate]:
-    """An agency's hint replaces detection for one key: a URL, or a CSS selector on the homepage."""
-    if hint.get("url"):
-        href = _absolute(home.base_url, hint["url"])
-        return [Candidate(key, href, hint["url"], "hint", 9.0, "hint", host_of(href) != home.host)] if href else []
-    out = []
-    try:
-        elements = home.soup.select(hint["selector"])
-    except Exception:  # a bad selector in a hints file is the agency's typo, not a crash
-        return []
-    for el in elements:
-        anchors = [el] if el.name == "a" else el.find_all("a")
-        for a in anchors:
-            href = _absolute(home.base_url, a.get("href", ""))
-            if href:
-                out.append(Candidate(key, href, words_of(a) or hint["selector"], "hint", 9.0, "hint",
-                                     host_of(href) != home.host))
-    return out

@@ -13,6 +13,9 @@ from functools import lru_cache
 from urllib.parse import unquote, urlsplit
 
 _SPACE = re.compile(r"\s+")
+# Invisible characters editors leave inside words (zero-width space and joiners, soft
+# hyphen, word joiner, BOM): "Gi\u200bới thiệu" is "Giới thiệu".
+_INVISIBLE = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u2060\ufeff\u00ad"))
 
 
 def normalise(text: str | None) -> str:
@@ -22,7 +25,7 @@ def normalise(text: str | None) -> str:
     once = html.unescape(text)
     if "&" in once:
         once = html.unescape(once)
-    return _SPACE.sub(" ", unicodedata.normalize("NFC", once)).strip()
+    return _SPACE.sub(" ", unicodedata.normalize("NFC", once.translate(_INVISIBLE))).strip()
 
 
 # After NFD a Vietnamese letter is its base letter plus marks (U+0300..036F).
@@ -61,7 +64,9 @@ def _fold(text: str, drop_d: bool) -> str:
         text = html.unescape(text)
         if "&" in text:  # some CMSs double-escape
             text = html.unescape(text)
-    text = unicodedata.normalize("NFD", text.lower().replace("đ", "" if drop_d else "d"))
+    # "Ð" (U+00D0, the Icelandic eth) stands for "Đ" on pages typed with old keyboard tools.
+    text = text.translate(_INVISIBLE).lower().replace("ð", "đ")
+    text = unicodedata.normalize("NFD", text.replace("đ", "" if drop_d else "d"))
     if _NOT_ASCII_OR_MARK.search(text):
         text = _NOT_ASCII_OR_MARK.sub(" ", text)
     # Marks are dropped by the ASCII encoding; every byte that is not a-z or 0-9

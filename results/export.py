@@ -47,6 +47,10 @@ def build_export(db, run_id: int) -> dict[str, Any]:
         sections = {o["key"]: {"outcome": o["outcome"], "evidence_url": o["evidence_url"],
                                "label": o["label"], "reason": o["reason"], "legal_ref": o["legal_ref"]}
                     for o in mine if o["category"] == "section" and o["key"] in SECTION_KEYS}
+        # A present section whose page lists nothing yet (its content observation failed).
+        for o in mine:
+            if o["category"] == "content" and o["key"] in sections:
+                sections[o["key"]]["empty"] = o["outcome"] == "fail"
         functions = {o["key"]: {"outcome": o["outcome"], "evidence_url": o["evidence_url"],
                                 "reason": o["reason"]}
                      for o in mine if o["category"] == "function" and o["key"] in FUNCTION_KEYS}

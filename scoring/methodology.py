@@ -23,7 +23,9 @@ CATALOGUE_FILE = METHODOLOGY_DIR / "_criteria.yaml"
 KINDS = ("ministry", "government_agency", "province", "department", "commune", "other")
 REQUIREMENTS = ("required", "recommended", "informational")
 METHODS = ("binary", "rate", "relative")
-OBSERVATION_CATEGORIES = ("section", "function", "reachability", "service")
+# "content": what a present section's page holds (checks/section_chain.py: one observation
+# per present section, under the section's key; pass when it lists items, fail when empty).
+OBSERVATION_CATEGORIES = ("section", "function", "reachability", "service", "content")
 # Measures over a target's service rows; implemented in scoring.measures.
 SERVICE_MEASURES = ("online_share", "full_share", "live_share", "completeness", "online_submission",
                     "payment_full", "clicks", "level_points", "online_count")

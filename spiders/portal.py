@@ -6,11 +6,11 @@ Flow per target (issue "Portal checks"):
 2. homepage: parsed once; re-fetched in Chromium only when `needs_rendering` says its
    links are drawn by scripts.
 3. launch, once the homepage is read AND the random path answered: the fingerprint goes
-   into `self.not_found` (so section pages are classified against it), then every
-   section's candidate links are tried best first until one leads to a live, non-empty
-   page; functions fetch what they need (search results, feed, site map, English page,
-   one article). A page that looks empty but has scripts is rendered before it is
-   called empty.
+   into `self.not_found` (so pages are classified against it), then a
+   `checks.portal_judge.PortalJudge` is built from the homepage. Its chains (every
+   section's candidate links, best first; search, site map, RSS, English, print) say
+   which page they need next; this spider fetches it (rendered when asked) and hands it
+   back, until each chain gives its verdicts. Offline runs drive the same chains.
 4. target_done: reachability and HTTPS verdicts, then the TargetItem.
 Judgement lives in checks/ (pure); this module only fetches and routes.
 Settings: PORTALCHECK_HINTS (or -a hints=FILE), PORTALCHECK_FOLLOW_OFFSITE (all |
@@ -25,25 +25,23 @@ import ssl
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from typing import Any
-from urllib.parse import quote, urljoin, urlsplit
+from urllib.parse import urlsplit
 
 from checks import reachability as reach
 from checks.fetch_status import NotFoundFingerprint
-from checks.functions import NOT_MEASURED, Found, chain_observation, emc, english, https, mobile, not_measured
+from checks.functions import https
 from checks.functions import legal_ref as function_legal
-from checks.functions import observation, print_button, related_links, rss, search, site_map
 from checks.lexicon import load_hints, load_lexicon
 from checks.model import FUNCTION_KEYS, SECTION_KEYS, Page
+from checks.portal_judge import PortalJudge, unjudged_portal
 from checks.rendering import judged_without_render, needs_rendering
-from checks.section_content import (TargetResult, chrome_of, judge_target, section_observation, soft_404_overridden,
-                                    unjudged_observation)
-from checks.sections import clean_url, contact_details, find_candidates, host_of, parse_html, read_home
+from checks.section_chain import unjudged_observation
+from checks.sections import clean_url, host_of, parse_html, read_home
 from crawler.items import ObservationItem, TargetItem
 from crawler.targets import is_private_address
 from spiders.base import PortalcheckSpider
 
 _TLS_POOL = ThreadPoolExecutor(max_workers=16, thread_name_prefix="tls-check")
-_CHAINED = {"site_map": site_map, "rss": rss, "english": english}
 
 
 def tls_probe(host: str, port: int, timeout: float) -> dict:
@@ -96,34 +94,19 @@ def _unverified_details(host: str, port: int, timeout: float) -> dict:
 
 
 @dataclass
-class Chain:
-    """Candidates of one check, tried best first until one is good. `results` holds
-    (ok, TargetResult) for a section, (ok, Observation) for a function."""
-
-    items: list = field(default_factory=list)
-    results: list = field(default_factory=list)
-    index: int = 0
-    done: bool = False
-
-
-@dataclass
 class State:
     home_page: Page | None = None
     home: Any = None  # checks.sections.HomeDoc
-    chrome: Any = None
     random_page: Page | None = None
     random_done: bool = False
-    launched: bool = False
+    judge: PortalJudge | None = None
     rendered: bool = False
     render_reason: str | None = None
     render_error: str | None = None  # the homepage needed a browser and did not get one
     home_variant: str | None = None
     aux: dict[str, Page] = field(default_factory=dict)
     tls: Any = None  # Future of tls_probe
-    chains: dict[str, Chain] = field(default_factory=dict)
     emitted: set = field(default_factory=set)
-    news_page: Page | None = None
-    search: tuple | None = None  # (form, query)
     tool_error: bool = False
 
 
@@ -211,170 +194,57 @@ class PortalSpider(PortalcheckSpider):
 
     def homepage_unreadable(self, target_id: str, status: str):
         """Nothing on the portal can be judged: every section and function is inconclusive."""
-        for key in SECTION_KEYS:
-            yield self.emit(target_id, unjudged_observation(
-                "section", key, self.lex.sections[key].legal_ref, status, homepage_status=status))
-        for key in FUNCTION_KEYS:
-            yield self.emit(target_id, unjudged_observation(
-                "function", key, function_legal(key), status, homepage_status=status))
+        for obs in unjudged_portal(status, self.lex, homepage_status=status):
+            yield self.emit(target_id, obs)
 
     def maybe_launch(self, target_id: str):
         state = self.states[target_id]
-        if state.launched or state.home is None or not state.random_done:
+        if state.judge is not None or state.home is None or not state.random_done:
             return
-        state.launched = True
-        home, random = state.home, state.random_page
+        random = state.random_page
         if random is not None and random.http_status is not None:
             # Set once the homepage is judged (a site answering every path with its homepage
             # must not make the homepage a soft 404), and before any section is fetched.
-            self.not_found[target_id] = NotFoundFingerprint.from_page(random.http_status, random.text)
-        state.chrome = chrome_of(home)
-        candidates = find_candidates(home, self.lex, self.hints_for(target_id))
-        # Print is judged on an article: the homepage's, or else one the news section lists.
-        state.chains["print"] = Chain(items=[Found(h, h, "article") for h in print_button.articles(home)])
-        for key in SECTION_KEYS:
-            state.chains[key] = Chain(items=candidates.get(key, []))
+            # The homepage's text lines are the site's chrome: a soft 404 that repeats the
+            # menus is compared with other pages on the rest (its main content).
+            self.not_found[target_id] = NotFoundFingerprint.from_page(random.http_status, random.text,
+                                                                      state.home.page.text)
+        judge = state.judge = PortalJudge(state.home, self.lex, self.hints_for(target_id), random,
+                                          state.rendered, state.render_reason)
+        for obs in judge.homepage_observations():
+            yield self.emit(target_id, obs)
+        for key in judge.startable():
             yield from self.advance(target_id, key)
-        for check in (related_links, emc, mobile):
-            yield self.emit(target_id, check.check(home))
-        for key in NOT_MEASURED:
-            yield self.emit(target_id, not_measured(key))
-        yield from self.start_search(target_id)
-        for key, module in _CHAINED.items():
-            hint = self.hints_for(target_id).get(key, {})
-            items = [Found(urljoin(home.base_url, hint["url"]), hint["url"], "hint")] if hint.get("url") \
-                else module.candidates(home)
-            state.chains[key] = Chain(items=items)
-            yield from self.advance(target_id, key)
-        if state.chains["print"].items:
-            yield from self.advance(target_id, "print")
 
-    # --- candidate chains (sections, site map, RSS, English, print) ----------
+    # --- chains: the judge says what to fetch, the spider fetches it ----------
     def advance(self, target_id: str, key: str):
-        """Fetch the chain's next candidate, or give its verdict when none is left."""
-        state = self.states[target_id]
-        chain = state.chains[key]
-        while chain.index < len(chain.items):
-            href = chain.items[chain.index].href
-            offsite = host_of(href) != state.home.host and not self.may_follow(href)
-            purpose = "section" if key in SECTION_KEYS else "function"
-            request = None if offsite else self.fetch(href, self.on_item, target_id, purpose, meta={"pc_key": key})
+        """Fetch what the chain asks for next, or give its verdicts when it is over."""
+        judge = self.states[target_id].judge
+        chain = judge.chains[key]
+        while (want := chain.next_fetch()) is not None:
+            if host_of(want.url) != judge.host and not self.may_follow(want.url):
+                chain.unfetched("offsite_not_followed")
+                continue
+            request = self.fetch(want.url, self.on_item, target_id, want.purpose, render=want.render,
+                                 method=want.method, body=want.body, meta={"pc_key": key},
+                                 headers={"Content-Type": "application/x-www-form-urlencoded"}
+                                 if want.method == "POST" else None)
             if request is not None:
                 yield request
                 return
-            reason = "offsite_not_followed" if offsite else "page_budget"
-            chain.results.append((None, TargetResult(href=href, status="not_fetched", reason=reason)
-                                  if key in SECTION_KEYS else observation(key, "inconclusive", reason=reason, href=href)))
-            chain.index += 1
-        yield from self.finish(target_id, key)
+            chain.unfetched("page_budget")
+        observations, follow = judge.close(key)
+        for obs in observations:
+            yield self.emit(target_id, obs)
+        for nxt in follow:
+            yield from self.advance(target_id, nxt)
 
     def on_item(self, page: Page, meta: dict):
         target_id, key = meta["pc_target"], meta["pc_key"]
-        state = self.states[target_id]
-        chain = state.chains[key]
-        item = chain.items[chain.index]
-        if key in SECTION_KEYS:
-            if soft_404_overridden(page, state.random_page, state.chrome, self.lex):
-                page.status, page.error = "live", "soft_404 fingerprint overridden: own content differs"
-            result = judge_target(page, key, state.chrome, None, self.lex)
-            if result.reason == "needs_rendering" and not page.rendered:
-                request = self.render(page.url, self.on_item, target_id, "section_rendered", meta={"pc_key": key})
-                if request is not None:
-                    yield request
-                    return
-            ok = result.ok
-            if ok and key == "tin_tuc":
-                state.news_page = page
-        elif key == "print":
-            ok, result = print_button.judge(page)
-        elif key == "rss":
-            ok, result, feeds = rss.judge(page, item)
-            known = {i.href for i in chain.items}
-            chain.items[chain.index + 1:chain.index + 1] = [
-                Found(f, f"feed listed on {page.final_url}", "feed_page") for f in feeds if f not in known]
-        elif key == "english":
-            ok, result = english.judge(page, item, state.chrome)
-        else:
-            ok, result = site_map.judge(page, item)
-        chain.results.append((ok, result))
-        chain.index += 1
-        if ok or (key == "print" and ok is False):  # print: the first readable article decides
-            yield from self.finish(target_id, key)
-        else:
-            yield from self.advance(target_id, key)
-
-    def finish(self, target_id: str, key: str):
-        state = self.states[target_id]
-        chain = state.chains[key]
-        if chain.done:
-            return
-        chain.done = True
-        if key not in SECTION_KEYS:
-            missing = print_button.no_article() if key == "print" else _CHAINED[key].missing()
-            yield self.emit(target_id, chain_observation(key, chain.results, missing))
-            return
-        contact = contact_details(state.home.footer_text) if key == "lien_he" else None
-        obs = section_observation(key, chain.items, [r for _, r in chain.results], contact, state.rendered, self.lex)
-        if state.render_reason:
-            obs.evidence["render_reason"] = state.render_reason
-        yield self.emit(target_id, obs)
-        printing = state.chains["print"]
-        if key == "tin_tuc" and not printing.items and not printing.done:
-            if state.news_page is not None:
-                news = read_home(state.news_page, None, self.lex)
-                printing.items = [Found(h, h, "article") for h in print_button.articles(news)]
-            yield from self.advance(target_id, "print")
-
-    # --- search -------------------------------------------------------------
-    def start_search(self, target_id: str):
-        state = self.states[target_id]
-        home = state.home
-        form, query = search.find_form(home), search.choose_query(home)
-        hint = self.hints_for(target_id).get("search", {})
-        if hint.get("url"):  # the agency's results URL, "{q}" standing for the query
-            form = search.SearchForm(action=urljoin(home.base_url, hint["url"]), method="GET", field="", label="hint")
-        if form is None:
-            yield self.emit(target_id, search.without_form(home))
-            return
-        if query is None or (host_of(form.action) != home.host and not self.may_follow(form.action)):
-            reason = "no_query_word" if query is None else "offsite_not_followed"
-            yield self.emit(target_id, observation("search", "inconclusive", reason=reason, href=form.action))
-            return
-        url, method, body = search.request_for(form, query)
-        if form.label == "hint":
-            url = form.action.replace("%7Bq%7D", quote(query)).replace("{q}", quote(query))
-        state.search = (form, query)
-        headers = {"Content-Type": "application/x-www-form-urlencoded"} if method == "POST" else None
-        request = self.fetch(url, self.on_search, target_id, "function", method=method, body=body, headers=headers)
-        if request is None:
-            yield self.emit(target_id, observation("search", "inconclusive", reason="page_budget"))
-        else:
-            yield request
-
-    def on_search(self, page: Page, meta: dict):
-        target_id = meta["pc_target"]
-        state = self.states[target_id]
-        form, query = state.search
-        obs = search.judge_results(page, query, form, state.chrome)
-        if obs is None and not page.rendered and form.method == "GET":
-            request = self.render(page.url, self.on_search, target_id, "function_rendered")
-            if request is not None:
-                yield request
-                return
-        yield self.emit(target_id, obs or observation(
-            "search", "inconclusive", reason="results_need_rendering", url=page.final_url))
+        self.states[target_id].judge.chains[key].feed(page)
+        yield from self.advance(target_id, key)
 
     # --- helpers -------------------------------------------------------------
-    def fetch(self, *args, **kwargs):
-        """Every page this spider fetches is one hop from the homepage: candidates are tried
-        one after another, so Scrapy's depth would grow with each dead link and DEPTH_LIMIT
-        would silently drop the next one (and the target would never finish). The chains
-        are bounded by max_candidates and PORTALCHECK_MAX_PAGES_PER_TARGET instead."""
-        request = super().fetch(*args, **kwargs)
-        if request is not None:
-            request.meta["depth_reset"] = True
-        return request
-
     def hints_for(self, target_id: str) -> dict:
         """The agency's hints for this portal (a self-test's file may name no target)."""
         return self.hints.get(target_id) or self.hints.get("*") or {}
@@ -390,7 +260,20 @@ class PortalSpider(PortalcheckSpider):
         """Fetch in Chromium, waiting for the network to settle (lists loaded by AJAX, menus
         built from an API), in a pooled page of the target's context (crawler.browser.PagePool,
         which gives pages back and closes contexts itself)."""
-        return self.fetch(url, handler, target_id, purpose, render=True, render_wait="networkidle", **kwargs)
+        return self.fetch(url, handler, target_id, purpose, render=True, **kwargs)
+
+    def fetch(self, *args, **kwargs):
+        """Every page this spider fetches is one hop from the homepage: candidates are tried
+        one after another, so Scrapy's depth would grow with each dead link and DEPTH_LIMIT
+        would silently drop the next one (and the target would never finish). The chains
+        are bounded by max_candidates and PORTALCHECK_MAX_PAGES_PER_TARGET instead.
+        A render waits for the network to settle (lists loaded by AJAX, menus from an API)."""
+        if kwargs.get("render"):
+            kwargs.setdefault("render_wait", "networkidle")
+        request = super().fetch(*args, **kwargs)
+        if request is not None:
+            request.meta["depth_reset"] = True
+        return request
 
     def emit(self, target_id: str, obs) -> ObservationItem:
         state = self.states[target_id]

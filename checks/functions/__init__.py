@@ -15,9 +15,9 @@ import re
 from dataclasses import dataclass
 from urllib.parse import unquote, urlsplit
 
-from checks.lexicon import legal_ref_text, load_functions
+from checks.lexicon import legal_ref_text, load_functions, load_lexicon
 from checks.model import DEAD_STATUSES, Observation, Page
-from checks.sections import HomeDoc, Link
+from checks.sections import HomeDoc, Link, host_of
 from checks.text import file_words, fold
 
 NOT_MEASURED = ("accessibility", "performance")
@@ -77,9 +77,11 @@ def find_links(home: HomeDoc, key: str, onsite_only: bool = False) -> list[Found
     images = [re.compile(p) for p in cfg.get("img_patterns", [])]
     ranked: list[tuple[int, Found]] = []
     seen = set()
+    lex = load_lexicon()
     for link in home.links:
-        if not link.href or link.href in seen or (onsite_only and link.offsite):
-            continue
+        if not link.href or link.href in seen or (onsite_only and link.offsite) or link.hidden \
+                or lex.foreign(host_of(link.href)):
+            continue  # a web archive's copy of the site map is not the portal's
         hit = _match_link(link, labels, slugs, hosts, images)
         if hit:
             seen.add(link.href)
@@ -89,18 +91,24 @@ def find_links(home: HomeDoc, key: str, onsite_only: bool = False) -> list[Found
 
 
 def _match_link(link: Link, labels, slugs, hosts, images) -> tuple[int, Found] | None:
-    for rank, (source, value) in enumerate((("text", link.text), ("title", link.title), ("alt", link.alt))):
+    sources = (("text", link.text), ("title", link.title), ("alt", link.alt), ("aria", link.aria))
+    for rank, (source, value) in enumerate(sources):
         if value and fold(value) in labels:
             return rank, Found(link.href, value, source)
+    # A short label that holds a label of two words or more ("Sơ đồ cổng thông tin").
+    for source, value in sources:
+        words = f" {fold(value)} "
+        if value and len(words.split()) <= 6 and any(len(lb.split()) >= 2 and f" {lb} " in words for lb in labels):
+            return 3, Found(link.href, value, source)
     parts = urlsplit(link.href)
     where = unquote(parts.path + ("?" + parts.query if parts.query else "")).lower()
     if link.offsite and any(p.search(parts.hostname or "") for p in hosts):
-        return 3, Found(link.href, parts.hostname or "", "slug")
+        return 4, Found(link.href, parts.hostname or "", "slug")
     if not link.text or len(link.text.split()) <= 3:
         if any(p.search(where) for p in slugs):
-            return 4, Found(link.href, where[-80:], "slug")
+            return 5, Found(link.href, where[-80:], "slug")
         if link.img_src and any(p.search(_squeeze(link.img_src)) for p in images):
-            return 5, Found(link.href, link.img_src.rsplit("/", 1)[-1][:80], "img_name")
+            return 6, Found(link.href, link.img_src.rsplit("/", 1)[-1][:80], "img_name")
     return None
 
 

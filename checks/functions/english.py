@@ -15,7 +15,7 @@ from bs4 import BeautifulSoup
 from checks.functions import Found, config, find_links, observation, page_verdict
 from checks.lexicon import load_lexicon
 from checks.model import Observation, Page
-from checks.section_content import Chrome, own_content
+from checks.page_content import Chrome, own_content
 from checks.sections import HomeDoc, clean_url, parse_html
 
 KEY = "english"

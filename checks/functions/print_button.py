@@ -22,10 +22,12 @@ _ATTRS = ("onclick", "href", "class", "id", "title", "alt", "src", "data-action"
 
 
 def articles(home: HomeDoc) -> list[str]:
-    """Article links of the homepage (the portal's own), in page order."""
+    """Article links of the homepage (the portal's own), in page order; not the menus'
+    (a Drupal menu item is /node/12, a SharePoint one ?ItemID=7: pages, not articles)."""
     out = []
     for link in home.links:
-        if link.is_article and link.href and not link.offsite and link.href not in out:
+        if (link.is_article and link.href and not link.offsite and link.href not in out
+                and link.context not in ("menu", "footer")):
             out.append(link.href)
     return out[: config(KEY)["max_articles"]]
 

@@ -1,9 +1,11 @@
 """Related links: links to related state agencies' portals (NĐ 42/2022/NĐ-CP Điều 7.1).
 
 Found as a block titled "Liên kết website" / "Website liên kết" (a list of links
-or, very often, a drop-down whose options are other sites' URLs), or as such a
-drop-down alone. It must name at least `min_sites` other sites. The linked sites
-themselves are not fetched. Pure, homepage only.
+or, very often, a drop-down whose options are other sites' URLs), as such a
+drop-down alone, or as a carousel of partner sites' logos (image-only links to at
+least `min_logo_sites` other sites, most of them state agencies). A block must name
+at least `min_sites` other sites. The linked sites themselves are not fetched.
+Pure, homepage only.
 """
 from __future__ import annotations
 
@@ -47,7 +49,8 @@ def check(home: HomeDoc) -> Observation:
             if node is None or node.name in ("body", "html"):
                 break
             sites = _sites(node, home)
-            if len(sites) >= cfg["min_sites"]:
+            # A block titled "Liên kết website" names other sites; one state agency's is enough.
+            if len(sites) >= cfg["min_sites"] or any(_state(h, cfg) for h in sites):
                 best = (text, "box_title", sites)
                 break
         if best:
@@ -60,8 +63,39 @@ def check(home: HomeDoc) -> Observation:
                 best = (words_of(first) if first else "select", "select", sites)
                 break
     if best is None:
+        best = _logo_carousel(home, cfg)
+    if best is None:
         return observation(KEY, "fail", reason="no_related_links", **ev)
     label, how, sites = best
     gov = [h for h in sites if any(h.endswith(s.lstrip(".")) for s in cfg["gov_suffixes"])]
     return observation(KEY, "pass", label=label, matched_by=how, sites=len(sites),
                        snippet=", ".join(sites[:8]), gov_sites=len(gov), **ev)
+
+
+def _logo_carousel(home: HomeDoc, cfg: dict) -> tuple[str, str, list[str]] | None:
+    """A block of partner sites' logos: image-only links to other sites, most of them
+    state agencies' (a row of DVC banners to one portal is not one)."""
+    logos = [a for a in home.soup.find_all("a", href=True)
+             if a.find("img") is not None and not a.get_text(strip=True)
+             and host_of(urljoin(home.base_url, a["href"])) not in ("", home.host)]
+    least = int(cfg["min_logo_sites"])
+    for a in logos:
+        node = a
+        for _ in range(4):
+            node = node.parent
+            if node is None or node.name in ("body", "html"):
+                break
+            anchors = node.find_all("a", href=True)
+            mine = [x for x in anchors if x in logos]
+            sites = _sites(node, home)
+            gov = [h for h in sites if _state(h, cfg)]
+            if len(sites) >= least and len(mine) >= 0.6 * len(anchors) and len(gov) >= 2:
+                first = mine[0].find("img")
+                label = first.get("alt") or first.get("title") or "logo" if first is not None else "logo"
+                return label, "logo_carousel", sites
+    return None
+
+
+def _state(host: str, cfg: dict) -> bool:
+    """A state agency's site (.gov.vn, chinhphu.vn…)."""
+    return any(host.endswith(sfx.lstrip(".")) for sfx in cfg["state_suffixes"])

@@ -19,7 +19,7 @@ from checks.functions import config, observation, page_verdict
 from checks.lexicon import load_lexicon
 from checks.model import Observation, Page
 from checks.rendering import needs_rendering
-from checks.section_content import Chrome
+from checks.page_content import Chrome
 from checks.sections import HomeDoc, clean_url, host_of, parse_html
 from checks.text import fold, normalise
 
@@ -90,6 +90,12 @@ def find_form(home: HomeDoc) -> SearchForm | None:
         found = SearchForm(action=clean_url(urljoin(home.base_url, action)) if action else home.base_url,
                            method=(form.get("method") or "GET").upper(), field=box["name"], params=params,
                            label=normalise(box.get("placeholder") or box.get("title") or box["name"]))
+        if re.search(cfg["sharepoint"]["input_pattern"], box["name"]):
+            # SharePoint's small search box is submitted by a script to the results page,
+            # not by the page-wide ASP.NET form it sits in.
+            sp = cfg["sharepoint"]
+            found = SearchForm(action=clean_url(urljoin(home.base_url, sp["results"])), method="GET",
+                               field=sp["field"], label="SharePoint")
         if best is None or typed or search_inputs:
             best = found
             if typed or search_inputs:
@@ -114,8 +120,14 @@ def choose_query(home: HomeDoc) -> str | None:
     cfg = config(KEY)
     stop = {fold(w) for w in cfg["stop_words"]}
     title = home.soup.title.get_text(" ", strip=True) if home.soup.title else ""
-    stop |= set(fold(title + " " + home.footer_text).split())
-    stop |= {w for link in home.links if link.context in ("menu", "footer") for w in fold(link.text).split()}
+    headline_words = {w for link in home.links if link.text and (link.is_article or len(link.text.split()) > 6)
+                      for w in fold(link.text).split()}
+    # The footer's own words are on every page; the headlines some portals list in it are not
+    # stop words (a hit must still be a link the homepage's chrome does not hold).
+    stop |= set(fold(title).split()) | (set(fold(home.footer_text).split()) - headline_words)
+    # The words of menu and footer labels (not of the headlines some portals put there).
+    stop |= {w for link in home.links if link.context in ("menu", "footer") and not link.is_article
+             and len(link.text.split()) <= 6 for w in fold(link.text).split()}
     counts: Counter[str] = Counter()
     original: dict[str, str] = {}
     links = [link for link in home.links if link.is_article and link.text and not link.offsite] or \

@@ -4,8 +4,11 @@ What a careful human inspector concludes (see README.md for the rules):
 - portal_status: taxonomy status of the homepage (behaviour blocked -> blocked, hang -> timeout,
   refused -> connection_error, garbage -> live, otherwise live).
 - a section passes iff one of its homepage links (menu, JS menu, box, footer, image-only or
-  title-only banner) leads to a page that is live, not a soft 404 and not empty; lien_he also
-  passes on contact details (address/phone/email) in the footer. Otherwise fail.
+  title-only banner) leads to a page of the section that is live and not a soft 404 — an
+  empty one ("Không có dữ liệu") included: an empty section is present; lien_he also passes
+  on contact details (address/phone/email) in the footer. Otherwise fail.
+- content (the `content` observation of a section), for a present section reached through a page: pass when one of
+  its pages lists items, fail when every page of it is empty.
 - functions follow the portal's `functions` data; https always fails (plain http);
   accessibility and performance are inconclusive.
 - portal not live-reachable (blocked, timeout, refused) -> every section and function inconclusive.
@@ -28,20 +31,41 @@ def _footer_contact(p: dict[str, Any]) -> bool:
     return p.get("behaviour") != "garbage" and sum(bool(c.get(k)) for k in ("address", "phone", "email")) >= 2
 
 
+def _pages(p: dict[str, Any], key: str, services_status: str) -> list[str]:
+    """What each homepage link of a section leads to: ok | empty | dead."""
+    out = []
+    for link in data.links_of((p.get("sections") or {}).get(key)):
+        if link["href"].startswith("@services"):
+            out.append("ok" if services_status == "live" else "dead")
+        else:
+            state = link.get("page", "ok")
+            out.append(state if state in ("ok", "empty") else "dead")
+    return out
+
+
 def sections(p: dict[str, Any], services_status: str) -> dict[str, str]:
     if portal_status(p) != "live":
         return {k: "inconclusive" for k in data.SECTION_KEYS}
     out = {}
     for key in data.SECTION_KEYS:
-        ok = False
-        for link in data.links_of((p.get("sections") or {}).get(key)):
-            if link["href"].startswith("@services"):
-                ok = ok or services_status == "live"
-            else:
-                ok = ok or link.get("page", "ok") == "ok"
+        ok = any(state in ("ok", "empty") for state in _pages(p, key, services_status))
         if key == "lien_he" and _footer_contact(p):
             ok = True
         out[key] = "pass" if ok else "fail"
+    return out
+
+
+def content(p: dict[str, Any], services_status: str) -> dict[str, str]:
+    """Present sections reached through a page: does one of their pages list items?"""
+    if portal_status(p) != "live":
+        return {}
+    out = {}
+    for key in data.SECTION_KEYS:
+        pages = _pages(p, key, services_status)
+        if "ok" in pages:
+            out[key] = "pass"
+        elif "empty" in pages and not (key == "lien_he" and _footer_contact(p)):
+            out[key] = "fail"
     return out
 
 
@@ -72,6 +96,7 @@ def derive(p: dict[str, Any], sp_url: str, sp_status: str, services: list[data.S
     return {
         "portal_status": portal_status(p),
         "sections": sections(p, sp_status),
+        "content": content(p, sp_status),
         "functions": functions(p),
         "services_portal": {"url": sp_url, "status": sp_status},
         "services": [

@@ -9,7 +9,7 @@ import pytest
 from checks.functions import Found, chain_observation, emc, english, https, mobile, not_measured, print_button
 from checks.functions import related_links, rss, search, site_map
 from checks.model import Page
-from checks.section_content import chrome_of
+from checks.page_content import chrome_of
 from checks.sections import read_home
 
 FIX = Path(__file__).resolve().parent / "fixtures"

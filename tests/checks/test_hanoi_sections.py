@@ -11,8 +11,12 @@ from checks.lexicon import load_lexicon
 from checks.text import fold
 from checks.model import SECTION_KEYS
 from checks.rendering import needs_rendering
-from checks.section_content import chrome_of, judge_target, section_observation, sections_offline
-from checks.sections import contact_details, find_candidates, read_home
+from checks.candidates import find_candidates
+from checks.page_content import chrome_of
+from checks.portal_judge import judge_offline
+from checks.section_chain import section_observation
+from checks.section_content import judge_target
+from checks.sections import contact_details, read_home
 
 
 @pytest.fixture(scope="module")
@@ -27,7 +31,8 @@ def candidates(home):
 
 def test_every_offline_verdict_matches_the_written_truth(hanoi):
     follow = lambda url: url.startswith(hanoi.base)  # noqa: E731 - as PORTALCHECK_FOLLOW_OFFSITE=private
-    got = {o.key: o for o in sections_offline(hanoi.page("index.html"), hanoi.get, may_follow=follow)}
+    observations = judge_offline(hanoi.page("index.html"), lambda fetch: hanoi.get(fetch.url), may_follow=follow)
+    got = {o.key: o for o in observations if o.category == "section"}
     assert set(got) == set(SECTION_KEYS)
     for key, expected in hanoi.truth["sections"].items():
         expected = expected if isinstance(expected, dict) else {"outcome": expected}
@@ -97,26 +102,41 @@ def test_candidates_are_tried_best_first(candidates, hanoi):
     assert any(c.offsite and "dichvucong.hanoi.gov.vn" in c.href for c in tthc)
 
 
-@pytest.mark.parametrize("name", ["duong-day-nong.html", "linh-vuc-noi-vu.html"])
-def test_empty_targets(home, hanoi, name):
-    """README test (d): present but empty. Such pages carry scripts, so without a browser the
-    verdict waits for a render; the rendered DOM (the same, here) is empty."""
-    chrome = chrome_of(home)
-    plain = judge_target(hanoi.page(name), "lien_he", chrome)
-    assert plain.ok is None and plain.reason == "needs_rendering"
-    rendered = judge_target(hanoi.page(name, rendered=True), "lien_he", chrome)
-    assert rendered.ok is False and rendered.reason == "target_empty"
-
-
-@pytest.mark.parametrize("name, newest", [
-    ("chi-dao-dieu-hanh.html", "2020-04-03"),
-    ("lay-y-kien-van-ban-du-thao.html", "2018-04-24"),    # present but stale
-    ("chien-luoc-quy-hoach.html", "2022-07-26"),
-    ("cong-khai-ngan-sach.html", "2020-07-28"),
+@pytest.mark.parametrize("name, key, why", [
+    ("duong-day-nong.html", "lien_he", {"confirmed_by": "title: Đường dây nóng"}),     # names itself, lists nothing
+    ("linh-vuc-noi-vu.html", "thu_tuc_hanh_chinh", {"says_empty": "khong co van ban nao duoc tim thay"}),
 ])
-def test_newest_item_date_is_recorded(home, hanoi, name, newest):
-    result = judge_target(hanoi.page(name), "gioi_thieu", chrome_of(home))
+def test_empty_sections_are_present(home, hanoi, name, key, why):
+    """README test (d): live pages of a section with nothing in them yet. Such pages carry
+    scripts, so without a browser the verdict waits for a render; the rendered DOM (the
+    same, here) is the section's page, empty: present, and its emptiness said apart."""
+    chrome = chrome_of(home)
+    plain = judge_target(hanoi.page(name), key, chrome)
+    assert plain.ok is None and plain.reason == "needs_rendering"
+    rendered = judge_target(hanoi.page(name, rendered=True), key, chrome)
+    assert rendered.ok is True and rendered.empty is True
+    for field, value in why.items():
+        have = rendered.confirmed_by if field == "confirmed_by" else rendered.extra.get(field)
+        assert have == value, field
+
+
+@pytest.mark.parametrize("name, key, newest", [
+    ("chi-dao-dieu-hanh.html", "chi_dao_dieu_hanh", "2020-04-03"),
+    ("lay-y-kien-van-ban-du-thao.html", "lay_y_kien", "2018-04-24"),    # present but stale
+    ("chien-luoc-quy-hoach.html", "chien_luoc_quy_hoach", "2022-07-26"),
+    ("cong-khai-ngan-sach.html", "ngan_sach", "2020-07-28"),
+])
+def test_newest_item_date_is_recorded(home, hanoi, name, key, newest):
+    result = judge_target(hanoi.page(name), key, chrome_of(home))
     assert result.ok is True and result.newest_date == newest
+
+
+def test_a_page_named_after_another_section_is_not_this_one(home, hanoi):
+    """The budget disclosure page ("Công khai ngân sách") reached by a link said to be the
+    work calendar is the wrong content: rejected, with the page's own name as evidence."""
+    result = judge_target(hanoi.page("cong-khai-ngan-sach.html"), "lich_cong_tac", chrome_of(home))
+    assert (result.ok, result.reason) == (False, "target_other_section")
+    assert result.extra["names"][0].startswith("title: Công khai ngân sách")
 
 
 def test_poll_page_is_not_a_consultation(home, hanoi):

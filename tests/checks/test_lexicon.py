@@ -8,7 +8,8 @@ import pytest
 from checks.functions import legal_ref as function_legal_ref
 from checks.lexicon import load_hints, load_lexicon
 from checks.model import FUNCTION_KEYS, SECTION_KEYS
-from checks.sections import read_home, find_candidates
+from checks.candidates import find_candidates
+from checks.sections import read_home
 from checks.text import fold
 
 LEX = load_lexicon()

@@ -2,9 +2,12 @@
 from __future__ import annotations
 
 from checks.model import Page, SECTION_KEYS
-from checks.section_content import (TargetResult, chrome_of, judge_target, section_observation, sections_offline,
-                                    soft_404_overridden)
-from checks.sections import Candidate, read_home
+from checks.candidates import Candidate
+from checks.page_content import chrome_of
+from checks.portal_judge import judge_offline
+from checks.section_chain import section_observation
+from checks.section_content import TargetResult, judge_target, soft_404_overridden
+from checks.sections import read_home
 
 BASE = "http://127.0.0.1:8000/"
 MENU = '<ul id="menu">' + "".join(f'<li><a href="/m{i}">Mục số {i}</a></li>' for i in range(40)) + "</ul>"
@@ -31,11 +34,16 @@ def test_short_pages_with_an_item_date_or_a_phone_are_not_empty():
     assert result.ok is True and result.newest_date == "2025-03-12"
 
 
-def test_empty_phrase_and_empty_body():
+def test_an_empty_section_is_present_a_blank_page_is_not():
+    """"Không có dữ liệu" on the section's page: the section is there, with nothing yet.
+    A page with nothing of its own that does not even name a section proves nothing."""
     says = judge_target(page("<h1>Văn bản</h1><p>Không có dữ liệu</p>" + "<p>Bộ lọc tìm kiếm văn bản theo lĩnh vực và cơ quan ban hành</p>" * 3),
                         "van_ban", CHROME)
-    assert says.ok is False and says.reason == "target_empty"
-    assert judge_target(page(""), "van_ban", CHROME).reason == "target_empty"
+    assert (says.ok, says.empty, says.extra["says_empty"]) == (True, True, "khong co du lieu")
+    named = judge_target(page("", title="Lịch công tác - Cổng xã Mẫu"), "lich_cong_tac", CHROME)
+    assert (named.ok, named.empty, named.confirmed_by) == (True, True, "title: Lịch công tác")
+    blank = judge_target(page(""), "van_ban", CHROME)
+    assert (blank.ok, blank.reason) == (False, "target_empty")
 
 
 def test_redirect_to_the_homepage_is_a_soft_404():
@@ -83,7 +91,7 @@ def test_verdict_rules():
 
 def test_unreadable_homepage_makes_every_section_inconclusive():
     down = Page(url=BASE, final_url=BASE, http_status=None, status="timeout")
-    observations = sections_offline(down, lambda url: down)
+    observations = [o for o in judge_offline(down, lambda fetch: down) if o.category == "section"]
     assert {o.key for o in observations} == set(SECTION_KEYS)
     assert {(o.outcome, o.evidence["reason"]) for o in observations} == {("inconclusive", "timeout")}
 

@@ -105,8 +105,9 @@ def test_sections_links_and_pages_match_truth(pid, farm, fetch, targets, truth):
                 assert target.status == 200, (pid, key, href)
                 assert not any(m in target.text for m in EMPTY + (SOFT,)), (pid, key, href)
                 good = True
-            elif state == "empty":
+            elif state == "empty":  # an empty section is present (its emptiness is the content truth)
                 assert target.status == 200 and any(m in target.text for m in EMPTY), (pid, key)
+                good = True
             elif state == "not_found":
                 assert target.status == 404, (pid, key)
             elif state == "soft_404":
@@ -128,7 +129,8 @@ def test_decoys_never_make_a_section(fetch, targets, truth):
     assert truth["tinh-lam-son"]["sections"]["lay_y_kien"] == "fail"
     _, page = home(fetch, targets, "tinh-truong-son")
     assert "Thống kê truy cập" in page
-    assert truth["tinh-truong-son"]["sections"]["thong_ke"] == "fail"  # its real section page is empty
+    assert truth["tinh-truong-son"]["sections"]["thong_ke"] == "pass"  # its real page, empty, is present
+    assert truth["tinh-truong-son"]["content"]["thong_ke"] == "fail"
     _, page = home(fetch, targets, "so-tttt-song-hong")
     assert "Số lượng truy cập" in page and ">Kế hoạch tài chính<" in page and "Tọa đàm khoa học" in page
     assert truth["so-tttt-song-hong"]["sections"]["khoa_hoc"] == "fail"

@@ -8,6 +8,9 @@
 - moi:     decoys (poll, visit counter, "Kế hoạch tài chính", headlines) and empty pages.
 - soft404: unknown paths answer 200 with the site's template, and every page has one title.
 - jsmenu:  a menu drawn by JavaScript (rendered in Chromium).
+- drupal, sharepoint, liferay7, aspnet: platform look-alikes (sites/make_platforms.py):
+           /node/N, ItemID and p_l_id addresses, UUID banners, aria-labels, postbacks,
+           table-row menus, a soft 404 that repeats a long menu, weak labels and decoys.
 - blocked: a firewall answering 403 "Request Rejected" to everything.
 - down:    nothing listens.
 """
@@ -42,6 +45,10 @@ def _soft404(path: str):
     return 200, {}, (SITES / "soft404" / "_missing.html").read_bytes()
 
 
+def _sharepoint_missing(path: str):
+    return 200, {}, (SITES / "sharepoint" / "_missing.html").read_bytes()
+
+
 def start() -> dict[str, Site]:
     sites = {
         "hanoi": Site(HANOI, ip="127.0.0.21"),
@@ -51,6 +58,10 @@ def start() -> dict[str, Site]:
         "soft404": Site(SITES / "soft404", ip="127.0.0.24", not_found=_soft404),
         "jsmenu": Site(SITES / "jsmenu", ip="127.0.0.25"),
         "blocked": Site(ip="127.0.0.26", everything=WAF),
+        "drupal": Site(SITES / "drupal", ip="127.0.0.28"),
+        "sharepoint": Site(SITES / "sharepoint", ip="127.0.0.29", not_found=_sharepoint_missing),
+        "liferay7": Site(SITES / "liferay7", ip="127.0.0.30"),
+        "aspnet": Site(SITES / "aspnet", ip="127.0.0.31"),
     }
     for site in sites.values():
         site.start()

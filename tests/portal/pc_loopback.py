@@ -4,8 +4,10 @@ A `Site` serves a folder the way the portals were mirrored: `/` is index.html,
 `/<name>` is `<name>.html` (or the file itself, or `<name>/index.html`), and
 anything else gets the site's not-found answer: a real 404 by default, or a
 soft 404 (200 with a page) when `not_found` says so. `routes` add dynamic pages
-(a search endpoint). Each site may bind its own 127.0.0.x address, so two sites
-are two hosts, as on the Internet.
+(a search endpoint). A folder's `_urls.yaml` maps addresses whose query string
+or form post picks the page (`/Pages/default.aspx?ItemID=7`, an ASP.NET postback
+`POST /Default.aspx ctl00$menu$lnk3`) to its files. Each site may bind its own
+127.0.0.x address, so two sites are two hosts, as on the Internet.
 """
 from __future__ import annotations
 
@@ -15,8 +17,11 @@ from pathlib import Path
 from typing import Callable
 from urllib.parse import parse_qs, unquote, urlsplit
 
+import yaml
+
 _TYPES = {".html": "text/html; charset=utf-8", ".xml": "application/rss+xml; charset=utf-8",
-          ".txt": "text/plain; charset=utf-8"}
+          ".txt": "text/plain; charset=utf-8", ".aspx": "text/html; charset=utf-8", ".htm": "text/html; charset=utf-8",
+          ".php": "text/html; charset=utf-8"}
 
 # (status, headers, body) — what a route or the not-found rule answers.
 Answer = tuple[int, dict[str, str], bytes]
@@ -35,6 +40,8 @@ class Site:
         self.headers = headers or {}
         self.requests: list[str] = []
         self.server: ThreadingHTTPServer | None = None
+        urls = self.folder / "_urls.yaml" if self.folder else None
+        self.urls: dict[str, str] = yaml.safe_load(urls.read_text(encoding="utf-8")) if urls and urls.is_file() else {}
 
     @property
     def url(self) -> str:
@@ -61,7 +68,9 @@ class Site:
             params.update(parse_qs(body.decode("utf-8", "replace")))
         if parts.path in self.routes:
             return self.routes[parts.path](parts.path, params)
-        file = self.file_for(parts.path)
+        mapped = self.urls.get(f"POST {parts.path} {(params.get('__EVENTTARGET') or [''])[0]}") if method == "POST" \
+            else self.urls.get(f"{parts.path}?{parts.query}") if parts.query else None
+        file = self.file_for(mapped) if mapped else self.file_for(parts.path)
         if file is None:
             return self.not_found(parts.path)
         kind = _TYPES.get(file.suffix, "application/octet-stream")

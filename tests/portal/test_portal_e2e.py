@@ -6,7 +6,7 @@ import pytest
 
 from checks.model import FUNCTION_KEYS, SECTION_KEYS
 
-SITES = ("hanoi", "mau", "moi", "soft404", "jsmenu")
+SITES = ("hanoi", "mau", "moi", "soft404", "jsmenu", "drupal", "sharepoint", "liferay7", "aspnet")
 
 
 def expected(truth: dict, category: str, key: str, default: dict | None) -> dict | None:
@@ -30,7 +30,7 @@ def test_section_verdicts_match_the_truth(farm_crawl, truth, site):
     assert not wrong, wrong
 
 
-@pytest.mark.parametrize("site", ("hanoi", "mau", "moi", "soft404"))
+@pytest.mark.parametrize("site", ("hanoi", "mau", "moi", "soft404", "drupal", "sharepoint", "liferay7", "aspnet"))
 def test_function_verdicts_match_the_truth(farm_crawl, truth, site):
     written = truth(site)
     wrong = []

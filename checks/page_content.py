@@ -1,0 +1,207 @@
+"""A page's own content: what it says besides the site's chrome, and the dates of its items.
+
+Every page of a portal repeats its menus, boxes and footer; the homepage shows them
+all, so the text and links a page shares with the homepage (and any element whose
+id/class says nav, menu, header, footer, breadcrumb…) are chrome. What is left is
+the page's own content: what a section page lists, what a search found, whether an
+English page is English. Pure: soups in, texts and dates out.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+from urllib.parse import urljoin
+
+from bs4 import BeautifulSoup, NavigableString
+
+from checks.lexicon import Lexicon
+from checks.sections import HomeDoc, clean_url
+from checks.text import fold, normalise
+
+_DROP = ("script", "style", "noscript", "template", "select", "option", "iframe", "svg", "head")
+_DATE = re.compile(r"(?<!\d)(\d{1,2})[/.\-](\d{1,2})[/.\-]((?:19|20)\d{2})(?!\d)")
+_DATE_WORDS = re.compile(r"ngày\s+(\d{1,2})\s+tháng\s+(\d{1,2})\s+năm\s+((?:19|20)\d{2})", re.I)
+_TIME = re.compile(r"\b\d{1,2}:\d{2}(:\d{2})?\s*(am|pm|sa|ch)?\b", re.I)
+_DATE_CLASS = re.compile(r"date|time|ngay|publish|thoigian", re.I)
+
+
+@dataclass(frozen=True)
+class Chrome:
+    """What every page of the site repeats (menus, boxes, footer), taken from the homepage."""
+
+    texts: frozenset[str]
+    hrefs: frozenset[str]
+    home_url: str
+    images: frozenset[str] = frozenset()
+    site_names: frozenset[str] = frozenset()  # parts of the homepage's title: the site's own name
+
+
+_CRUMB_SEPARATORS = re.compile(r"\s*[»›>/|→]\s*|\s+[-–]\s+")
+_TITLE_SEPARATORS = re.compile(r"\s[-|–—:»›]\s|\s*[|»›]\s*")
+
+
+def title_parts(title: str) -> list[str]:
+    """"Lịch công tác - Sở Tư pháp | Cổng TTĐT tỉnh X" -> its parts, as written."""
+    return [part.strip() for part in _TITLE_SEPARATORS.split(normalise(title)) if part.strip()]
+
+
+def chrome_of(home: HomeDoc) -> Chrome:
+    texts = frozenset(fold(s) for s in home.soup.stripped_strings if fold(s))
+    # Navigation links only: an article the homepage lists may rightly appear in a
+    # section's list or in search results (a menu item at /node/12 is navigation).
+    hrefs = frozenset(link.href for link in home.links
+                      if link.href and (not link.is_article or link.context in ("menu", "footer")))
+    images = frozenset(urljoin(home.base_url, img["src"]) for img in home.soup.find_all("img", src=True))
+    title = home.soup.title.get_text(" ", strip=True) if home.soup.title else ""
+    names = frozenset(fold(part) for part in title_parts(title))
+    return Chrome(texts, hrefs, clean_url(home.page.final_url or home.page.url), images, names)
+
+
+def page_names(soup: BeautifulSoup, title: str, chrome: Chrome | None, lex: Lexicon) -> list[tuple[str, str]]:
+    """What a page calls itself: (where, text) from its title (without the site's name),
+    its first headings, its breadcrumb's last steps and the titles of its portlets."""
+    out: list[tuple[str, str]] = []
+    site = chrome.site_names if chrome else frozenset()
+    parts = title_parts(title)
+    own = [part for part in parts if fold(part) not in site and len(part.split()) <= lex.max_words]
+    # The first part is the page's own name ("Lịch công tác - Sở X"); the rest is often the
+    # site's name, which may hold any word ("Sở Khoa học" is not a decoy for khoa_hoc).
+    out += [("title" if i == 0 else "title_rest", part) for i, part in enumerate(own)]
+    crumbs = re.compile(lex.settings["breadcrumb_pattern"], re.I)
+    for el in (soup.body or soup).find_all(["div", "ul", "ol", "nav", "p", "span"], limit=4000):
+        if crumbs.search(" ".join(el.get("class") or []) + " " + str(el.get("id") or "")):
+            steps = [normalise(step) for s in el.stripped_strings for step in _CRUMB_SEPARATORS.split(s)
+                     if re.search(r"\w", step)]
+            # The last step is the page; the one before, the section that holds it.
+            last = [("breadcrumb_parent", steps[-2])] if len(steps) >= 2 else []
+            out += [(w, step) for w, step in last + [("breadcrumb", steps[-1])] if len(step.split()) <= lex.max_words] \
+                if steps else []
+            break
+    boxes = tuple(lex.settings["box_title_classes"])
+    drop = _chrome_elements(soup, lex)
+    found = 0
+    for el in (soup.body or soup).find_all(["h1", "h2", "span", "div"]):
+        if found >= 3:
+            break
+        portlet = el.name in ("span", "div") and any(b in " ".join(el.get("class") or []).lower() for b in boxes)
+        if not (el.name in ("h1", "h2") or portlet) or any(id(p) in drop for p in el.parents):
+            continue
+        text = normalise(el.get_text(" ", strip=True))
+        # Text the homepage shows too (the logo, a sidebar box on every page) is not this page's name.
+        if text and len(text.split()) <= 10 and not (chrome and fold(text) in chrome.texts):
+            out.append(("heading" if el.name == "h1" or portlet else "subheading", text))
+            found += 1
+    return out
+
+
+def _chrome_elements(soup: BeautifulSoup, lex: Lexicon) -> set[int]:
+    pattern = re.compile(lex.settings["chrome_container_pattern"], re.I)
+    drop = set()
+    for el in (soup.body or soup).find_all(True):
+        if el.name in _DROP or el.name in ("nav", "footer"):
+            drop.add(id(el))
+            continue
+        names = " ".join(el.get("class") or []) + " " + str(el.get("id") or "")
+        if pattern.search(names) or (el.name == "header" and not el.find_parent(["section", "article"])):
+            drop.add(id(el))
+    return drop
+
+
+def own_images(soup: BeautifulSoup, page_url: str, chrome: Chrome | None, lex: Lexicon) -> list[str]:
+    """Images of the page's own content (the leaders' photos, an org chart), not the site's."""
+    drop = _chrome_elements(soup, lex)
+    out = []
+    for img in (soup.body or soup).find_all("img", src=True):
+        src = urljoin(page_url, img["src"])
+        if (chrome and src in chrome.images) or any(id(p) in drop for p in img.parents):
+            continue
+        out.append(src)
+    return out
+
+
+def own_content(soup: BeautifulSoup, chrome: Chrome | None, lex: Lexicon) -> list[str]:
+    """The page's own text nodes: without chrome containers, and without any text the
+    homepage also shows (menus, boxes, footer lines)."""
+    body = soup.body or soup
+    drop = _chrome_elements(soup, lex)
+    out = []
+    for text in body.find_all(string=True):
+        if type(text) is not NavigableString or any(id(p) in drop for p in text.parents):
+            continue  # comments, CDATA and doctype are not content
+        folded = fold(text)
+        if not folded or (chrome and folded in chrome.texts):
+            continue
+        anchor = text.find_parent("a")
+        if chrome and anchor is not None and anchor.get("href"):
+            # A link the homepage also has is navigation repeated in a sidebar.
+            if clean_url(urljoin(chrome.home_url, anchor["href"])) in chrome.hrefs:
+                continue
+        out.append(normalise(text))
+    return out
+
+
+def item_dates(soup: BeautifulSoup, texts: list[str], lex: Lexicon, today: date | None = None,
+               own_only: bool = False) -> list[date]:
+    """Dates of listed items: a text that is only a date ("03/04/2020 | 10:36 PM",
+    "Ngày đăng 24/04/2018 | View count: 1252"), or a date/time element outside the chrome
+    (`own_only`: the texts' dates only). A date inside a headline ("Chỉ thị số 12/CT-UBND
+    ngày 08/6/2020 ...") is not an item's date."""
+    today = today or date.today()
+    labels = sorted((fold(w) for w in lex.settings["date_labels"]), key=len, reverse=True)
+    found: list[date] = []
+
+    def add(day: str, month: str, year: str) -> None:
+        try:
+            value = date(int(year), int(month), int(day))
+        except ValueError:
+            return
+        if date(1995, 1, 1) <= value <= today + timedelta(days=1):
+            found.append(value)
+
+    for text in texts:
+        matches = list(_DATE.finditer(text)) + list(_DATE_WORDS.finditer(text))
+        if not matches:
+            continue
+        rest = _DATE_WORDS.sub(" ", _DATE.sub(" ", text))
+        rest = fold(_TIME.sub(" ", rest))
+        for label in labels:
+            rest = re.sub(rf"\b{re.escape(label)}\b", " ", rest)
+        leftover = [w for w in rest.split() if not w.isdigit()]
+        if len(leftover) <= 2:
+            for m in matches:
+                add(*m.groups())
+    if own_only:
+        return found
+    # Date elements outside the site's chrome (a section page may list the very items the
+    # homepage lists: their dates are no text of its own, but they are its items).
+    drop = _chrome_elements(soup, lex)
+    for el in soup.find_all(["time", "span", "div", "p", "td"], class_=_DATE_CLASS):
+        if any(id(p) in drop for p in el.parents):
+            continue
+        stamp = el.get("datetime") or el.get_text(" ", strip=True)
+        if len(stamp) <= 60:
+            for m in _DATE.finditer(stamp):
+                add(*m.groups())
+    for el in soup.find_all("time", attrs={"datetime": True}):
+        if any(id(p) in drop for p in el.parents):
+            continue
+        m = re.match(r"((?:19|20)\d{2})-(\d{2})-(\d{2})", el["datetime"])
+        if m:
+            add(m.group(3), m.group(2), m.group(1))
+    return found
+
+
+def newest_date(soup: BeautifulSoup, texts: list[str], lex: Lexicon) -> str | None:
+    """Newest dated item, for freshness scoring. Numeric dates are day-first in Vietnam;
+    other spellings are left to dateparser."""
+    dates = item_dates(soup, texts, lex)
+    if not dates:
+        for text in texts:
+            if len(text) <= 60 and re.search(r"(ngày đăng|cập nhật|posted|published)", text, re.I):
+                import dateparser
+
+                parsed = dateparser.parse(text, languages=["vi", "en"], settings={"DATE_ORDER": "DMY"})
+                if isinstance(parsed, datetime) and parsed.date() <= date.today():
+                    dates.append(parsed.date())
+    return max(dates).isoformat() if dates else None
