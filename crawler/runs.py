@@ -156,10 +156,13 @@ def score_and_store(db, run_id: int, methodology: str) -> int | None:
     return store.save_scoring(db, run_id, methodology, scores)
 
 
-def browser_ready(no_browser: bool, overrides: dict) -> bool:
-    """Before anything is fetched: Chromium must start, or the command refuses
-    (its caller exits 2) with a message naming the fix. `--no-browser` turns
-    renders off instead (what needed one is inconclusive: render_failed)."""
+def ready_to_fetch(db_path: str | Path, no_browser: bool, overrides: dict) -> bool:
+    """Before anything is fetched: the results database must take a write
+    (else DatabaseError, which the CLI tells in one line, exit 2), then
+    Chromium must start, or the command refuses (its caller exits 2) with a
+    message naming the fix. `--no-browser` turns renders off instead (what
+    needed one is inconclusive: render_failed)."""
+    store.check_writable(db_path)
     from crawler.browser_check import check_launch
     from crawler.i18n import t
     from crawler.sweep import project_settings

@@ -88,3 +88,15 @@ def refuse_unusable(path: Path) -> None:
             header = fh.read(len(SQLITE_HEADER))
         if header and header != SQLITE_HEADER:
             raise DatabaseError(path, "not_a_database")
+
+
+def check_writable_folder(path: Path) -> None:
+    """A database not created yet: its folder (or the nearest existing parent)
+    must let us create it. Nothing is created."""
+    import os
+
+    refuse_unusable(path)
+    folder = next((p for p in [path.parent, *path.parent.parents] if p.exists()), Path("."))
+    if not os.access(folder, os.W_OK | os.X_OK):
+        raise DatabaseError(path, "read_only", f"cannot create files in {folder}")
+

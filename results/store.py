@@ -17,7 +17,8 @@ from tenacity import retry, retry_if_exception, stop_after_delay, wait_exponenti
 
 from results import schema
 # The faults, re-exported: callers say store.DatabaseError.
-from results.faults import DatabaseError, as_database_error, check_readable, fault_reason, refuse_unusable  # noqa: F401
+from results.faults import (DatabaseError, as_database_error, check_readable, check_writable_folder,  # noqa: F401
+                            fault_reason, refuse_unusable)
 from results.schema import migrate
 
 DEFAULT_DB = Path("results") / "portalcheck.db"
@@ -54,6 +55,23 @@ def open_db(path: str | Path = DEFAULT_DB, busy_timeout_ms: int = BUSY_TIMEOUT_M
     db = sqlite_utils.Database(conn)
     db.pc_path = str(path)
     return db
+
+
+def check_writable(path: str | Path) -> None:
+    """Raise DatabaseError unless a run could be written to `path`, before a
+    command fetches anything. A missing file is not created; an existing one
+    is opened (and upgraded, as the run would) and a write lock taken and
+    given back, writing nothing."""
+    path = Path(path)
+    if not path.exists():
+        check_writable_folder(path)
+        return
+    db = open_db(path)
+    try:
+        with transaction(db):
+            pass
+    finally:
+        db.conn.close()
 
 
 def _setup(conn: sqlite3.Connection, path: Path, busy_timeout_ms: int) -> None:

@@ -9,7 +9,7 @@ from rich.markup import escape
 from rich.table import Table
 
 from crawler.i18n import t
-from crawler.runs import browser_ready, execute, stderr, unknown_methodology
+from crawler.runs import execute, ready_to_fetch, stderr, unknown_methodology
 from crawler.targets import KINDS, TargetFileError, parse_targets
 from results import store
 from results.export import build_export
@@ -80,7 +80,7 @@ def run(args) -> int:
         stderr(str(exc))
         return 2
     overrides = {"PORTALCHECK_HINTS": args.hints} if args.hints else {}
-    if not browser_ready(args.no_browser, overrides):
+    if not ready_to_fetch(args.db, args.no_browser, overrides):
         return 2
     run_id = execute(targets, args.db, mode="check", methodology=args.methodology,
                      overrides=overrides, verbose=args.verbose)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from crawler.i18n import get_lang, t
-from crawler.runs import browser_ready, execute, stderr, unknown_methodology
+from crawler.runs import execute, ready_to_fetch, stderr, unknown_methodology
 from crawler.summary import print_summary
 from crawler.targets import load_targets
 from results import store
@@ -30,12 +30,12 @@ def run(args) -> int:
     if unknown_methodology(args.methodology):
         stderr(unknown_methodology(args.methodology))
         return 2
-    overrides = dict(DEMO_SETTINGS)
-    if not browser_ready(args.no_browser, overrides):
-        return 2
     out = Path(args.out)
-    out.mkdir(parents=True, exist_ok=True)
     db_path = out / "portalcheck.db"
+    overrides = dict(DEMO_SETTINGS)
+    if not ready_to_fetch(db_path, args.no_browser, overrides):
+        return 2
+    out.mkdir(parents=True, exist_ok=True)
     targets_path = out / "targets.csv"
     with DemoFarm() as farm:
         farm.write_targets_csv(targets_path)

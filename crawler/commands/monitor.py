@@ -22,7 +22,7 @@ from crawler import __version__
 from crawler import lock, notify
 from crawler.i18n import t
 from crawler.redact import redact_notify_url
-from crawler.runs import all_local, browser_ready, stderr
+from crawler.runs import all_local, ready_to_fetch, stderr
 from crawler.sweep import fast_local_settings, run_spiders
 from crawler.targets import TargetFileError, load_targets, targets_on
 from checks.monitor_state import load_config, parse_services_mode, parse_windows
@@ -84,7 +84,7 @@ def run(args) -> int:
         with lock.hold(args.db):
             # after the lock: a pass refused because another runs says so at once
             args.browser_overrides = {}
-            if not browser_ready(args.no_browser, args.browser_overrides):
+            if not ready_to_fetch(args.db, args.no_browser, args.browser_overrides):
                 return 2
             return one_pass(args, config, targets, services_n, urls)
     except lock.Locked as exc:

@@ -5,7 +5,7 @@ from datetime import date
 from pathlib import Path
 
 from crawler.i18n import t
-from crawler.runs import browser_ready, execute, stderr, targets_of_run, unfinished_count, unknown_methodology
+from crawler.runs import execute, ready_to_fetch, stderr, targets_of_run, unfinished_count, unknown_methodology
 from crawler.summary import print_summary
 from crawler.sweep import DEFAULT_SPIDERS
 from crawler.targets import TargetFileError, load_targets, map_date, targets_on
@@ -63,7 +63,7 @@ def run(args) -> int:
         return 2
     spiders = tuple(s.strip() for s in args.spiders.split(",") if s.strip())
     overrides = scrapy_overrides(args)
-    if not browser_ready(args.no_browser, overrides):
+    if not ready_to_fetch(args.db, args.no_browser, overrides):
         return 2
     stderr(t("sweep.starting", count=len(targets), db=args.db))
     stderr(t("sweep.map_of", on=on.isoformat()))
@@ -97,7 +97,7 @@ def resume(args) -> int:
         stderr(t("sweep.map_of", on=settings["valid_on"]))
     overrides = {k: v for k, v in settings.items() if k.isupper() and not k.startswith("PORTALCHECK_PROGRESS")}
     overrides.update(scrapy_overrides(args))
-    if not browser_ready(args.no_browser, overrides):
+    if not ready_to_fetch(args.db, args.no_browser, overrides):
         return 2
     run_id = execute(targets, args.db, mode="sweep", methodology=previous["methodology"] or args.methodology,
                      spiders=spiders, overrides=overrides, verbose=args.verbose, resume_run=args.resume)
