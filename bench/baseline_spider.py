@@ -1,7 +1,6 @@
 """The baseline: fetch a list of URLs with plain Scrapy, look at nothing. Prints the count."""
-from pathlib import Path
-
 import time
+from pathlib import Path
 
 import scrapy
 

@@ -33,7 +33,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from checks.monitor_state import in_maintenance, load_config, parse_windows  # noqa: E402
-from crawler.targets import Target  # noqa: E402
+from crawler.registry.targets import Target  # noqa: E402
 from results import monitor_store, store  # noqa: E402
 
 CODE = monitor_store.STATUS_CODES

@@ -2,7 +2,7 @@
 scrapy-playwright settings, one context per target), and print how many."""
 import time
 
-from crawler.targets import Target
+from crawler.registry.targets import Target
 from spiders.base import PortalcheckSpider
 
 

@@ -29,7 +29,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 from bench.farm import build_farm, nginx_conf, write_targets  # noqa: E402
-from crawler.workers import worker_count  # noqa: E402
+from crawler.orchestration.workers import worker_count  # noqa: E402
 
 PYTHON = sys.executable
 PORT = 18480

@@ -35,8 +35,19 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "tests" / "services"))
 
-from harness import (compare, crawl, set_truth, start_farm, start_set, stop_farm, truth,  # noqa: E402
-                     verdict_right, verdicts, write_set_targets, write_targets)
+from harness import (  # noqa: E402
+    compare,
+    crawl,
+    set_truth,
+    start_farm,
+    start_set,
+    stop_farm,
+    truth,
+    verdict_right,
+    verdicts,
+    write_set_targets,
+    write_targets,
+)
 
 BAR = {"discovered": 0.98, "levels": 0.98}   # issue #13: services discovered, levels right
 KEYS = ("expected", "discovered", "extra", "level_right", "level_judged", "level_right_all", "status_right",

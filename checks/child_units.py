@@ -30,7 +30,7 @@ from checks.unit_names import (Vocabulary, core_name, has_phrase, label_kind, le
 
 LEGAL_REF = "NĐ 42/2022/NĐ-CP Điều 7.1"
 UNIT_LEVELS = ("department", "commune", "district", "other")
-# A child's kind in the registry (crawler/targets.py KINDS) by its level.
+# A child's kind in the registry (crawler/registry/targets.py KINDS) by its level.
 KIND_OF_LEVEL = {"department": "department", "commune": "commune", "district": "other", "other": "other"}
 _TOP_KINDS = ("province", "ministry", "government_agency")
 

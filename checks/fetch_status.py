@@ -218,7 +218,7 @@ _EXCEPTION_RULES = (
                        "browser has disconnected", "connection closed while reading from the driver")),
     # robots.txt told us not to fetch: not the agency's fault, so never "dead".
     ("blocked", ("forbidden by robots.txt",)),
-    # Our own policy refused the address (crawler.middlewares.AddressSafetyMiddleware).
+    # Our own policy refused the address (crawler.netsafety.middleware.AddressSafetyMiddleware).
     ("error", ("address_refused",)),
     ("redirect_loop", ("max redirections", "redirect loop", "too many redirects")),
     ("dns_error", ("cannotresolvehost", "dnslookup", "dns lookup", "name or service not known",

@@ -1,5 +1,5 @@
 import sys
 
-from crawler.cli import main
+from crawler.cli.main import main
 
 sys.exit(main())

@@ -103,7 +103,7 @@ class TargetCompleted:
 
 @dataclass
 class DiscoveryItem:
-    """What the discover spider read on one parent's portal (crawler/candidates.py
+    """What the discover spider read on one parent's portal (crawler/registry/candidates.py
     turns it into candidate registry rows). Not stored in the results database."""
 
     target_id: str

@@ -17,21 +17,20 @@ A write that fails (another process holding the write lock, a full disk) is
 retried for PORTALCHECK_WRITE_WAIT_SECONDS, then the target is left
 unfinished: its rows are dropped whole, the stats say why
 (`portalcheck/write_failed`, `portalcheck/disk_full`), and the run ends
-`incomplete` (crawler.runs), never `finished`. Every value is stored with
-secrets masked (crawler.redact).
+`incomplete` (crawler.orchestration.runs), never `finished`. Every value is stored with
+secrets masked (crawler.netsafety.redact).
 """
 from __future__ import annotations
 
+import logging
 from collections import defaultdict
 from dataclasses import asdict
-
-import logging
 
 from tenacity import Retrying, retry_if_exception, stop_after_delay, wait_exponential
 
 from crawler import __version__
 from crawler.items import FetchItem, ObservationItem, ServiceItem, TargetCompleted, TargetItem
-from crawler.redact import redact_value
+from crawler.netsafety.redact import redact_value
 from results import store
 
 log = logging.getLogger(__name__)

@@ -58,16 +58,16 @@ DOWNLOADER_MIDDLEWARES = {
     "crawler.middlewares.PermanentFailureAwareRetryMiddleware": 550,
     # Before the download handler and after redirects are built (600): every
     # hop of a redirect chain passes through it again.
-    "crawler.middlewares.AddressSafetyMiddleware": 610,
+    "crawler.netsafety.middleware.AddressSafetyMiddleware": 610,
     # First of all: answers the spiders' internal requests (no fetch at all).
     "crawler.middlewares.InternalRequestMiddleware": 1,
     # A render with the browser turned off (--no-browser) fails here, as
     # render_failed, before anything else is done for it.
-    "crawler.browser.BrowserSwitchMiddleware": 935,
+    "crawler.browser.policy.BrowserSwitchMiddleware": 935,
     # Before the page pool: every render gets the browser's safety guard.
-    "crawler.browser.BrowserGuardMiddleware": 940,
+    "crawler.browser.policy.BrowserGuardMiddleware": 940,
     # Last before the download handler: a render takes a pooled page here.
-    "crawler.browser.PagePoolMiddleware": 950,
+    "crawler.browser.pool.PagePoolMiddleware": 950,
 }
 ITEM_PIPELINES = {
     "crawler.pipelines.SQLitePipeline": 300,
@@ -77,9 +77,9 @@ TELNETCONSOLE_ENABLED = False
 REMOTE_CONTROL_ENABLED = False
 EXTENSIONS = {
     "scrapy.extensions.telnet.TelnetConsole": None,
-    "crawler.progress.ProgressExtension": 500,
+    "crawler.orchestration.progress.ProgressExtension": 500,
     # secrets in URLs (user:password@, ?token=) masked in every log line
-    "crawler.redact.LogRedactionExtension": 0,
+    "crawler.netsafety.redact.LogRedactionExtension": 0,
 }
 
 # JavaScript pages only: scrapy-playwright renders a request only when its meta
@@ -105,9 +105,9 @@ PLAYWRIGHT_BROWSER_TYPE = "chromium"
 # every few milliseconds instead.
 _PLAYWRIGHT_THREADED_LOOP = True
 # One driver and one Chromium per process, started when a page first needs it.
-PLAYWRIGHT_BROWSER_PROVIDER = "crawler.browser_provider.SharedBrowserProvider"
+PLAYWRIGHT_BROWSER_PROVIDER = "crawler.browser.provider.SharedBrowserProvider"
 # The browser executable: Debian's Chromium by default; empty: Playwright's own
-# Chromium, if one was downloaded (crawler.browser_check). Also read from the
+# Chromium, if one was downloaded (crawler.browser.launch). Also read from the
 # environment variable of the same name.
 PORTALCHECK_CHROMIUM = os.environ.get("PORTALCHECK_CHROMIUM", "/usr/bin/chromium")
 # False (`--no-browser`): nothing is rendered; what needed a browser is
@@ -144,20 +144,20 @@ PLAYWRIGHT_DEFAULT_NAVIGATION_TIMEOUT = 20_000
 # A context (one per target) costs a renderer of about 150 MB; rendering is
 # CPU-bound in Chromium, so more than two at once only adds memory (render
 # bench: 8 contexts 1,412 MB and 8.1 pages/s, 2 contexts 1,012 MB and 9.4).
-# The limit is kept per spider by crawler.browser.PagePool, not by
+# The limit is kept per spider by crawler.browser.pool.PagePool, not by
 # scrapy-playwright's PLAYWRIGHT_MAX_CONTEXTS, which can deadlock (see there).
 PORTALCHECK_MAX_RENDER_CONTEXTS = 2
 PLAYWRIGHT_MAX_PAGES_PER_CONTEXT = 4
 # Rendering is rare and mostly at a target's start: a browser with no context
 # open this long is closed, driver and all (about 375 MB), and started again by
-# the next render (crawler.browser_provider). 0: never.
+# the next render (crawler.browser.provider). 0: never.
 PORTALCHECK_BROWSER_IDLE_SECONDS = 10
 # Browsers running at once on this machine, whatever the number of worker
 # processes (0: one per process). One renders 8-10 pages/s here, far more
 # than a sweep asks for, and each costs about 375 MB.
 PORTALCHECK_MAX_BROWSERS = 1
 PLAYWRIGHT_RESTART_DISCONNECTED_BROWSER = True
-PLAYWRIGHT_ABORT_REQUEST = "crawler.browser.abort_heavy_request"
+PLAYWRIGHT_ABORT_REQUEST = "crawler.browser.policy.abort_heavy_request"
 
 # portalcheck's own settings (overridable with -s or the CLI).
 PORTALCHECK_DB = "results/portalcheck.db"
@@ -176,7 +176,7 @@ PORTALCHECK_SERVICES_IN_FLIGHT = 16
 # A write kept waiting this long (another process holding the database's
 # write lock) leaves its target unfinished and the run `incomplete`.
 PORTALCHECK_WRITE_WAIT_SECONDS = 120
-# Worker processes of a sweep (crawler.workers): 0 = one per CPU core. Checks
+# Worker processes of a sweep (crawler.orchestration.workers): 0 = one per CPU core. Checks
 # are CPU-bound and one Python process uses one core; targets sharing a host
 # stay in one worker, so per-host politeness is unchanged.
 PORTALCHECK_WORKERS = 0

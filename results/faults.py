@@ -2,7 +2,7 @@
 
 `results.store` raises `DatabaseError` from `open_db` and from every write;
 `check_readable` looks at a file without writing to it (`portalcheck serve`).
-The CLI turns a DatabaseError into one line and exit status 2 (crawler.cli).
+The CLI turns a DatabaseError into one line and exit status 2 (crawler.cli.main).
 """
 from __future__ import annotations
 
@@ -21,7 +21,7 @@ class DatabaseError(Exception):
     `reason` is one of: is_directory, not_a_database, foreign, newer_schema,
     read_only, disk_full, locked, corrupt, unreadable, io. Raised by `open_db`
     and by every write (`transaction`); the CLI turns it into one line and exit
-    status 2 (crawler.cli), the sweep pipeline into an unfinished target.
+    status 2 (crawler.cli.main), the sweep pipeline into an unfinished target.
     """
 
     def __init__(self, path: str | Path, reason: str, detail: str = ""):

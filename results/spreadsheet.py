@@ -5,7 +5,7 @@ A target's name, a service's name or a page's label can start with `=`, `+`,
 cell (`=HYPERLINK(...)`, `=cmd|' /C calc'!A0`) when a CSV or XLSX export is
 opened. Every writer that produces a spreadsheet — the JSON-free exports
 (results.export.to_csv), the ranking CSV and XLSX (scoring.exports), the
-Datasette CSV download (crawler/datasette/plugins) — passes each cell through
+Datasette CSV download (crawler/cli/datasette/plugins) — passes each cell through
 `neutralise`, which prefixes such a text with `'` (OWASP's advice). Plain
 numbers (`-0.5`, `+3`) are left alone: they are not formulas, and a number
 column stays a number column.

@@ -6,8 +6,8 @@ so a monitor pass and a sweep can share one database (WAL + busy timeout).
 from __future__ import annotations
 
 import json
-from contextlib import contextmanager
 import sqlite3
+from contextlib import contextmanager
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any, Iterable
@@ -16,9 +16,16 @@ import sqlite_utils
 from tenacity import retry, retry_if_exception, stop_after_delay, wait_exponential
 
 from results import schema
+
 # The faults, re-exported: callers say store.DatabaseError.
-from results.faults import (DatabaseError, as_database_error, check_readable, check_writable_folder,  # noqa: F401
-                            fault_reason, refuse_unusable)
+from results.faults import (  # noqa: F401
+    DatabaseError,
+    as_database_error,
+    check_readable,
+    check_writable_folder,
+    fault_reason,
+    refuse_unusable,
+)
 from results.schema import migrate
 
 DEFAULT_DB = Path("results") / "portalcheck.db"

@@ -30,7 +30,7 @@ def _source(c: dict) -> str:
 
 
 def criteria_table(m: dict) -> str:
-    lines = [f"Trọng số: " + ", ".join(f"{k} {float(v['weight']):g}" for k, v in m["categories"].items())
+    lines = ["Trọng số: " + ", ".join(f"{k} {float(v['weight']):g}" for k, v in m["categories"].items())
              + f" · làm tròn {m['decimals']} chữ số · tỷ lệ kiểm tra được tối thiểu {m['min_testable_share']:g}"
              + " · ngưỡng: " + "; ".join(f"{c['class']} ≥ {c['min']:g}" for c in m["classification"]["cutoffs"]),
              ""]

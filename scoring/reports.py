@@ -6,7 +6,6 @@ Markdown, CSV and XLSX, an index page, and inline SVG charts.
 """
 from __future__ import annotations
 
-import html
 import re
 from collections import defaultdict
 from pathlib import Path

@@ -9,8 +9,8 @@ target is done, `target_done(target)` is called to yield its summary.
 from __future__ import annotations
 
 import time
-from datetime import date, datetime, timezone
 from collections import defaultdict
+from datetime import date, datetime, timezone
 from typing import Any, Iterable, Iterator
 
 import scrapy
@@ -19,11 +19,12 @@ from scrapy.exceptions import DontCloseSpider
 
 from checks.fetch_status import NotFoundFingerprint, classify_exception, classify_response
 from checks.model import Page
-from crawler import browser_provider, signals as portalcheck_signals
-from crawler.browser import PagePool
+from crawler import signals as portalcheck_signals
+from crawler.browser import provider as browser_provider
+from crawler.browser.pool import PagePool
 from crawler.items import FetchItem, TargetCompleted, TargetItem
 from crawler.middlewares import internal_request
-from crawler.targets import Target, load_targets, targets_on
+from crawler.registry.targets import Target, load_targets, targets_on
 
 
 def certificate_facts(response) -> tuple[str | None, str | None]:
@@ -127,7 +128,7 @@ class PortalcheckSpider(scrapy.Spider):
                 # Reuse an open page of this target's context: a new page per
                 # render costs about four times the render itself.
                 request_meta["playwright_include_page"] = True
-                request_meta["pc_pooled_page"] = True  # crawler.browser.PagePoolMiddleware
+                request_meta["pc_pooled_page"] = True  # crawler.browser.pool.PagePoolMiddleware
             request_meta.update({
                 "playwright": True,
                 "playwright_context": f"target-{target_id}",

@@ -34,10 +34,10 @@ from checks.service_portal import find_service_portal, portal_home
 from checks.sites import site_key
 from checks.structure_pages import structure_links
 from checks.text import normalise
-from crawler.candidates import family_of
 from crawler.items import DiscoveryItem
-from crawler.middlewares import target_is_public
-from crawler.targets import Target, is_private_address
+from crawler.netsafety.addresses import is_private_address, target_is_public
+from crawler.registry.candidates import family_of
+from crawler.registry.targets import Target
 from spiders.base import PortalcheckSpider
 
 MAX_REJECTIONS_KEPT = 2000  # per parent; counts are kept whole

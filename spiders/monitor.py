@@ -21,7 +21,7 @@ from urllib.parse import urlsplit
 
 from checks.model import Page
 from checks.monitor_state import load_config, parse_services_mode
-from crawler.targets import Target
+from crawler.registry.targets import Target
 from results import monitor_store, store
 from spiders.base import PortalcheckSpider
 

@@ -38,7 +38,7 @@ from checks.rendering import judged_without_render, needs_rendering
 from checks.section_chain import unjudged_observation
 from checks.sections import clean_url, host_of, parse_html, read_home
 from crawler.items import ObservationItem, TargetItem
-from crawler.targets import is_private_address
+from crawler.netsafety.addresses import is_private_address
 from spiders.base import PortalcheckSpider
 
 _TLS_POOL = ThreadPoolExecutor(max_workers=16, thread_name_prefix="tls-check")
@@ -258,7 +258,7 @@ class PortalSpider(PortalcheckSpider):
 
     def render(self, url: str, handler, target_id: str, purpose: str, **kwargs):
         """Fetch in Chromium, waiting for the network to settle (lists loaded by AJAX, menus
-        built from an API), in a pooled page of the target's context (crawler.browser.PagePool,
+        built from an API), in a pooled page of the target's context (crawler.browser.pool.PagePool,
         which gives pages back and closes contexts itself)."""
         return self.fetch(url, handler, target_id, purpose, render=True, **kwargs)
 

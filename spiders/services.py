@@ -32,7 +32,7 @@ from checks.service_listing_html import Fragment, parse_list_page
 from checks.service_listing_js import json_answer
 from checks.service_portal import PortalPlan, find_service_portal, portal_observation, portal_plans, random_path
 from crawler.items import ObservationItem, ServiceItem, TargetItem
-from crawler.targets import Target
+from crawler.registry.targets import Target
 from spiders.base import PortalcheckSpider
 from spiders.services_spa import SpaMixin, SpaState
 

@@ -19,7 +19,7 @@ from checks import service_listing_api as api
 from checks.model import UNJUDGEABLE_STATUSES, Page
 from checks.service_detail import judge_record, spa_status
 from checks.service_listing import ListedService, script_sources
-from crawler import browser
+from crawler.browser.pool import release_page, render_meta
 
 P_HOME, P_LIST, P_SERVICE = 90, 50, 0
 
@@ -50,7 +50,7 @@ class SpaMixin:
         spa = state.spa = SpaState(depth, page.final_url)
         render = self.fetch(page.final_url, self.on_render, state.target, "spa_render", render=True,
                             render_wait="networkidle", priority=P_HOME,
-                            meta=browser.render_meta(f"target-{state.target.id}"))
+                            meta=render_meta(f"target-{state.target.id}"))
         requests = [render] + [
             self.fetch(src, self.on_bundle, state.target, "spa_bundle", priority=P_HOME)
             for src in script_sources(page.text, page.final_url)
@@ -62,7 +62,7 @@ class SpaMixin:
 
     def on_render(self, page: Page, meta: dict):
         state = self.state[meta["pc_target"]]
-        browser.release_page(meta)  # page, then its context: success or failure alike
+        release_page(meta)  # page, then its context: success or failure alike
         state.rendered = True
         state.spa.render_status, state.spa.render_error = page.status, page.error
         if page.ok:

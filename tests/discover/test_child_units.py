@@ -8,10 +8,10 @@ from pathlib import Path
 import pytest
 
 from checks.child_units import Family, Unit, propose_children
-from checks.unit_names import name_tokens
 from checks.link_groups import links_on_page
 from checks.sites import host_key, is_home, site_key
 from checks.structure_pages import structure_links
+from checks.unit_names import name_tokens
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures"
 HANOI_HOME = FIXTURES / "sotttt-hanoi-2022" / "index.html"

@@ -17,8 +17,7 @@ from discover_farm import Farm, compare, read_candidates  # noqa: E402
 from loopback import run_cli  # noqa: E402
 
 from checks.sites import site_key  # noqa: E402
-from crawler.targets import parse_targets  # noqa: E402
-
+from crawler.registry.targets import parse_targets  # noqa: E402
 
 READ = ("tinhmau", "bo-mau", "sotttt-hanoi")   # the parents whose portals are read
 

@@ -6,9 +6,9 @@ from datetime import date, datetime
 
 import pytest
 
-from crawler.registry_diff import diff, merge
-from crawler.registry_file import backup, excel_safe, registry_text, write_atomically
-from crawler.targets import TargetFileError, parse_targets, targets_on
+from crawler.registry.diff import diff, merge
+from crawler.registry.files import backup, excel_safe, registry_text, write_atomically
+from crawler.registry.targets import TargetFileError, parse_targets, targets_on
 
 HEADER = "id,name,kind,group,portal_url,services_url,parent,valid_from,valid_to,notes,verified\n"
 REGISTRY = HEADER + (
@@ -172,8 +172,8 @@ def test_registry_text_round_trips_and_neutralises_formulas(tmp_path):
 # --- candidates ----------------------------------------------------------------
 
 def test_a_parent_read_that_another_parent_links_appears_once():
-    from crawler.candidates import consolidate
     from crawler.items import DiscoveryItem
+    from crawler.registry.candidates import consolidate
 
     units = parse_targets((HEADER + "hanoi,UBND Thành phố Hà Nội,province,tinh,https://hanoi.gov.vn/,,,,,,yes\n"
                            "stp-hanoi,Sở Tư pháp Hà Nội,department,so_nganh_hanoi,https://stp.hanoi.gov.vn/,,"

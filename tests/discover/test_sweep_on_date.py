@@ -9,7 +9,6 @@ from datetime import date
 from pathlib import Path
 
 import pytest
-
 from loopback import LoopbackServer, run_cli
 
 SITES = Path(__file__).resolve().parent / "sites"

@@ -6,11 +6,11 @@ only), and a page rendered in Chromium loads scripts, XHRs and a WebSocket
 from inside. Prints JSON: what reached the inside, and the fetches stored."""
 import json
 import shutil
-import tempfile
 import socket
 import sqlite3
 import subprocess
 import sys
+import tempfile
 import threading
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path

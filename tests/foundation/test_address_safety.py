@@ -7,9 +7,9 @@ import subprocess
 import sys
 
 import pytest
-
-from crawler.targets import is_private_address
 from loopback import ROOT
+
+from crawler.netsafety.addresses import is_private_address
 
 
 @pytest.mark.parametrize("host, private", [

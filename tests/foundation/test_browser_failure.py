@@ -16,8 +16,9 @@ import subprocess
 import sys
 from pathlib import Path
 
-from crawler.browser_check import DEBIAN_CHROMIUM, chromium_path
 from loopback import PYTHON, ROOT, LoopbackServer, run_cli, write_targets
+
+from crawler.browser.launch import DEBIAN_CHROMIUM, chromium_path
 
 JS_MENU = """<!DOCTYPE html><html lang="vi"><head><meta charset="utf-8"><title>Cổng thông tin điện tử</title>
 <meta name="viewport" content="width=device-width"></head>

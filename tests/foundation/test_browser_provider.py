@@ -10,8 +10,9 @@ import pytest
 from scrapy.settings import Settings
 from scrapy_playwright.handler import Config
 
-from crawler import browser_provider, settings as project_settings
-from crawler.browser_provider import SharedBrowserProvider, _Shared
+from crawler import settings as project_settings
+from crawler.browser import provider as browser_provider
+from crawler.browser.provider import SharedBrowserProvider, _Shared
 
 pytestmark = pytest.mark.skipif(not os.path.exists("/usr/bin/chromium"),
                                 reason="Debian chromium not installed (make setup installs it)")

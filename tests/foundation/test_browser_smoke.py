@@ -5,7 +5,7 @@ import os
 
 import pytest
 
-from crawler.browser_check import project_launch_options
+from crawler.browser.launch import project_launch_options
 
 pytestmark = pytest.mark.skipif(not os.path.exists("/usr/bin/chromium"),
                                 reason="Debian chromium not installed (make setup installs it)")

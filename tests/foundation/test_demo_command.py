@@ -6,9 +6,9 @@ import json
 import sqlite3
 
 import jsonschema
+from loopback import run_cli
 from openpyxl import load_workbook
 
-from loopback import run_cli
 from results.export import export_schema
 
 

@@ -7,7 +7,6 @@ import sqlite3
 import subprocess
 
 import pytest
-
 from loopback import free_port, run_scrapy, write_targets
 
 FIREWALL = ("<html><head><title>Request Rejected</title></head><body>The requested URL was "

@@ -11,9 +11,9 @@ import time
 from collections import Counter
 
 import pytest
+from loopback import ROOT, run_cli
 
 from crawler.demo import DemoFarm
-from loopback import ROOT, run_cli
 
 FAST = ["-s", "DOWNLOAD_TIMEOUT=5", "-s", "RETRY_TIMES=0"]
 TWO_WORKERS = ["--workers", "2"]  # whatever the machine's cores: the sweeps below use worker processes

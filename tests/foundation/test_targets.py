@@ -2,9 +2,9 @@
 from __future__ import annotations
 
 import pytest
-
-from crawler.targets import TargetFileError, load_targets, parse_targets
 from loopback import run_cli
+
+from crawler.registry.targets import TargetFileError, load_targets, parse_targets
 
 HEADER = "id,name,kind,group,portal_url,services_url\n"
 GOOD = HEADER + "hanoi,UBND Thành phố Hà Nội,province,tinh,https://hanoi.gov.vn/,https://dichvucong.hanoi.gov.vn/\n"

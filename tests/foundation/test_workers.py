@@ -1,8 +1,8 @@
-"""Splitting a sweep between worker processes (crawler.workers)."""
+"""Splitting a sweep between worker processes (crawler.orchestration.workers)."""
 from __future__ import annotations
 
-from crawler.targets import Target
-from crawler.workers import host_groups, shard, worker_count
+from crawler.orchestration.workers import host_groups, shard, worker_count
+from crawler.registry.targets import Target
 
 
 def target(tid: str, portal: str, services: str = "") -> Target:

@@ -16,8 +16,8 @@ from cryptography import x509
 from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import ec
 from cryptography.x509.oid import NameOID
-
 from loopback import LoopbackServer
+
 from results import store
 
 PAGE = ("<html><head><title>Cổng thông tin điện tử</title></head><body><h1>Trang chủ</h1>"

@@ -4,6 +4,7 @@ from __future__ import annotations
 import json
 
 from loopback import run_cli
+
 from results import store
 from results.diff import diff_exports
 from results.export import build_export

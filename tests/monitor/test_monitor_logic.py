@@ -7,10 +7,19 @@ from datetime import datetime, timedelta, timezone
 import pytest
 
 from checks import certificate
-from checks.monitor_state import (PLAIN, MonitorConfig, advance, config_from, in_maintenance, load_config,
-                                  parse_services_mode, parse_windows, sample)
-from crawler import notify
-from crawler.i18n import set_lang
+from checks.monitor_state import (
+    PLAIN,
+    MonitorConfig,
+    advance,
+    config_from,
+    in_maintenance,
+    load_config,
+    parse_services_mode,
+    parse_windows,
+    sample,
+)
+from crawler.cli.i18n import set_lang
+from crawler.monitoring import notify
 
 VN = timezone(timedelta(hours=7))
 CFG = MonitorConfig(down_after=2, up_after=1, timeout_after=3, blocked_after=3)

@@ -6,8 +6,8 @@ from dataclasses import replace
 from datetime import datetime, timedelta, timezone
 
 from checks.monitor_state import load_config
-from crawler.commands.monitor import build_report, periods
-from crawler.targets import Target
+from crawler.cli.commands.monitor import build_report, periods
+from crawler.registry.targets import Target
 from results import monitor_store as ms
 from results import store
 

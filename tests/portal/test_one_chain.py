@@ -18,7 +18,7 @@ from checks.lexicon import load_hints
 from checks.model import Page
 from checks.portal_judge import judge_offline
 from checks.section_chain import Fetch
-from crawler.targets import is_private_address
+from crawler.netsafety.addresses import is_private_address
 
 SITES = ("hanoi", "mau", "moi", "soft404", "drupal", "sharepoint", "liferay7", "aspnet")
 

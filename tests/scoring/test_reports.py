@@ -8,7 +8,7 @@ import re
 
 from openpyxl import load_workbook
 
-from crawler.cli import main as cli
+from crawler.cli.main import main as cli
 from results import store
 from scoring import load_methodology, score_run
 from scoring.reports import FORMATS, parse_formats, write_reports

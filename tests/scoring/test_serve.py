@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from crawler.commands.serve import build_metadata
+from crawler.cli.commands.serve import build_metadata
 from results import store
 from scoring import load_methodology, score_run
 

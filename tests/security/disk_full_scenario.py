@@ -14,7 +14,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[2]
 sys.path[:0] = [str(ROOT), str(ROOT / "tests")]
 
-from loopback import LoopbackServer, PYTHON, write_targets  # noqa: E402
+from loopback import PYTHON, LoopbackServer, write_targets  # noqa: E402
 
 
 def fill(folder: Path) -> Path:

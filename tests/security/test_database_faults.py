@@ -12,10 +12,10 @@ import subprocess
 from pathlib import Path
 
 import pytest
-
-from crawler.cli import main
-from crawler.i18n import get_lang, set_lang
 from loopback import PYTHON, ROOT
+
+from crawler.cli.i18n import get_lang, set_lang
+from crawler.cli.main import main
 from results import store
 
 

@@ -9,10 +9,11 @@ import os
 import string
 from pathlib import Path
 
-from hypothesis import HealthCheck, given, settings, strategies as st
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 from openpyxl import load_workbook
 
-from crawler.targets import MAX_URL_LENGTH, TargetFileError, parse_targets
+from crawler.registry.targets import MAX_URL_LENGTH, TargetFileError, parse_targets
 from results.export import to_csv
 from results.spreadsheet import FORMULA_STARTS, neutralise
 from scoring.exports import write_csv, write_xlsx

@@ -7,7 +7,6 @@ from __future__ import annotations
 import sqlite3
 
 import pytest
-
 from loopback import run_cli
 
 SECRET = "s3cr3t-pa55"          # a password in a URL the page links to

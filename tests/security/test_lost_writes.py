@@ -12,8 +12,7 @@ import sys
 import threading
 
 import pytest
-
-from loopback import LoopbackServer, ROOT, run_cli, write_targets
+from loopback import ROOT, LoopbackServer, run_cli, write_targets
 
 PAGE = "<html><head><title>Cổng thông tin điện tử</title></head><body><p>Giới thiệu</p></body></html>"
 

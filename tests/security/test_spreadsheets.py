@@ -14,11 +14,10 @@ import sys
 import time
 import urllib.request
 
-from openpyxl import load_workbook
-
-from security.builders import builders as b
 from loopback import ROOT, run_cli
-from results import store
+from openpyxl import load_workbook
+from security.builders import builders as b
+
 from results.spreadsheet import FORMULA_STARTS, neutralise
 from scoring import load_methodology, score_run
 from scoring.reports import write_reports

@@ -7,9 +7,9 @@ from __future__ import annotations
 import time
 
 import pytest
-
-from crawler.targets import MAX_FILE_BYTES, MAX_URL_LENGTH, TargetFileError, parse_targets
 from loopback import run_cli
+
+from crawler.registry.targets import MAX_FILE_BYTES, MAX_URL_LENGTH, TargetFileError, parse_targets
 
 HEADER = "id,name,kind,group,portal_url,services_url\n"
 BOMB = """a: &a ["x","x","x","x","x","x","x","x","x"]

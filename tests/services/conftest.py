@@ -15,6 +15,7 @@ sys.path.insert(0, str(HERE))   # farm, portals, spa_portal, harness (tests use 
 from farm import FIXTURES  # noqa: E402
 from harness import crawl, start_farm, stop_farm, truth, write_targets  # noqa: E402
 
+
 @pytest.fixture(scope="session")
 def crawled(tmp_path_factory):
     """One crawl of the whole farm: (sqlite connection, truth, farm, seconds, process)."""

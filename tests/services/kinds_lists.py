@@ -18,10 +18,10 @@ import math
 import re
 from urllib.parse import parse_qs
 
-from checks.text import fold
-
 from farm import Reply
 from kinds import GeneratedPortal, esc
+
+from checks.text import fold
 
 
 def _card(portal: GeneratedPortal, s: dict) -> str:

@@ -12,8 +12,7 @@ from __future__ import annotations
 
 import html
 
-from farm import (ALL_FIELDS, NOT_FOUND_BODY, Portal, Reply, detail_page, load_json, news_chrome,
-                  page, EXPECTED_STATUS)
+from farm import ALL_FIELDS, EXPECTED_STATUS, NOT_FOUND_BODY, Portal, Reply, detail_page, load_json, news_chrome, page
 
 NAMES = [
     "Cấp giấy phép xây dựng nhà ở riêng lẻ", "Đăng ký thành lập hộ kinh doanh",

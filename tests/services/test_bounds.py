@@ -8,6 +8,7 @@ import sqlite3
 
 from harness import crawl
 from kinds_lists import LiferayPagerPortal, PostBackPortal
+
 from results import store
 from scoring.reports import write_reports
 from scoring.runs import score_and_save, stored_scores

@@ -8,11 +8,12 @@ from types import SimpleNamespace
 from playwright.async_api import TimeoutError as PlaywrightTimeout
 from playwright.async_api import async_playwright
 from scrapy.utils.misc import load_object
+from spa_portal import LIST, SpaPortal
 
 from checks.fetch_status import classify_exception
-from crawler.browser import abort_heavy_request, record_api_calls, release_page
-from crawler.browser_check import project_launch_options
-from spa_portal import LIST, SpaPortal
+from crawler.browser.launch import project_launch_options
+from crawler.browser.policy import abort_heavy_request
+from crawler.browser.pool import record_api_calls, release_page
 from spiders.services import ServicesSpider
 
 

@@ -10,9 +10,7 @@ import sqlite3
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
-
-from harness import DEAD, compare, crawl, set_truth, start_set, stop_farm, verdict_right, verdicts, \
-    write_set_targets
+from harness import DEAD, compare, crawl, set_truth, start_set, stop_farm, verdict_right, verdicts, write_set_targets
 
 SETS = ("tuning", "held_out", "held_out_2")
 

@@ -6,12 +6,19 @@ import json
 from pathlib import Path
 
 import pytest
+from farm import ALL_FIELDS, detail_page
 
 from checks.model import DEAD_STATUSES, Page
-from checks.service_detail import (fields_from_api, fields_from_html, fields_from_record_2021, online_payment,
-                                   online_submission, page_status, spa_status)
+from checks.service_detail import (
+    fields_from_api,
+    fields_from_html,
+    fields_from_record_2021,
+    online_payment,
+    online_submission,
+    page_status,
+    spa_status,
+)
 from checks.service_portal import find_service_portal, portal_home, portal_observation, random_path
-from farm import ALL_FIELDS, detail_page
 
 REQUIRED = ["ten_thu_tuc", "trinh_tu", "cach_thuc", "thanh_phan_ho_so", "thoi_han", "doi_tuong", "co_quan",
             "ket_qua", "can_cu_phap_ly"]

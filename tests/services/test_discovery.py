@@ -6,8 +6,8 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-
 import real_homepages
+
 from checks.service_portal import find_service_portal, portal_plans
 
 REAL = Path(__file__).resolve().parents[1] / "fixtures" / "real-portals"

@@ -6,8 +6,13 @@ import json
 import pytest
 
 from checks.service_detail import level_from_detail
-from checks.service_level import (level_from_api, level_from_channels, level_from_label,
-                                  level_from_prose, record_2021_channels)
+from checks.service_level import (
+    level_from_api,
+    level_from_channels,
+    level_from_label,
+    level_from_prose,
+    record_2021_channels,
+)
 
 # README §2: what each real detail record is.
 README = {

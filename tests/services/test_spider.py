@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import json
 
+from farm import EXPECTED_STATUS
+
 from checks.model import DEAD_STATUSES
 from checks.service_listing import figures
-from farm import EXPECTED_STATUS
 
 
 def _services(db, target):

@@ -8,7 +8,6 @@ import json
 import sqlite3
 
 import pytest
-
 from farm import BLOCKED_BODY, HANG_SECONDS, NOT_FOUND_BODY, Portal, Reply, page
 from harness import DEAD, crawl
 from spa_portal import LIST, SpaPortal

@@ -1,0 +1,159 @@
+"""Chromium policy for rendered pages: what a check never needs is never loaded,
+only http(s) is fetched, and a page never takes the browser across the
+public/private boundary, by name or by resolved address."""
+from __future__ import annotations
+
+import asyncio
+import socket
+import time
+import weakref
+from contextlib import suppress
+from urllib.parse import urlsplit
+
+from crawler.netsafety.addresses import is_ip_literal, is_private_address
+
+_HEAVY = frozenset({"image", "media", "font"})
+_FETCHED_SCHEMES = frozenset({"http", "https"})
+# host -> (has a private address, when the answer expires): one resolution per
+# host and minute, not per sub-request
+_RESOLVED: dict[str, tuple[bool, float]] = {}
+_RESOLVED_SECONDS = 60
+_RESOLVED_MAX = 4096
+
+
+async def resolves_to_private(host: str) -> bool:
+    """True when `host` (a name) has any private address, or cannot be resolved
+    (Chromium would fail on it anyway; refusing costs nothing)."""
+    now = time.monotonic()
+    cached = _RESOLVED.get(host)
+    if cached and cached[1] > now:
+        return cached[0]
+    try:
+        infos = await asyncio.get_running_loop().getaddrinfo(host, None, type=socket.SOCK_STREAM)
+        private = not infos or any(is_private_address(info[4][0]) for info in infos)
+    except OSError:
+        private = True
+    if len(_RESOLVED) >= _RESOLVED_MAX:
+        _RESOLVED.clear()
+    _RESOLVED[host] = (private, now + _RESOLVED_SECONDS)
+    return private
+
+
+async def abort_heavy_request(request) -> bool:
+    """True for requests Chromium must not make (PLAYWRIGHT_ABORT_REQUEST).
+
+    Anything but http(s). Images, fonts and media: checks read the DOM, not the
+    pixels. And the same address rule as
+    crawler.netsafety.middleware.AddressSafetyMiddleware: a page served from a private
+    address (the demo, a test) loads nothing from the internet (tracking
+    scripts, CDNs), and a public page loads nothing from a private address,
+    whether named by IP or by a name that resolves to one (resolved here,
+    before Chromium connects).
+    """
+    parts = urlsplit(request.url)
+    if parts.scheme.lower() not in _FETCHED_SCHEMES:
+        return True
+    if request.resource_type in _HEAVY:
+        return True
+    frame = getattr(request, "frame", None)
+    page_url = getattr(frame, "url", "") or ""
+    page_host = urlsplit(page_url).hostname
+    host = parts.hostname or ""
+    if not page_host or page_url.startswith("about:"):
+        # The page's own navigation: AddressSafetyMiddleware checked it (by
+        # name and resolved address) before the render began.
+        return False
+    private_page = is_private_address(page_host)
+    if private_page or is_private_address(host):
+        return private_page != is_private_address(host)
+    if is_ip_literal(host):
+        return False
+    return await resolves_to_private(host)
+
+
+# Pages already guarded (WebSockets refused): the init callback runs per render.
+_GUARDED: "weakref.WeakSet" = weakref.WeakSet()
+
+
+async def _refuse_websocket(ws) -> None:
+    with suppress(Exception):
+        await ws.close(code=1008, reason="portalcheck")
+
+
+async def guard_page(page, request=None) -> None:
+    """Page init callback: WebSockets are never connected (Playwright's routing
+    sees no ws:// request, and no check needs one)."""
+    if page in _GUARDED:
+        return
+    with suppress(Exception):
+        await page.route_web_socket("**", _refuse_websocket)
+        _GUARDED.add(page)
+
+
+class DomTooLarge(Exception):
+    """A rendered page larger than DOWNLOAD_MAXSIZE: never read into the crawler."""
+
+
+async def check_dom_size(page, limit: int) -> int:
+    """Page method run before scrapy-playwright reads the DOM: raises when the
+    serialised page would exceed `limit` characters, so it is never read."""
+    size = await page.evaluate("() => document.documentElement ? document.documentElement.outerHTML.length : 0")
+    if limit and size > limit:
+        raise DomTooLarge(f"size_limit: rendered page of {size} characters > {limit}")
+    return size
+
+
+# Context options for every render: no service worker (its requests would
+# bypass page routing), no file downloads (their bodies are not bounded).
+CONTEXT_GUARD = {"service_workers": "block", "accept_downloads": False}
+
+
+class BrowserGuardMiddleware:
+    """Downloader middleware: every render request gets the guard — the init
+    callback (WebSockets), the context options, the DOM size check."""
+
+    def __init__(self, crawler):
+        self.limit = crawler.settings.getint("DOWNLOAD_MAXSIZE")
+
+    @classmethod
+    def from_crawler(cls, crawler):
+        return cls(crawler)
+
+    def process_request(self, request, spider=None):
+        meta = request.meta
+        if not meta.get("playwright") or meta.get("pc_browser_guarded"):
+            return None
+        from scrapy_playwright.page import PageMethod
+
+        meta["pc_browser_guarded"] = True
+        meta["playwright_context_kwargs"] = {**(meta.get("playwright_context_kwargs") or {}), **CONTEXT_GUARD}
+        meta.setdefault("playwright_page_init_callback", "crawler.browser.policy.guard_page")
+        methods = meta.get("playwright_page_methods") or []
+        if isinstance(methods, dict):
+            methods = {**methods, "pc_dom_size": PageMethod(check_dom_size, self.limit)}
+        else:
+            methods = [*methods, PageMethod(check_dom_size, self.limit)]
+        meta["playwright_page_methods"] = methods
+        return None
+
+
+class BrowserUnavailable(Exception):
+    """A render asked for while the browser is turned off (`--no-browser`):
+    the fetch fails with the taxonomy status render_failed."""
+
+
+class BrowserSwitchMiddleware:
+    """Downloader middleware: with PORTALCHECK_BROWSER off, a render request
+    fails at once (its errback gets render_failed) instead of starting Chromium."""
+
+    def __init__(self, enabled: bool):
+        self.enabled = enabled
+
+    @classmethod
+    def from_crawler(cls, crawler):
+        return cls(crawler.settings.getbool("PORTALCHECK_BROWSER", True))
+
+    def process_request(self, request, spider=None):
+        if not self.enabled and request.meta.get("playwright"):
+            raise BrowserUnavailable("browser turned off (--no-browser): page not rendered")
+        return None

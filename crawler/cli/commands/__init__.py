@@ -1,0 +1,1 @@
+"""One module per `portalcheck` command; see crawler/cli/main.py."""

@@ -1,0 +1,271 @@
+"""portalcheck monitor: one quick availability pass, meant for cron (docs/monitoring.md);
+`--report` prints uptime by day, week or quarter instead.
+
+Exit status: 0 nothing down, 1 something down (outside a maintenance window),
+2 could not run (bad input, a database fault, another pass holding the lock, a
+failed crawl, an undeliverable notification) — never 1, so a broken pass is
+never taken for news. Silent unless something changed or --verbose.
+"""
+from __future__ import annotations
+
+import json
+import logging
+import os
+import sys
+import time
+import warnings
+from datetime import date, timedelta
+
+import yaml
+
+from checks.monitor_state import load_config, parse_services_mode, parse_windows
+from crawler import __version__
+from crawler.cli.i18n import t
+from crawler.cli.preflight import ready_to_fetch, stderr
+from crawler.monitoring import notify
+from crawler.netsafety.redact import redact_notify_url
+from crawler.orchestration import lock
+from crawler.orchestration.process import fast_local_settings, run_spiders
+from crawler.orchestration.runs import all_local
+from crawler.registry.targets import TargetFileError, load_targets, targets_on
+from results import monitor_store, store
+
+log = logging.getLogger(__name__)
+
+
+def register(sub) -> None:
+    p = sub.add_parser("monitor", help=t("monitor.help"), description=t("monitor.description"))
+    p.add_argument("--targets", metavar="FILE", help=t("monitor.targets"))
+    p.add_argument("--db", default=str(store.DEFAULT_DB), help=t("cli.db"))
+    p.add_argument("--services", metavar="all|sample:N", help=t("monitor.services"))
+    p.add_argument("--notify", action="append", default=[], metavar="URL", help=t("monitor.notify"))
+    p.add_argument("--config", metavar="FILE", help=t("monitor.config"))
+    p.add_argument("--no-browser", action="store_true", help=t("browser.no_browser"))
+    p.add_argument("--verbose", "-v", action="store_true", help=t("monitor.verbose"))
+    g = p.add_argument_group(t("monitor.report_group"))
+    g.add_argument("--report", action="store_true", help=t("monitor.report"))
+    g.add_argument("--by", choices=("day", "week", "quarter"), default="day", help=t("monitor.by"))
+    g.add_argument("--last", type=int, metavar="K", help=t("monitor.last"))
+    g.add_argument("--target", metavar="ID", help=t("monitor.target"))
+    g.add_argument("--each-service", action="store_true", help=t("monitor.each_service"))
+    g.add_argument("--json", action="store_true", help=t("monitor.json"))
+    p.set_defaults(func=run)
+
+
+def run(args) -> int:
+    try:
+        config = load_config(args.config)
+        services_n = parse_services_mode(args.services or config.services)
+    except (OSError, ValueError, yaml.YAMLError) as exc:
+        stderr(t("monitor.bad_config", error=exc))
+        return 2
+    if args.report:
+        return report(args, config)
+    if not args.targets:
+        stderr(t("monitor.need_targets"))
+        return 2
+    try:
+        # the units of today's map: a unit merged away is no longer watched
+        targets = targets_on(load_targets(args.targets), date.today(), path=args.targets)
+    except TargetFileError as exc:
+        stderr(str(exc))
+        return 2
+    problems = []
+    for target in targets:
+        try:
+            parse_windows(target.maintenance, config.tz)
+        except ValueError as exc:
+            problems.append(t("monitor.bad_maintenance", line=target.line, target=target.id, part=exc))
+    urls = args.notify + os.environ.get("PORTALCHECK_NOTIFY", "").split()
+    problems += [t("monitor.bad_notify", url=redact_notify_url(url), position=urls.index(url) + 1)
+                 for url in notify.invalid_urls(urls)]
+    if problems:
+        stderr("\n".join(problems))
+        return 2
+    try:
+        with lock.hold(args.db):
+            # after the lock: a pass refused because another runs says so at once
+            args.browser_overrides = {}
+            if not ready_to_fetch(args.db, args.no_browser, args.browser_overrides):
+                return 2
+            return one_pass(args, config, targets, services_n, urls)
+    except lock.Locked as exc:
+        stderr(t("monitor.locked", pid=exc.pid or "?", lock=exc.path))
+        return 2
+
+
+def one_pass(args, config, targets, services_n, urls) -> int:
+    at = int(time.time())
+    db = store.open_db(args.db)
+    run_id = store.create_run(db, mode="monitor", tool_version=__version__,
+                              settings={"services": args.services or config.services, "targets": len(targets)})
+    db.conn.close()
+    overrides = {
+        "PORTALCHECK_MONITOR_AT": at, "PORTALCHECK_MONITOR_SERVICES": args.services or config.services,
+        "PORTALCHECK_MONITOR_CONFIG": args.config, "PORTALCHECK_PROGRESS": False,
+        "DOWNLOAD_TIMEOUT": config.download_timeout, "RETRY_TIMES": config.retry_times,
+        "RETRY_ENABLED": config.retry_times > 0,
+        # cron mails whatever a pass prints: Scrapy's log (robots.txt errors,
+        # retries) only with --verbose
+        "LOG_LEVEL": "WARNING" if args.verbose else "CRITICAL",
+        **getattr(args, "browser_overrides", {}),
+    }
+    if all_local(targets):
+        overrides = {**fast_local_settings(), **overrides}
+    status = "failed"
+    # A cron job mails whatever it prints: Scrapy's deprecation notices are not news.
+    warnings.filterwarnings("ignore", message=".*install_root_handler.*")
+    try:
+        stats = run_spiders({"monitor": targets}, args.db, run_id, overrides)
+        done = stats.get("monitor", {}).get("portalcheck/monitor_targets", 0)
+        finished = stats.get("monitor", {}).get("finish_reason") == "finished"
+        status = "finished" if finished and done == len(targets) else "interrupted"
+    except Exception as exc:  # the pass failed: say so, exit 2, keep what was stored
+        log.exception("monitor pass failed")
+        stderr(t("monitor.crashed", error=exc))
+    finally:
+        db = store.open_db(args.db)
+        store.finish_run(db, run_id, status)
+    if status != "finished":
+        stderr(t("monitor.incomplete", run=run_id, status=status))
+        return 2
+    monitor_store.housekeeping(db, at, config)
+    code = tell(db, urls, at, config)
+    summary = monitor_store.pass_summary(db, at)
+    problems = monitor_store.problems(db, [t_.id for t_ in targets])
+    down = [p for p in problems if p["state"] == "down" and not summary.get(p["target_id"], {}).get("maintenance")]
+    if args.verbose:
+        print_pass(run_id, summary, problems, config)
+    return code if code else (1 if down else 0)
+
+
+def tell(db, urls: list[str], at: int, config) -> int:
+    """Print and send this pass's (and undelivered earlier) messages; 2 if delivery failed."""
+    events = monitor_store.pending_events(db, at - config.resend_hours * 3600)
+    messages = notify.compose(events, config.tz, config.message_max_lines)
+    if not messages:
+        return 0
+    for m in messages:  # cron mails what a job prints: changes only, so no repeated mail
+        print(f"{m.title}\n{m.body}\n", flush=True)
+    failed = notify.send(urls, messages) if urls else []
+    monitor_store.mark_sent(db, [i for m in messages if m not in failed for i in m.event_ids], int(time.time()))
+    for m in failed:
+        stderr(t("monitor.notify_failed", target=m.target_id))
+    return 2 if failed else 0
+
+
+def print_pass(run_id: int, summary: dict, problems: list[dict], config) -> None:
+    for target_id, info in summary.items():
+        counts = ", ".join(f"{t('monitor.status.' + s)}: {n}" for s, n in sorted(info["counts"].items()))
+        flag = f" [{t('monitor.in_maintenance')}]" if info["maintenance"] else ""
+        print(t("monitor.pass_line", target=target_id, checked=sum(info["counts"].values()), counts=counts) + flag)
+    for p in problems:
+        since = notify.local_time(p["since"], config.tz) if p["since"] else "—"
+        print(t("monitor.problem_line", target=p["target_id"], state=t(f"monitor.state.{p['state']}"),
+                url=p["url"], since=since))
+    print(t("monitor.pass_done", run=run_id))
+
+
+# --- uptime report ------------------------------------------------------------
+
+def periods(by: str, last: int, today: date) -> list[tuple[str, date, date]]:
+    """The last `last` days, ISO weeks or quarters up to `today`: (label, first day, last day)."""
+    out = []
+    if by == "day":
+        for i in range(last - 1, -1, -1):
+            d = today - timedelta(days=i)
+            out.append((d.isoformat(), d, d))
+    elif by == "week":
+        monday = today - timedelta(days=today.weekday())
+        for i in range(last - 1, -1, -1):
+            m = monday - timedelta(weeks=i)
+            year, week, _ = m.isocalendar()
+            out.append((f"{year}-W{week:02d}", m, m + timedelta(days=6)))
+    else:
+        index = today.year * 4 + (today.month - 1) // 3
+        for i in range(last - 1, -1, -1):
+            year, q = divmod(index - i, 4)
+            first = date(year, 3 * q + 1, 1)
+            nxt = date(year + (q == 3), 1 if q == 3 else 3 * q + 4, 1)
+            out.append((f"{year}-Q{q + 1}", first, nxt - timedelta(days=1)))
+    return out
+
+
+def _tally(ok: int, fail: int, other: int) -> dict:
+    judged = ok + fail
+    return {"ok": ok, "fail": fail, "unjudged": other,
+            "uptime": round(100 * ok / judged, 3) if judged else None}
+
+
+def build_report(db, by: str, last: int, now_at: int, tz, only: str | None, each_service: bool) -> dict:
+    today = monitor_store.day_of(now_at, tz)
+    spans = periods(by, last, today)
+    data = monitor_store.daily(db, spans[0][1], spans[-1][2], now_at, tz)
+    problems = monitor_store.problems(db)
+    targets = []
+    for tid, info in sorted(monitor_store.targets_and_urls(db).items(), key=lambda x: x[1]["id"]):
+        if only and info["id"] != only:
+            continue
+        row = {"id": info["id"], "name": info["name"], "periods": {},
+               "problems": [p for p in problems if p["target_id"] == info["id"]]}
+        services = {u["slot"]: {"url": u["url"], "name": u["name"], "code": u["code"], "periods": {}}
+                    for u in info["urls"] if u["kind"] == "service"}
+        for label, first, end in spans:
+            total = {"ok": 0, "fail": 0, "other": 0, "passes": 0, "maintenance": 0, "slots": 0}
+            day = first
+            while day <= end:
+                for key, value in data.get((day.isoformat(), tid), {}).items():
+                    total[key] = max(total[key], value) if key == "slots" else total[key] + value
+                day += timedelta(days=1)
+            per = {k: monitor_store.counts(total[k], total["slots"]) for k in ("ok", "fail", "other")}
+            entry = {"passes": total["passes"], "maintenance_passes": total["maintenance"]}
+            for kind in ("portal", "services_portal", "service"):
+                slots = [u["slot"] for u in info["urls"] if u["kind"] == kind and u["slot"] < total["slots"]]
+                entry[kind] = _tally(*(sum(per[k][s] for s in slots) for k in ("ok", "fail", "other")))
+            row["periods"][label] = entry
+            if each_service:
+                for slot, service in services.items():
+                    got = [per[k][slot] if slot < total["slots"] else 0 for k in ("ok", "fail", "other")]
+                    service["periods"][label] = _tally(*got)
+        if each_service:
+            row["services"] = list(services.values())
+        targets.append(row)
+    return {"by": by, "periods": [label for label, *_ in spans], "targets": targets}
+
+
+def report(args, config) -> int:
+    from rich.console import Console
+    from rich.markup import escape
+    from rich.table import Table
+
+    if not os.path.exists(args.db):
+        stderr(t("export.no_db", db=args.db))
+        return 2
+    db = store.open_db(args.db)
+    last = args.last or {"day": 14, "week": 8, "quarter": 4}[args.by]
+    data = build_report(db, args.by, last, int(time.time()), config.tz, args.target, args.each_service)
+    if args.json:
+        sys.stdout.write(json.dumps(data, ensure_ascii=False, indent=2) + "\n")
+        return 0
+    if not data["targets"]:
+        stderr(t("monitor.report_empty", db=args.db))
+        return 0
+    pct = lambda x: "—" if x["uptime"] is None else f"{x['uptime']:.2f}%"  # noqa: E731
+    console = Console()
+    for target in data["targets"]:
+        table = Table(title=escape(f"{target['name']} ({target['id']})"))
+        for column in ("period", "portal", "services_portal", "services", "unjudged", "maintenance"):
+            table.add_column(t(f"monitor.col.{column}"))
+        for label, p in target["periods"].items():
+            unjudged = sum(p[k]["unjudged"] for k in ("portal", "services_portal", "service"))
+            table.add_row(label, pct(p["portal"]), pct(p["services_portal"]), pct(p["service"]),
+                          str(unjudged), str(p["maintenance_passes"]))
+        console.print(table)
+        for p in target["problems"]:
+            console.print(t("monitor.problem_line", target=escape(p["target_id"]), url=escape(p["url"]),
+                            state=t(f"monitor.state.{p['state']}"),
+                            since=notify.local_time(p["since"], config.tz) if p["since"] else "—"))
+        for s in target.get("services", []):
+            cells = "  ".join(f"{label}: {pct(v)}" for label, v in s["periods"].items())
+            console.print(f"  {escape(s['name'] or s['url'])}  {cells}")
+    return 0

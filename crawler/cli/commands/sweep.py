@@ -1,0 +1,99 @@
+"""portalcheck sweep: inspect every target of a registry file."""
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+
+from crawler.cli.i18n import t
+from crawler.cli.preflight import ready_to_fetch, scrapy_overrides, stderr, unknown_methodology
+from crawler.cli.summary import print_summary
+from crawler.orchestration.process import DEFAULT_SPIDERS
+from crawler.orchestration.runs import execute, targets_of_run, unfinished_count
+from crawler.registry.targets import TargetFileError, load_targets, map_date, targets_on
+from results import store
+from results.export import build_export
+
+
+def register(sub) -> None:
+    p = sub.add_parser("sweep", help=t("sweep.help"), description=t("sweep.help"))
+    p.add_argument("--targets", metavar="FILE", help=t("sweep.targets"))
+    p.add_argument("--resume", metavar="RUN", type=int, help=t("sweep.resume"))
+    p.add_argument("--db", default=str(store.DEFAULT_DB), help=t("cli.db"))
+    p.add_argument("--label", help=t("sweep.label"))
+    p.add_argument("--only", metavar="ID,...", help=t("sweep.only"))
+    p.add_argument("--on", metavar="YYYY-MM-DD", type=map_date, help=t("sweep.on"))
+    p.add_argument("--methodology", default="nd42-2025", help=t("sweep.methodology"))
+    p.add_argument("--spiders", default=",".join(DEFAULT_SPIDERS), help=t("sweep.spiders"))
+    p.add_argument("--ignore-robots", metavar="WHY", help=t("sweep.ignore_robots"))
+    p.add_argument("--workers", metavar="N", type=int, help=t("sweep.workers"))
+    p.add_argument("-s", "--set", action="append", default=[], metavar="NAME=VALUE",
+                   help=t("sweep.set"))
+    p.add_argument("--no-browser", action="store_true", help=t("browser.no_browser"))
+    p.add_argument("--verbose", "-v", action="store_true", help=t("sweep.verbose"))
+    p.set_defaults(func=run)
+
+
+def run(args) -> int:
+    if args.resume is not None:
+        return resume(args)
+    if not args.targets:
+        stderr(t("sweep.need_targets"))
+        return 2
+    if unknown_methodology(args.methodology):
+        stderr(unknown_methodology(args.methodology))
+        return 2
+    try:
+        only = [x.strip() for x in args.only.split(",")] if args.only else None
+        on = args.on or date.today()
+        targets = targets_on(load_targets(args.targets, only), on, only, args.targets)
+    except TargetFileError as exc:
+        stderr(str(exc))
+        return 2
+    spiders = tuple(s.strip() for s in args.spiders.split(",") if s.strip())
+    overrides = scrapy_overrides(args)
+    if not ready_to_fetch(args.db, args.no_browser, overrides):
+        return 2
+    stderr(t("sweep.starting", count=len(targets), db=args.db))
+    stderr(t("sweep.map_of", on=on.isoformat()))
+    run_id = execute(targets, args.db, mode="sweep", label=args.label,
+                     methodology=args.methodology, spiders=spiders,
+                     overrides=overrides, verbose=args.verbose, valid_on=on)
+    return report(args, run_id)
+
+
+def resume(args) -> int:
+    if not Path(args.db).exists():
+        stderr(t("export.no_db", db=args.db))
+        return 2
+    db = store.open_db(args.db)
+    previous = store.get_run(db, args.resume)
+    if previous is None or previous["mode"] != "sweep":
+        stderr(t("export.no_run", run=args.resume, db=args.db))
+        return 2
+    settings = previous["settings"] or {}
+    spiders = tuple(settings.get("spiders") or DEFAULT_SPIDERS)
+    targets = targets_of_run(db, args.resume)
+    # "finished" is believed only when every target is stored (an older
+    # portalcheck could call a run finished after losing a write)
+    if previous["status"] == "finished" and not unfinished_count(db, args.resume,
+                                                                {s: targets for s in spiders}):
+        stderr(t("sweep.already_finished", run=args.resume))
+        return report(args, args.resume)
+    db.conn.close()
+    stderr(t("sweep.resuming", run=args.resume, db=args.db))
+    if settings.get("valid_on"):
+        stderr(t("sweep.map_of", on=settings["valid_on"]))
+    overrides = {k: v for k, v in settings.items() if k.isupper() and not k.startswith("PORTALCHECK_PROGRESS")}
+    overrides.update(scrapy_overrides(args))
+    if not ready_to_fetch(args.db, args.no_browser, overrides):
+        return 2
+    run_id = execute(targets, args.db, mode="sweep", methodology=previous["methodology"] or args.methodology,
+                     spiders=spiders, overrides=overrides, verbose=args.verbose, resume_run=args.resume)
+    return report(args, run_id)
+
+
+def report(args, run_id: int) -> int:
+    db = store.open_db(args.db)
+    print_summary(build_export(db, run_id))
+    stderr(t("sweep.done", run=run_id, db=args.db))
+    return 0

@@ -1,0 +1,47 @@
+"""What a person sees at the end of a sweep: one table per peer group, ranked."""
+from __future__ import annotations
+
+import sys
+
+from rich.console import Console
+from rich.markup import escape
+from rich.table import Table
+
+from crawler.cli.i18n import t
+
+CLASS_LABELS = {"tot": "class.tot", "kha": "class.kha", "trung_binh": "class.trung_binh", "yeu": "class.yeu"}
+
+
+def _fmt(score) -> str:
+    return "—" if score is None else f"{score:.3f}".replace(".", ",") if t("decimal.comma") == "yes" else f"{score:.3f}"
+
+
+def print_summary(export: dict, console: Console | None = None) -> None:
+    # Off a terminal (cron, CI, a pipe) rich would wrap at 80 columns.
+    console = console or Console(width=None if sys.stdout.isatty() else 140)
+    groups: dict[str, list[dict]] = {}
+    for target in export["targets"]:
+        groups.setdefault(target["group"], []).append(target)
+    for group, targets in groups.items():
+        targets.sort(key=lambda x: (x["rank"]["overall"] is None, x["rank"]["overall"] or 0, x["id"]))
+        table = Table(title=t("summary.title", group=group), show_lines=False)
+        for column in ("rank", "name", "portal", "sections", "services", "score", "class"):
+            table.add_column(t(f"summary.col.{column}"))
+        ranks = [x["rank"]["overall"] for x in targets]
+        for x in targets:
+            rank = x["rank"]["overall"]
+            shown = "—" if rank is None else str(rank)
+            if rank is not None and ranks.count(rank) > 1:
+                shown += " " + t("summary.tied")
+            sections = x["sections"].values()
+            passed = sum(s["outcome"] == "pass" for s in sections)
+            judged = sum(s["outcome"] in ("pass", "fail") for s in sections)
+            services = x["services"]
+            live = sum(s["status"] == "live" for s in services)
+            klass = x["classification"]["overall"]
+            table.add_row(shown, escape(x["name"]), x["portal"]["status"] or "—",
+                          f"{passed}/{judged}" if judged else "—",
+                          f"{live}/{len(services)}" if services else "—",
+                          _fmt(x["scores"]["overall"]),
+                          t(CLASS_LABELS[klass]) if klass else t("summary.unranked"))
+        console.print(table)

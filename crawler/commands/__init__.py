@@ -1,1 +1,0 @@
-"""One module per `portalcheck` command; see crawler/cli.py."""

@@ -1,0 +1,156 @@
+"""Wiring shared by the sweep, check and demo commands: targets in, a stored,
+scored run out. Fetching is the spiders', judging the checks', storing the
+results package's, scoring the scoring package's."""
+from __future__ import annotations
+
+import logging
+from datetime import date
+from pathlib import Path
+from urllib.parse import urlsplit
+
+from crawler import __version__
+from crawler.netsafety.addresses import is_private_address
+from crawler.netsafety.redact import redact_value
+from crawler.orchestration.process import DEFAULT_SPIDERS, fast_local_settings
+from crawler.orchestration.workers import crawl
+from crawler.registry.targets import Target
+from results import store
+
+log = logging.getLogger(__name__)
+
+
+class RunIncomplete(Exception):
+    """A run that ended without every target stored: it is marked `incomplete`
+    (or `interrupted`), not scored, and the CLI exits 3 (crawler.cli.main)."""
+
+    def __init__(self, run_id: int, unfinished: int, reason: str, mode: str, db: str):
+        self.run_id, self.unfinished, self.reason, self.mode, self.db = run_id, unfinished, reason, mode, db
+        super().__init__(f"run {run_id}: {unfinished} unfinished target(s) ({reason})")
+
+
+def unfinished_count(db, run_id: int, todo: dict[str, list[Target]]) -> int:
+    """(spider, target) pairs of `todo` with no progress marker: not stored."""
+    return sum(len({t.id for t in targets} - store.finished_targets(db, run_id, spider))
+               for spider, targets in todo.items())
+
+
+def run_outcome(stats: dict[str, dict] | None, unfinished: int) -> tuple[str, str | None]:
+    """(status, reason) of a crawl: `finished` only when every target is stored."""
+    stats = stats or {}
+    if any(s.get("portalcheck/disk_full") for s in stats.values()):
+        return "incomplete", "disk_full"
+    if any(s.get("portalcheck/write_failed") for s in stats.values()):
+        return "incomplete", "write_failed"
+    reasons = {s.get("finish_reason") for s in stats.values()}
+    if not stats and unfinished:
+        return "interrupted", "stopped"
+    if reasons <= {"finished"}:
+        return ("finished", None) if unfinished == 0 else ("incomplete", "stopped")
+    return "interrupted", "stopped"
+
+
+def all_local(targets: list[Target]) -> bool:
+    """True when every target is on this machine or a private address the user listed."""
+    hosts = {urlsplit(u).hostname or "" for t in targets for u in (t.portal_url, t.services_url) if u}
+    return bool(hosts) and all(is_private_address(h) for h in hosts)
+
+
+def targets_of_run(db, run_id: int) -> list[Target]:
+    """The targets a run was started with (as stored when it started)."""
+    return [Target(id=r["target_id"], name=r["name"] or r["target_id"], kind=r["kind"] or "other",
+                   group=r["group_name"] or "", portal_url=r["portal_url"] or "",
+                   services_url=r["services_url"] or "", parent=r["parent"] or "",
+                   notes=r["notes"] or "") for r in store.run_targets(db, run_id)]
+
+
+def execute(targets: list[Target], db_path: str | Path, mode: str = "sweep", label: str | None = None,
+            methodology: str = "nd42-2025", spiders: tuple[str, ...] = DEFAULT_SPIDERS,
+            overrides: dict | None = None, verbose: bool = False, progress: bool = True,
+            resume_run: int | None = None, valid_on: date | None = None) -> int:
+    """Create a run (or resume one), crawl `targets` into it, score it; returns the run id.
+
+    `valid_on`: the day whose map of units `targets` are (crawler.registry.targets.targets_on),
+    stored with the run: its ranking holds those units only, and a resume the same.
+
+    Resuming redoes, per spider, exactly the targets that spider had not
+    finished: finished targets were stored whole, unfinished ones not at all.
+    """
+    settings = dict(overrides or {})
+    if all_local(targets):
+        settings = {**fast_local_settings(), **settings}
+    if not verbose:
+        # Failures are data here (stored with their status); the screen shows
+        # progress and the summary. --verbose shows Scrapy's log.
+        settings.setdefault("LOG_LEVEL", "CRITICAL")
+    settings.setdefault("PORTALCHECK_PROGRESS", progress)
+    settings["PORTALCHECK_METHODOLOGY"] = methodology
+    db = store.open_db(db_path)
+    if resume_run is None:
+        # The targets are stored with the run before any crawling, so a run
+        # killed at its first instant can still be resumed.
+        run_id = store.create_run(db, mode=mode, label=label, methodology=methodology,
+                                  settings=redact_value({"spiders": list(spiders), "targets": len(targets),
+                                                         **({"valid_on": valid_on.isoformat()} if valid_on else {}),
+                                                         **{k: v for k, v in settings.items() if k.isupper()}}),
+                                  tool_version=__version__, targets=[
+                                      {"target_id": t.id, "name": t.name, "kind": t.kind,
+                                       "group_name": t.group, "parent": t.parent,
+                                       "portal_url": t.portal_url, "services_url": t.services_url,
+                                       "notes": t.notes} for t in targets])
+        todo = {name: list(targets) for name in spiders}
+    else:
+        run_id = resume_run
+        with db.conn:
+            db["runs"].update(run_id, {"status": "running", "finished_at": None})
+        todo = {name: [t for t in targets if t.id not in store.finished_targets(db, run_id, name)]
+                for name in spiders}
+    db.conn.close()
+    settings.setdefault("PORTALCHECK_PROGRESS_TOTAL", sum(len(v) for v in todo.values()))
+    stats = None
+    try:
+        stats = crawl(todo, str(db_path), run_id, settings)
+    except KeyboardInterrupt:
+        _close_run(db_path, run_id, "interrupted", None)
+        raise
+    except BaseException:
+        _close_run(db_path, run_id, "failed", None)
+        raise
+    try:
+        db = store.open_db(db_path)
+        unfinished = unfinished_count(db, run_id, todo)
+        db.conn.close()
+        status, reason = run_outcome(stats, unfinished)
+    except store.DatabaseError as fault:
+        # The results cannot even be read back: nothing can be called finished.
+        reason = "disk_full" if fault.reason == "disk_full" else "write_failed"
+        status, unfinished = "incomplete", sum(len(v) for v in todo.values())
+    _close_run(db_path, run_id, status, methodology)
+    if status != "finished":
+        raise RunIncomplete(run_id, unfinished, reason or "stopped", mode, str(db_path))
+    return run_id
+
+
+def _close_run(db_path, run_id: int, status: str, methodology: str | None) -> None:
+    """Record how the run ended (and score it when finished). A database that
+    refuses even this leaves the run `running`, which is never taken as finished."""
+    try:
+        db = store.open_db(db_path)
+        store.finish_run(db, run_id, status)
+        store.reclaim_space(db)
+        if status == "finished" and methodology:
+            score_and_store(db, run_id, methodology)
+        db.conn.close()
+    except store.DatabaseError as fault:
+        log.error("could not record the end of run %s: %s", run_id, fault)
+
+
+def score_and_store(db, run_id: int, methodology: str) -> int | None:
+    """Score a stored run with `methodology` and keep the scoring; None if scoring is unavailable."""
+    try:
+        from scoring import load_methodology, score_run
+    except ImportError:  # the scoring package is optional for a bare crawl
+        return None
+    evidence = store.load_evidence(db, run_id)
+    method = load_methodology(methodology)
+    scores = score_run(evidence, method)
+    return store.save_scoring(db, run_id, methodology, scores)
