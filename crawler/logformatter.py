@@ -21,7 +21,7 @@ class QuietLogFormatter(LogFormatter):
 
     @classmethod
     def from_crawler(cls, crawler):
-        level = crawler.settings.get("LOG_LEVEL", "DEBUG")
+        level = crawler.settings.get("LOG_LEVEL")
         if isinstance(level, str):
             level = logging.getLevelName(level.upper())
         return cls(debug=isinstance(level, int) and level <= logging.DEBUG)

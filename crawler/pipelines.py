@@ -71,7 +71,7 @@ class SQLitePipeline:
             "USER_AGENT", "PORTALCHECK_ROBOTS_OVERRIDE_REASON")}
         pipeline = cls(s.get("PORTALCHECK_DB"), s.get("PORTALCHECK_RUN_ID"),
                        s.get("PORTALCHECK_RUN_LABEL"), s.get("PORTALCHECK_METHODOLOGY"), snapshot,
-                       rows_in_memory=s.getint("PORTALCHECK_ROWS_IN_MEMORY", 5000),
+                       rows_in_memory=s.getint("PORTALCHECK_ROWS_IN_MEMORY"),
                        write_wait_seconds=s.getfloat("PORTALCHECK_WRITE_WAIT_SECONDS"))
         pipeline.crawler = crawler
         pipeline.stats = crawler.stats

@@ -1,4 +1,13 @@
-"""Scrapy settings for portalcheck.
+"""Scrapy settings for portalcheck: the one registry of every setting.
+
+In the manner of Scrapy's own `default_settings.py`: every `PORTALCHECK_*`
+setting is declared here once, with its default and a one-line comment, and
+code reads it with no default of its own (`settings.getint("X")`). Every
+setting can be overridden with `-s NAME=VALUE` (commands, `scrapy crawl`), and
+a sweep stores the ones it was given with its run. docs/settings.md is
+generated from this file (`scripts/settings_doc.py`; a test keeps them equal):
+edit here, then run the script. Why the numbers are what they are, with the
+measurements: docs/performance.md.
 
 Polite by default on real servers (2 requests at a time per host, AutoThrottle,
 robots.txt obeyed, an identifying User-Agent), while many hosts proceed in
@@ -12,7 +21,83 @@ BOT_NAME = "portalcheck"
 SPIDER_MODULES = ["spiders"]
 NEWSPIDER_MODULE = "spiders"
 
+# --- portalcheck: a run and its results --------------------------------------
+# The results database (SQLite) a crawl writes to.
+PORTALCHECK_DB = "results/portalcheck.db"
+# The run a crawl writes into; set by the commands (a bare `scrapy crawl` creates one).
+PORTALCHECK_RUN_ID = None
+# The label of a run a bare `scrapy crawl` creates.
+PORTALCHECK_RUN_LABEL = None
+# The methodology a run is scored with (scoring/methodologies/*.yaml, or a file).
+PORTALCHECK_METHODOLOGY = "nd42-2025"
+# Why robots.txt was ignored (`sweep --ignore-robots WHY`), stored with the run.
+PORTALCHECK_ROBOTS_OVERRIDE_REASON = None
+# A write kept waiting this long (seconds) on another process's lock leaves its target unfinished.
+PORTALCHECK_WRITE_WAIT_SECONDS = 120
+# Rows held in memory per spider until their targets finish; beyond, staged in SQLite.
+PORTALCHECK_ROWS_IN_MEMORY = 5000
+# Worker processes of a sweep; 0 = one per CPU core (crawler/orchestration/workers.py).
+PORTALCHECK_WORKERS = 0
+# Show the progress of a crawl (the commands turn it on).
+PORTALCHECK_PROGRESS = False
+# The number of (spider, target) pairs the progress display counts to.
+PORTALCHECK_PROGRESS_TOTAL = 0
+# Where a person is told who is calling (in the User-Agent).
 PORTALCHECK_CONTACT_URL = "https://github.com/portalcheck/portalcheck#lien-he"
+# The language of messages, vi or en (also the environment variable; `--lang` wins).
+PORTALCHECK_LANG = os.environ.get("PORTALCHECK_LANG", "vi")
+
+# --- portalcheck: bounds of one target ---------------------------------------
+# Pages fetched per target: crawler traps end here.
+PORTALCHECK_MAX_PAGES_PER_TARGET = 5000
+# Seconds after a target's first request when no new request is made for it (0: no limit).
+PORTALCHECK_MAX_SECONDS_PER_TARGET = 1800
+# Longest URL fetched (an ever-growing query string is a trap); target files are held to it too.
+PORTALCHECK_MAX_URL_LENGTH = 2083
+# Services listed per target; past it the evidence says `truncated`.
+PORTALCHECK_MAX_SERVICES_PER_TARGET = 5000
+# Service list pages read per target (pages, fragments, postbacks, API pages).
+PORTALCHECK_MAX_LIST_PAGES_PER_TARGET = 500
+# Service pages asked for at once per target.
+PORTALCHECK_SERVICES_IN_FLIGHT = 16
+
+# --- portalcheck: the portal spider ------------------------------------------
+# Links to other sites the portal spider may follow: all, private (loopback only) or none.
+PORTALCHECK_FOLLOW_OFFSITE = "all"
+# A YAML file of an agency's hints (where its sections are); `-a hints=FILE` too.
+PORTALCHECK_HINTS = None
+# Verify the portal's TLS certificate with Python's ssl module (Scrapy's accepts any).
+PORTALCHECK_TLS_CHECK = True
+
+# --- portalcheck: discover ---------------------------------------------------
+# Structure pages ("Cơ cấu tổ chức", "Liên kết website"…) read per parent beyond its homepage.
+PORTALCHECK_DISCOVER_PAGES = 6
+# Child homepages fetched per parent (one GET each).
+PORTALCHECK_DISCOVER_MAX_CHILDREN = 500
+
+# --- portalcheck: monitor ----------------------------------------------------
+# When the pass started (unix seconds); set by `portalcheck monitor` (0: when the spider starts).
+PORTALCHECK_MONITOR_AT = 0
+# Services a pass checks: "all" or "sample:N" (None: the monitor configuration's).
+PORTALCHECK_MONITOR_SERVICES = None
+# A YAML file over checks/data/monitor.yaml (thresholds, windows' time zone…).
+PORTALCHECK_MONITOR_CONFIG = None
+# Notification URLs (apprise), separated by spaces, besides `--notify` (environment variable).
+PORTALCHECK_NOTIFY = os.environ.get("PORTALCHECK_NOTIFY", "")
+
+# --- portalcheck: the browser ------------------------------------------------
+# False (`--no-browser`): nothing is rendered; what needed a browser is inconclusive (render_failed).
+PORTALCHECK_BROWSER = True
+# The Chromium executable (also the environment variable); empty: Playwright's own, if downloaded.
+PORTALCHECK_CHROMIUM = os.environ.get("PORTALCHECK_CHROMIUM", "/usr/bin/chromium")
+# Targets with a browser context at once per spider (crawler/browser/pool.py).
+PORTALCHECK_MAX_RENDER_CONTEXTS = 2
+# Seconds a browser with no context open stays before it is closed, driver and all (0: never).
+PORTALCHECK_BROWSER_IDLE_SECONDS = 10
+# Browsers running at once on this machine, whatever the worker processes (0: one per process).
+PORTALCHECK_MAX_BROWSERS = 1
+
+# --- Scrapy ------------------------------------------------------------------
 USER_AGENT = (
     f"Mozilla/5.0 (compatible; portalcheck/{__version__}; "
     f"+{PORTALCHECK_CONTACT_URL}) kiem-tra-cong-TTDT"
@@ -28,9 +113,8 @@ AUTOTHROTTLE_MAX_DELAY = 10
 AUTOTHROTTLE_TARGET_CONCURRENCY = 2.0
 ROBOTSTXT_OBEY = True
 ROBOTSTXT_PARSER = "scrapy.robotstxt.ProtegoRobotParser"
-# Scrapy starts this many tasks for every response to process what its
-# callback yields. Our pipeline is synchronous, so the default 100 buys nothing
-# and cost about a tenth of a sweep's CPU (measured with py-spy).
+# Tasks Scrapy starts per response for what its callback yields: the pipeline
+# is synchronous, so more buy nothing (docs/performance.md).
 CONCURRENT_ITEMS = 8
 
 # Bounds: nothing a hostile page does can hang or exhaust a sweep.
@@ -98,21 +182,11 @@ DOWNLOAD_HANDLERS = {
 TWISTED_REACTOR = "twisted.internet.asyncioreactor.AsyncioSelectorReactor"
 PLAYWRIGHT_BROWSER_TYPE = "chromium"
 # Playwright on an event loop of its own, in a thread (scrapy-playwright's
-# adapter, the one it uses on Windows). On Scrapy's loop, every message to the
-# browser waited behind a whole round of page checks: under a busy sweep the
-# driver took 16 s to start and a page's render came only after the big
-# service portals were done (bench farm). Its thread gets the interpreter
-# every few milliseconds instead.
+# adapter): on Scrapy's loop every message to the browser waited behind a
+# round of page checks (docs/performance.md, Memory).
 _PLAYWRIGHT_THREADED_LOOP = True
 # One driver and one Chromium per process, started when a page first needs it.
 PLAYWRIGHT_BROWSER_PROVIDER = "crawler.browser.provider.SharedBrowserProvider"
-# The browser executable: Debian's Chromium by default; empty: Playwright's own
-# Chromium, if one was downloaded (crawler.browser.launch). Also read from the
-# environment variable of the same name.
-PORTALCHECK_CHROMIUM = os.environ.get("PORTALCHECK_CHROMIUM", "/usr/bin/chromium")
-# False (`--no-browser`): nothing is rendered; what needed a browser is
-# inconclusive with the reason render_failed, never "không đạt".
-PORTALCHECK_BROWSER = True
 # executable_path is added from PORTALCHECK_CHROMIUM when the browser starts.
 PLAYWRIGHT_LAUNCH_OPTIONS = {
     "headless": True,
@@ -125,68 +199,25 @@ PLAYWRIGHT_LAUNCH_OPTIONS = {
         "--disable-sync",
         "--disable-quic",
         "--no-first-run",
-        # Chromium otherwise starts a new renderer process for every
-        # navigation, even on the same site: about 100 ms of CPU per page
-        # here. Capping renderer processes makes it reuse them (measured on
-        # the bench farm: 7.7 -> 10.3 pages/s, 102 -> 8 processes per 100
-        # pages), which only holds once site-isolation trials are off. Each
-        # target still gets its own browser context (no shared storage), and
-        # portalcheck logs in nowhere, so no credential is exposed by sharing
-        # a process between sites.
+        # Chromium otherwise starts a renderer process per navigation, even on
+        # the same site; capping them makes it reuse them, which only holds
+        # with site-isolation trials off (docs/performance.md, Rendering).
+        # Each target still gets its own browser context (no shared storage),
+        # and portalcheck logs in nowhere, so no credential is exposed by
+        # sharing a process between sites.
         "--disable-site-isolation-trials",
         "--renderer-process-limit=2",
-        # Smaller caches and heaps per renderer: 1,012 -> 931 MB peak PSS for
-        # the render bench, the same pages/s.
+        # Smaller caches and heaps per renderer, at the same speed.
         "--enable-low-end-device-mode",
     ],
 }
 PLAYWRIGHT_DEFAULT_NAVIGATION_TIMEOUT = 20_000
-# A context (one per target) costs a renderer of about 150 MB; rendering is
-# CPU-bound in Chromium, so more than two at once only adds memory (render
-# bench: 8 contexts 1,412 MB and 8.1 pages/s, 2 contexts 1,012 MB and 9.4).
-# The limit is kept per spider by crawler.browser.pool.PagePool, not by
-# scrapy-playwright's PLAYWRIGHT_MAX_CONTEXTS, which can deadlock (see there).
-PORTALCHECK_MAX_RENDER_CONTEXTS = 2
+# The context limit is PORTALCHECK_MAX_RENDER_CONTEXTS, kept by
+# crawler.browser.pool.PagePool, not scrapy-playwright's
+# PLAYWRIGHT_MAX_CONTEXTS, which can deadlock (see there).
 PLAYWRIGHT_MAX_PAGES_PER_CONTEXT = 4
-# Rendering is rare and mostly at a target's start: a browser with no context
-# open this long is closed, driver and all (about 375 MB), and started again by
-# the next render (crawler.browser.provider). 0: never.
-PORTALCHECK_BROWSER_IDLE_SECONDS = 10
-# Browsers running at once on this machine, whatever the number of worker
-# processes (0: one per process). One renders 8-10 pages/s here, far more
-# than a sweep asks for, and each costs about 375 MB.
-PORTALCHECK_MAX_BROWSERS = 1
 PLAYWRIGHT_RESTART_DISCONNECTED_BROWSER = True
 PLAYWRIGHT_ABORT_REQUEST = "crawler.browser.policy.abort_heavy_request"
-
-# portalcheck's own settings (overridable with -s or the CLI).
-PORTALCHECK_DB = "results/portalcheck.db"
-PORTALCHECK_RUN_ID = None          # set by the CLI; a bare `scrapy crawl` creates a run
-PORTALCHECK_RUN_LABEL = None
-PORTALCHECK_METHODOLOGY = "nd42-2025"
-PORTALCHECK_MAX_PAGES_PER_TARGET = 5000  # crawler traps end here
-PORTALCHECK_MAX_SECONDS_PER_TARGET = 1800  # no new request for a target after this
-PORTALCHECK_MAX_URL_LENGTH = 2083
-# The services spider's bounds per target (docs/services.md): services listed (the
-# evidence then says `truncated`), list pages read (pages, fragments, postbacks,
-# API pages), and service pages asked for at once.
-PORTALCHECK_MAX_SERVICES_PER_TARGET = 5000
-PORTALCHECK_MAX_LIST_PAGES_PER_TARGET = 500
-PORTALCHECK_SERVICES_IN_FLIGHT = 16
-# A write kept waiting this long (another process holding the database's
-# write lock) leaves its target unfinished and the run `incomplete`.
-PORTALCHECK_WRITE_WAIT_SECONDS = 120
-# Worker processes of a sweep (crawler.orchestration.workers): 0 = one per CPU core. Checks
-# are CPU-bound and one Python process uses one core; targets sharing a host
-# stay in one worker, so per-host politeness is unchanged.
-PORTALCHECK_WORKERS = 0
-# `portalcheck discover` (docs/discover.md): structure pages ("Cơ cấu tổ chức",
-# "Đơn vị trực thuộc", "Liên kết website") read per parent beyond its homepage,
-# and child homepages fetched per parent (one GET each).
-PORTALCHECK_DISCOVER_PAGES = 6
-PORTALCHECK_DISCOVER_MAX_CHILDREN = 500
-PORTALCHECK_PROGRESS = False        # the CLI turns the progress display on
-PORTALCHECK_PROGRESS_TOTAL = 0
 
 LOG_LEVEL = "INFO"
 LOG_FORMATTER = "crawler.logformatter.QuietLogFormatter"

@@ -65,8 +65,8 @@ class PortalcheckSpider(scrapy.Spider):
     @classmethod
     def from_crawler(cls, crawler, *args, **kwargs):
         spider = super().from_crawler(crawler, *args, **kwargs)
-        spider.page_pool = PagePool(limit=crawler.settings.getint("PLAYWRIGHT_MAX_PAGES_PER_CONTEXT", 4),
-                                    contexts=crawler.settings.getint("PORTALCHECK_MAX_RENDER_CONTEXTS", 2))
+        spider.page_pool = PagePool(limit=crawler.settings.getint("PLAYWRIGHT_MAX_PAGES_PER_CONTEXT"),
+                                    contexts=crawler.settings.getint("PORTALCHECK_MAX_RENDER_CONTEXTS"))
         browser_provider.configure(crawler.settings)
         crawler.signals.connect(spider._request_dropped, signal=signals.request_dropped)
         crawler.signals.connect(spider._spider_idle, signal=signals.spider_idle)
@@ -100,15 +100,15 @@ class PortalcheckSpider(scrapy.Spider):
         Returns None when the target's page budget is spent (the caller goes on).
         """
         target_id = target if isinstance(target, str) else target.id
-        limit = self.settings.getint("PORTALCHECK_MAX_PAGES_PER_TARGET", 5000)
+        limit = self.settings.getint("PORTALCHECK_MAX_PAGES_PER_TARGET")
         if self.pages_fetched[target_id] >= limit:
             self.budget_spent(target_id, "pages", limit)
             return None
-        if len(url) > self.settings.getint("PORTALCHECK_MAX_URL_LENGTH", 2083):
+        if len(url) > self.settings.getint("PORTALCHECK_MAX_URL_LENGTH"):
             # an ever-growing query string is a crawler trap, not a page
             self.budget_spent(target_id, "url_length", len(url))
             return None
-        seconds = self.settings.getfloat("PORTALCHECK_MAX_SECONDS_PER_TARGET", 0)
+        seconds = self.settings.getfloat("PORTALCHECK_MAX_SECONDS_PER_TARGET")
         started = self.target_started.setdefault(target_id, time.monotonic())
         if seconds and time.monotonic() - started > seconds:
             self.budget_spent(target_id, "seconds", seconds)

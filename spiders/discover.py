@@ -122,7 +122,7 @@ class DiscoverSpider(PortalcheckSpider):
             state.rejected[rejection.reason] = state.rejected.get(rejection.reason, 0) + 1
             if len(state.rejections) < MAX_REJECTIONS_KEPT:
                 state.rejections.append(asdict(rejection))
-        if (not page.rendered and self.settings.getbool("PORTALCHECK_BROWSER", True)
+        if (not page.rendered and self.settings.getbool("PORTALCHECK_BROWSER")
                 and needs_rendering(page)[0]):
             request = self.fetch(page.final_url, self.parse_parent_page, target, "discover_render", render=True)
             if request is not None:

@@ -124,10 +124,10 @@ class PortalSpider(PortalcheckSpider):
         spider = super().from_crawler(crawler, *args, **kwargs)
         s = crawler.settings
         spider.hints = load_hints(spider.hints_file or s.get("PORTALCHECK_HINTS"))
-        policy = str(s.get("PORTALCHECK_FOLLOW_OFFSITE", "all")).lower()
+        policy = str(s.get("PORTALCHECK_FOLLOW_OFFSITE")).lower()
         spider.offsite_policy = {"0": "none", "false": "none", "1": "all", "true": "all"}.get(policy, policy)
-        spider.tls_enabled = s.getbool("PORTALCHECK_TLS_CHECK", True)
-        spider.tls_timeout = min(s.getfloat("DOWNLOAD_TIMEOUT", 20), 10.0)
+        spider.tls_enabled = s.getbool("PORTALCHECK_TLS_CHECK")
+        spider.tls_timeout = min(s.getfloat("DOWNLOAD_TIMEOUT"), 10.0)
         return spider
 
     # --- start -------------------------------------------------------------

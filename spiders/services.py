@@ -76,7 +76,8 @@ class ServicesSpider(SpaMixin, PortalcheckSpider):
         # Playwright's own timeouts are transient failures too: retried like Scrapy's.
         "RETRY_EXCEPTIONS": list(default_settings.RETRY_EXCEPTIONS) + ["playwright.async_api.TimeoutError"],
         # A cursor-paged API or a long pager is a deep chain of requests; the
-        # bounds here are PORTALCHECK_MAX_SERVICES/LIST_PAGES/PAGES_PER_TARGET.
+        # bounds here are PORTALCHECK_MAX_SERVICES_PER_TARGET, PORTALCHECK_MAX_LIST_PAGES_PER_TARGET
+        # and PORTALCHECK_MAX_PAGES_PER_TARGET.
         "DEPTH_LIMIT": 0,
     }
 

@@ -151,7 +151,7 @@ class BrowserSwitchMiddleware:
 
     @classmethod
     def from_crawler(cls, crawler):
-        return cls(crawler.settings.getbool("PORTALCHECK_BROWSER", True))
+        return cls(crawler.settings.getbool("PORTALCHECK_BROWSER"))
 
     def process_request(self, request, spider=None):
         if not self.enabled and request.meta.get("playwright"):

@@ -38,6 +38,7 @@ from typing import Any, Callable
 
 from playwright.async_api import PlaywrightContextManager
 
+from crawler import settings as defaults
 from crawler.browser.launch import launch_options
 
 logger = logging.getLogger(__name__)
@@ -51,22 +52,22 @@ class _Shared:
     users = 0
     loop: asyncio.AbstractEventLoop | None = None
     lock: asyncio.Lock | None = None
-    idle_seconds: float = 30.0
+    idle_seconds: float = defaults.PORTALCHECK_BROWSER_IDLE_SECONDS  # until configure()
     opening = 0                      # new_context calls under way
     last_busy = 0.0                  # monotonic time a context was last open or asked for
     watcher: asyncio.Task | None = None
     closing_on_purpose: Any = None   # the browser being closed for idleness
     on_disconnected: list[Callable] = []  # the handlers' callbacks, for a browser that crashed
     launches = 0
-    max_browsers = 1
+    max_browsers = defaults.PORTALCHECK_MAX_BROWSERS
     slot_file: Any = None            # the lock file held while this process has a browser
     launch_options: dict | None = None  # with the executable PORTALCHECK_CHROMIUM names
 
 
 def configure(settings) -> None:
     """Read the provider's own settings (scrapy-playwright's Config has no room for them)."""
-    _Shared.idle_seconds = settings.getfloat("PORTALCHECK_BROWSER_IDLE_SECONDS", 10.0)
-    _Shared.max_browsers = settings.getint("PORTALCHECK_MAX_BROWSERS", 1)
+    _Shared.idle_seconds = settings.getfloat("PORTALCHECK_BROWSER_IDLE_SECONDS")
+    _Shared.max_browsers = settings.getint("PORTALCHECK_MAX_BROWSERS")
     _Shared.launch_options = launch_options(settings)
 
 

@@ -5,15 +5,16 @@ Each command keeps its messages in `crawler/cli/messages/<command>.yaml`:
 """
 from __future__ import annotations
 
-import os
 from functools import lru_cache
 from pathlib import Path
 
 import yaml
 
+from crawler import settings as defaults
+
 LANGS = ("vi", "en")
 _DIR = Path(__file__).with_name("messages")
-_lang = os.environ.get("PORTALCHECK_LANG", "vi")
+_lang = defaults.PORTALCHECK_LANG  # the environment variable, read by crawler/settings.py
 
 
 def set_lang(lang: str) -> None:

@@ -36,7 +36,7 @@ def ready_to_fetch(db_path: str | Path, no_browser: bool, overrides: dict) -> bo
         overrides["PORTALCHECK_BROWSER"] = False
         stderr(t("browser.off"))
         return True
-    if not project_settings(overrides).getbool("PORTALCHECK_BROWSER", True):
+    if not project_settings(overrides).getbool("PORTALCHECK_BROWSER"):
         return True  # turned off by -s, as --no-browser does
     report = check_launch(project_settings(overrides))
     if not report.ok:

@@ -20,6 +20,7 @@ import yaml
 
 from checks.monitor_state import load_config, parse_services_mode, parse_windows
 from crawler import __version__
+from crawler import settings as defaults
 from crawler.cli.i18n import t
 from crawler.cli.preflight import ready_to_fetch, stderr
 from crawler.monitoring import notify
@@ -76,7 +77,7 @@ def run(args) -> int:
             parse_windows(target.maintenance, config.tz)
         except ValueError as exc:
             problems.append(t("monitor.bad_maintenance", line=target.line, target=target.id, part=exc))
-    urls = args.notify + os.environ.get("PORTALCHECK_NOTIFY", "").split()
+    urls = args.notify + defaults.PORTALCHECK_NOTIFY.split()
     problems += [t("monitor.bad_notify", url=redact_notify_url(url), position=urls.index(url) + 1)
                  for url in notify.invalid_urls(urls)]
     if problems:
