@@ -1,7 +1,7 @@
 """How big does the results database get after a year of monitoring?
 
 Simulates 5-minute passes over 60 targets x 2,000 services for 365 days and
-writes every pass through the real code: results.monitor_store.prepare_pass
+writes every pass through the real code: crawler.monitoring.passes.prepare_pass
 (URL registration, once: the service list of a sweep), record_target_pass
 (raw row, state machine, events, certificates) and housekeeping (daily
 roll-up, pruning), into a real SQLite file; then prints its size.
@@ -32,11 +32,13 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
+from checks.monitor_pass import STATUS_CODES  # noqa: E402
 from checks.monitor_state import in_maintenance, load_config, parse_windows  # noqa: E402
+from crawler.monitoring.passes import housekeeping, prepare_pass, record_target_pass  # noqa: E402
 from crawler.registry.targets import Target  # noqa: E402
-from results import monitor_store, store  # noqa: E402
+from results import store  # noqa: E402
 
-CODE = monitor_store.STATUS_CODES
+CODE = STATUS_CODES
 
 
 @lru_cache(maxsize=256)
@@ -104,9 +106,9 @@ def main() -> int:
     db = store.open_db(path)
     targets = seed_sweep(db, args.targets, args.services)
     start_at = int(datetime(2026, 1, 1, tzinfo=timezone(timedelta(hours=7))).timestamp())
-    plans = monitor_store.prepare_pass(db, targets, None, start_at, config)
+    plans = prepare_pass(db, targets, None, start_at, config)
     plan_list = [plans[t.id] for t in targets]
-    width = plan_list[0]["width"]
+    width = plan_list[0].width
     live = bytes([CODE["live"]]) * width
     vectors = [bytearray(live) for _ in targets]
     down_all = [0] * len(targets)
@@ -125,7 +127,7 @@ def main() -> int:
         moment = datetime.fromtimestamp(at, timezone.utc)
         with store.transaction(db):
             for k, plan in enumerate(plan_list):
-                plan["maintenance"] = in_maintenance(windows[k], moment, config.tz)
+                plan.maintenance = in_maintenance(windows[k], moment, config.tz)
                 vector = bytes([CODE["connection_error"]]) * width if down_all[k] > 0 else bytes(vectors[k])
                 if down_all[k] <= 0:
                     blips = bytearray(vector)
@@ -134,8 +136,8 @@ def main() -> int:
                     vector = bytes(blips)
                 expiry = start_at + (at - start_at) // cert_life * cert_life + cert_life + k * 3600
                 certs = {f"tinh{k:02d}.gov.vn:443": {"not_after": iso(expiry), "subject": "CN=x"}}
-                monitor_store.record_target_pass(db, run_id, plan, vector, {}, certs, 120, at, config)
-            monitor_store.housekeeping(db, at, config)
+                record_target_pass(db, run_id, plan, vector, {}, certs, 120, at, config)
+            housekeeping(db, at, config)
         store.finish_run(db, run_id)
         if i and i % (n_passes // 20 or 1) == 0:
             print(f"  {100 * i // n_passes:3d}%  {i} passes  {time.monotonic() - t0:6.0f} s", file=sys.stderr)

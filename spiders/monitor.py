@@ -5,7 +5,7 @@ latest sweep found (all, or a rotating sample) get one plain GET. A page that
 comes back `blocked` is fetched once more with the browser (a JavaScript
 challenge lets a browser through), at most `render_blocked` per target and
 pass. Results go to the monitor's own pipeline below, which stores each
-target's pass in one transaction (results/monitor_store.py): the sweep
+target's pass in one transaction (crawler/monitoring/passes.py): the sweep
 pipeline's per-fetch rows would be far too many for a pass every 5 minutes.
 
 Settings: PORTALCHECK_DB, PORTALCHECK_RUN_ID, PORTALCHECK_MONITOR_AT (unix
@@ -20,9 +20,11 @@ from typing import Any, Iterable
 from urllib.parse import urlsplit
 
 from checks.model import Page
+from checks.monitor_pass import PassPlan, code_of
 from checks.monitor_state import load_config, parse_services_mode
+from crawler.monitoring.passes import prepare_pass, record_target_pass
 from crawler.registry.targets import Target
-from results import monitor_store, store
+from results import store
 from spiders.base import PortalcheckSpider
 
 
@@ -31,7 +33,7 @@ class MonitorResult:
     """One target's pass, as plain data, for MonitorPipeline."""
 
     target_id: str
-    plan: dict
+    plan: PassPlan
     statuses: bytes
     details: dict[int, dict] = field(default_factory=dict)
     certs: dict[str, dict] = field(default_factory=dict)
@@ -54,7 +56,7 @@ class MonitorSpider(PortalcheckSpider):
         spider.config = load_config(s.get("PORTALCHECK_MONITOR_CONFIG"))
         spider.at = s.getint("PORTALCHECK_MONITOR_AT") or int(time.time())
         spider.services_n = parse_services_mode(s.get("PORTALCHECK_MONITOR_SERVICES") or spider.config.services)
-        spider.plans = {}      # target id -> plan (monitor_store.prepare_pass)
+        spider.plans = {}      # target id -> PassPlan (crawler.monitoring.passes.prepare_pass)
         spider.vectors = {}    # target id -> status code per slot
         spider.details = {}    # target id -> {slot: failure details}
         spider.certs = {}      # target id -> {host:port: certificate facts}
@@ -65,7 +67,7 @@ class MonitorSpider(PortalcheckSpider):
     async def start(self):
         db = store.open_db(self.settings.get("PORTALCHECK_DB"))
         try:
-            self.plans = monitor_store.prepare_pass(db, list(self.targets.values()), self.services_n,
+            self.plans = prepare_pass(db, list(self.targets.values()), self.services_n,
                                                     self.at, self.config)
         finally:
             db.conn.close()
@@ -74,12 +76,12 @@ class MonitorSpider(PortalcheckSpider):
 
     def start_target(self, target: Target) -> Iterable[Any]:
         plan = self.plans[target.id]
-        self.vectors[target.id] = bytearray(plan["width"])
+        self.vectors[target.id] = bytearray(plan.width)
         self.details[target.id] = {}
         self.certs[target.id] = {}
-        for check in plan["checks"]:
-            request = self.fetch(check["url"], self.on_check, target, purpose=f"monitor_{check['kind']}",
-                                 meta={"pc_slot": check["slot"], "pc_kind": check["kind"]},
+        for check in plan.checks:
+            request = self.fetch(check.url, self.on_check, target, purpose=f"monitor_{check.kind}",
+                                 meta={"pc_slot": check.slot, "pc_kind": check.kind},
                                  timeout=self.config.download_timeout)
             if request is not None:
                 yield request
@@ -96,7 +98,7 @@ class MonitorSpider(PortalcheckSpider):
                 return
         if page.status == "render_failed" and meta.get("pc_plain") is not None:
             page = meta["pc_plain"]  # our browser failed: the plain fetch's "blocked" stands
-        self.vectors[target_id][slot] = monitor_store.code_of(page.status)
+        self.vectors[target_id][slot] = code_of(page.status)
         if page.status == "live":
             self.details[target_id].pop(slot, None)
         else:
@@ -144,7 +146,7 @@ class MonitorPipeline:
     def process_item(self, item, spider=None):
         spider = self.crawler.spider
         if isinstance(item, MonitorResult):
-            monitor_store.record_target_pass(
+            record_target_pass(
                 self.db, int(self.run_id), item.plan, item.statuses,
                 item.details, item.certs, item.portal_ms, spider.at, spider.config)
             self.crawler.stats.inc_value("portalcheck/monitor_targets")

@@ -5,15 +5,17 @@ from __future__ import annotations
 from dataclasses import replace
 from datetime import datetime, timedelta, timezone
 
+from checks.monitor_pass import code_of
 from checks.monitor_state import load_config
-from crawler.cli.commands.monitor import build_report, periods
+from crawler.monitoring.passes import housekeeping, prepare_pass, record_target_pass
 from crawler.registry.targets import Target
 from results import monitor_store as ms
 from results import store
+from scoring.uptime import build_report, periods
 
 VN = timezone(timedelta(hours=7))
 DAY0 = int(datetime(2026, 3, 2, 0, 0, tzinfo=VN).timestamp())  # a Monday
-LIVE, ERR, TIMEOUT = ms.code_of("live"), ms.code_of("server_error"), ms.code_of("timeout")
+LIVE, ERR, TIMEOUT = code_of("live"), code_of("server_error"), code_of("timeout")
 
 
 def setup(tmp_path, kit, n_services=4, maintenance=""):
@@ -28,7 +30,7 @@ def setup(tmp_path, kit, n_services=4, maintenance=""):
 
 def record(db, plan, vector, at, config):
     run_id = store.create_run(db, mode="monitor")
-    events = ms.record_target_pass(db, run_id, plan, bytes(vector), {}, {}, 50, at, config)
+    events = record_target_pass(db, run_id, plan, bytes(vector), {}, {}, 50, at, config)
     store.finish_run(db, run_id)
     return events
 
@@ -36,34 +38,34 @@ def record(db, plan, vector, at, config):
 def test_registration_slots_sampling_and_retired_urls(tmp_path, kit):
     db, target = setup(tmp_path, kit, n_services=5)
     config = load_config()
-    plan = ms.prepare_pass(db, [target], 2, DAY0, config)["a"]
-    assert plan["width"] == 6 and [c["kind"] for c in plan["checks"]] == ["portal", "service", "service"]
+    plan = prepare_pass(db, [target], 2, DAY0, config)["a"]
+    assert plan.width == 6 and [c.kind for c in plan.checks] == ["portal", "service", "service"]
     seen = []
     for k in range(3):
-        plan = ms.prepare_pass(db, [target], 2, DAY0 + k * 300, config)["a"]
-        seen.append([c["url"] for c in plan["checks"] if c["kind"] == "service"])
-        record(db, plan, [LIVE] * plan["width"], DAY0 + k * 300, config)
+        plan = prepare_pass(db, [target], 2, DAY0 + k * 300, config)["a"]
+        seen.append([c.url for c in plan.checks if c.kind == "service"])
+        record(db, plan, [LIVE] * plan.width, DAY0 + k * 300, config)
     assert seen[0] == ["http://a/dv/0", "http://a/dv/1"] and seen[1] == ["http://a/dv/2", "http://a/dv/3"]
     assert seen[2] == ["http://a/dv/4", "http://a/dv/0"]
     # dv/4 fails twice, then a new sweep no longer lists it: it goes, with its state.
-    plan = ms.prepare_pass(db, [target], None, DAY0, config)["a"]
+    plan = prepare_pass(db, [target], None, DAY0, config)["a"]
     for k in range(2):
-        vector = [LIVE] * plan["width"]
+        vector = [LIVE] * plan.width
         vector[5] = ERR
         record(db, plan, vector, DAY0 + 1000 + k, config)
     assert [p["url"] for p in ms.problems(db)] == ["http://a/dv/4"]
     kit.seed_sweep(tmp_path / "m.db", {"a": [{"url": f"http://a/dv/{i}"} for i in range(4)]})
-    plan = ms.prepare_pass(db, [target], None, DAY0, config)["a"]
-    assert ms.problems(db) == [] and len(plan["checks"]) == 5 and plan["width"] == 6
+    plan = prepare_pass(db, [target], None, DAY0, config)["a"]
+    assert ms.problems(db) == [] and len(plan.checks) == 5 and plan.width == 6
 
 
 def test_days_roll_up_raw_rows_expire_and_uptime_adds_up(tmp_path, kit):
     db, target = setup(tmp_path, kit, n_services=2)
     config = replace(load_config(), raw_retention_days=1, timezone="+07:00")
-    plan = ms.prepare_pass(db, [target], None, DAY0, config)["a"]
+    plan = prepare_pass(db, [target], None, DAY0, config)["a"]
     # Day 1: 4 passes an hour apart; dv/0 fails on 2, dv/1 times out on 1.
     for k in range(4):
-        vector = [LIVE] * plan["width"]
+        vector = [LIVE] * plan.width
         if k in (1, 2):
             vector[1] = ERR
         if k == 3:
@@ -75,7 +77,7 @@ def test_days_roll_up_raw_rows_expire_and_uptime_adds_up(tmp_path, kit):
     for at, vector in ((DAY0 + 86400, [LIVE] * 3), (DAY0 + 86400 + 60, [LIVE] * 3),
                        (DAY0 + 2 * 86400 + 30, [ERR, LIVE, LIVE])):
         record(db, plan, vector, at, config)
-        ms.housekeeping(db, at, config)
+        housekeeping(db, at, config)
     daily = {row[0]: row[2] for row in db.execute("SELECT day, tid, passes FROM monitor_daily")}
     assert daily == {"2026-03-02": 4, "2026-03-03": 2}
     # Raw rows older than a day are gone, with their monitor runs.
@@ -103,8 +105,8 @@ def test_maintenance_passes_do_not_count_for_uptime(tmp_path, kit):
     config = replace(load_config(), timezone="+07:00")
     for k in range(3):  # 00:10 and 00:40 in the window, 01:10 out of it
         at = DAY0 + 600 + k * 1800
-        plan = ms.prepare_pass(db, [target], None, at, config)["a"]
-        assert plan["maintenance"] == (k < 2)
+        plan = prepare_pass(db, [target], None, at, config)["a"]
+        assert plan.maintenance == (k < 2)
         events = record(db, plan, [ERR, ERR], at, config)
         if k == 1:  # down inside the window: recorded, not to be told
             assert {(e["to_state"], e["notify"], e["maintenance"]) for e in events} == {("down", 0, 1)}

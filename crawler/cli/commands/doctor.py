@@ -23,7 +23,7 @@ from results.schema import SCHEMA_VERSION
 DATA_FILES = ("checks/data/lexicon.yaml", "checks/data/functions.yaml",
               "checks/data/service_levels.yaml", "checks/data/service_detail_fields.yaml",
               "checks/data/fetch_signatures.yaml", "checks/data/monitor.yaml")
-ROOT = Path(__file__).resolve().parents[2]
+ROOT = Path(__file__).resolve().parents[3]  # the folder holding checks/ and scoring/
 
 
 def register(sub) -> None:

@@ -14,7 +14,7 @@ import os
 import sys
 import time
 import warnings
-from datetime import date, timedelta
+from datetime import date
 
 import yaml
 
@@ -24,12 +24,14 @@ from crawler import settings as defaults
 from crawler.cli.i18n import t
 from crawler.cli.preflight import ready_to_fetch, stderr
 from crawler.monitoring import notify
+from crawler.monitoring.passes import housekeeping
 from crawler.netsafety.redact import redact_notify_url
 from crawler.orchestration import lock
 from crawler.orchestration.process import fast_local_settings, run_spiders
 from crawler.orchestration.runs import all_local
 from crawler.registry.targets import TargetFileError, load_targets, targets_on
 from results import monitor_store, store
+from scoring.uptime import build_report, pass_summary
 
 log = logging.getLogger(__name__)
 
@@ -130,9 +132,9 @@ def one_pass(args, config, targets, services_n, urls) -> int:
     if status != "finished":
         stderr(t("monitor.incomplete", run=run_id, status=status))
         return 2
-    monitor_store.housekeeping(db, at, config)
+    housekeeping(db, at, config)
     code = tell(db, urls, at, config)
-    summary = monitor_store.pass_summary(db, at)
+    summary = pass_summary(monitor_store.pass_vectors(db, at))
     problems = monitor_store.problems(db, [t_.id for t_ in targets])
     down = [p for p in problems if p["state"] == "down" and not summary.get(p["target_id"], {}).get("maintenance")]
     if args.verbose:
@@ -165,73 +167,6 @@ def print_pass(run_id: int, summary: dict, problems: list[dict], config) -> None
         print(t("monitor.problem_line", target=p["target_id"], state=t(f"monitor.state.{p['state']}"),
                 url=p["url"], since=since))
     print(t("monitor.pass_done", run=run_id))
-
-
-# --- uptime report ------------------------------------------------------------
-
-def periods(by: str, last: int, today: date) -> list[tuple[str, date, date]]:
-    """The last `last` days, ISO weeks or quarters up to `today`: (label, first day, last day)."""
-    out = []
-    if by == "day":
-        for i in range(last - 1, -1, -1):
-            d = today - timedelta(days=i)
-            out.append((d.isoformat(), d, d))
-    elif by == "week":
-        monday = today - timedelta(days=today.weekday())
-        for i in range(last - 1, -1, -1):
-            m = monday - timedelta(weeks=i)
-            year, week, _ = m.isocalendar()
-            out.append((f"{year}-W{week:02d}", m, m + timedelta(days=6)))
-    else:
-        index = today.year * 4 + (today.month - 1) // 3
-        for i in range(last - 1, -1, -1):
-            year, q = divmod(index - i, 4)
-            first = date(year, 3 * q + 1, 1)
-            nxt = date(year + (q == 3), 1 if q == 3 else 3 * q + 4, 1)
-            out.append((f"{year}-Q{q + 1}", first, nxt - timedelta(days=1)))
-    return out
-
-
-def _tally(ok: int, fail: int, other: int) -> dict:
-    judged = ok + fail
-    return {"ok": ok, "fail": fail, "unjudged": other,
-            "uptime": round(100 * ok / judged, 3) if judged else None}
-
-
-def build_report(db, by: str, last: int, now_at: int, tz, only: str | None, each_service: bool) -> dict:
-    today = monitor_store.day_of(now_at, tz)
-    spans = periods(by, last, today)
-    data = monitor_store.daily(db, spans[0][1], spans[-1][2], now_at, tz)
-    problems = monitor_store.problems(db)
-    targets = []
-    for tid, info in sorted(monitor_store.targets_and_urls(db).items(), key=lambda x: x[1]["id"]):
-        if only and info["id"] != only:
-            continue
-        row = {"id": info["id"], "name": info["name"], "periods": {},
-               "problems": [p for p in problems if p["target_id"] == info["id"]]}
-        services = {u["slot"]: {"url": u["url"], "name": u["name"], "code": u["code"], "periods": {}}
-                    for u in info["urls"] if u["kind"] == "service"}
-        for label, first, end in spans:
-            total = {"ok": 0, "fail": 0, "other": 0, "passes": 0, "maintenance": 0, "slots": 0}
-            day = first
-            while day <= end:
-                for key, value in data.get((day.isoformat(), tid), {}).items():
-                    total[key] = max(total[key], value) if key == "slots" else total[key] + value
-                day += timedelta(days=1)
-            per = {k: monitor_store.counts(total[k], total["slots"]) for k in ("ok", "fail", "other")}
-            entry = {"passes": total["passes"], "maintenance_passes": total["maintenance"]}
-            for kind in ("portal", "services_portal", "service"):
-                slots = [u["slot"] for u in info["urls"] if u["kind"] == kind and u["slot"] < total["slots"]]
-                entry[kind] = _tally(*(sum(per[k][s] for s in slots) for k in ("ok", "fail", "other")))
-            row["periods"][label] = entry
-            if each_service:
-                for slot, service in services.items():
-                    got = [per[k][slot] if slot < total["slots"] else 0 for k in ("ok", "fail", "other")]
-                    service["periods"][label] = _tally(*got)
-        if each_service:
-            row["services"] = list(services.values())
-        targets.append(row)
-    return {"by": by, "periods": [label for label, *_ in spans], "targets": targets}
 
 
 def report(args, config) -> int:
