@@ -9,13 +9,27 @@ monitor was off) gets one warning, for 14 days, not two. A renewed certificate
 """
 from __future__ import annotations
 
+import re
 from datetime import datetime, timezone
 from functools import lru_cache
+
+# How certificates' notAfter is written: ISO 8601 (Scrapy's certificate, via
+# cryptography), OpenSSL's text ("Jun  1 12:00:00 2026 GMT", Python's ssl) and
+# ASN.1's GeneralizedTime ("20260601120000Z").
+_FORMATS = ("%b %d %H:%M:%S %Y %Z", "%Y%m%d%H%M%SZ")
 
 
 @lru_cache(maxsize=1024)  # the same few dates come back on every pass
 def parse_expiry(not_after: str) -> datetime:
-    when = datetime.fromisoformat(not_after)
+    """A certificate's notAfter as an aware datetime (UTC when it names no zone);
+    ValueError when it is none of the forms certificates use."""
+    text = re.sub(r"\s+", " ", not_after.strip())
+    for fmt in _FORMATS:
+        try:
+            return datetime.strptime(text, fmt).replace(tzinfo=timezone.utc)
+        except ValueError:
+            continue
+    when = datetime.fromisoformat(text)
     return when if when.tzinfo else when.replace(tzinfo=timezone.utc)
 
 

@@ -10,6 +10,7 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
+from urllib.parse import urlsplit, urlunsplit
 
 import lxml.html
 import yaml
@@ -93,6 +94,14 @@ def main_lines(html: str, chrome_lines: frozenset[str] = frozenset()) -> list[st
         if el.getparent() is not None:
             el.drop_tree()  # keeps the tail text, which belongs to the parent
     return [line for line in _lines(root) if line not in chrome_lines]
+
+
+def not_found_probe_url(site_url: str, token: str) -> str:
+    """A page that cannot exist at the root of the site's host, to learn its
+    not-found answer (NotFoundFingerprint). `token` makes it unique: random per
+    crawl, or derived from the site when the same probe must be repeatable."""
+    parts = urlsplit(site_url)
+    return urlunsplit((parts.scheme, parts.netloc, f"/pc-khong-ton-tai-{token}.html", "", ""))
 
 
 @dataclass(frozen=True)

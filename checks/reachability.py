@@ -23,6 +23,7 @@ from urllib.parse import urlsplit, urlunsplit
 
 from lxml import etree
 
+from checks import certificate
 from checks.fetch_status import NotFoundFingerprint
 from checks.model import DEAD_STATUSES, Observation, Page, outcome_for_status
 
@@ -55,11 +56,6 @@ def variant_urls(portal_url: str) -> dict[str, str]:
         for scheme in ("http", "https"):
             out[f"{scheme}{'_www' if www else ''}"] = urlunsplit((scheme, name + port, "/", "", ""))
     return out
-
-
-def random_path_url(portal_url: str, token: str) -> str:
-    parts = urlsplit(portal_url)
-    return urlunsplit((parts.scheme, parts.netloc, f"/portalcheck-{token}-khong-ton-tai.html", "", ""))
 
 
 def root_url(portal_url: str, path: str) -> str:
@@ -125,17 +121,14 @@ def judge_http_to_https(http_page: Page | None, https_page: Page | None) -> Obse
 
 
 def certificate_days(not_after: str | None, now: datetime | None = None) -> int | None:
-    """Days until a certificate's notAfter ("Jun  1 12:00:00 2026 GMT" or ASN.1 "20260601120000Z")."""
+    """Days until a certificate's notAfter (checks.certificate reads its formats);
+    None when there is none or it cannot be read. The spider passes `now`."""
     if not not_after:
         return None
-    now = now or datetime.now(timezone.utc)
-    for fmt in ("%b %d %H:%M:%S %Y %Z", "%Y%m%d%H%M%SZ"):
-        try:
-            end = datetime.strptime(re.sub(r"\s+", " ", not_after.strip()), fmt).replace(tzinfo=timezone.utc)
-            return (end - now).days
-        except ValueError:
-            continue
-    return None
+    try:
+        return certificate.days_left(not_after, now or datetime.now(timezone.utc))
+    except ValueError:
+        return None
 
 
 def judge_tls(tls: dict | None, https_page: Page | None) -> Observation:

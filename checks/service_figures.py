@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from typing import Any, Iterable
 
-from checks.model import DEAD_STATUSES, Observation
+from checks.model import DEAD_STATUSES, UNJUDGEABLE_STATUSES, Observation
 from checks.service_level import vocabulary
 
 LEGAL_REF = "Decree 42/2022 Art. 11; Decree 43/2011 Art. 3"
@@ -111,6 +111,36 @@ def coverage(seen: int, announced: dict | None, truncated_by: str | None, unjudg
         out["reason"] = ("truncated" if truncated_by else "list_pages_unread" if unjudged_lists
                          else "fewer_than_announced")
     return out
+
+
+def unread_problem(rejected: list[dict]) -> str | None:
+    """Why no service portal was found, when a link to one could not be read:
+    a link that was blocked or timed out was not shown to be no portal."""
+    unread = [r["status"] for r in rejected if r.get("status") in UNJUDGEABLE_STATUSES]
+    return unread[0] if unread else None
+
+
+def listing_problem(problem: str | None, services_found: int, portal_url: str | None,
+                    portal_status: str | None) -> str | None:
+    """The reason a target's service list cannot be judged, if any: no portal
+    found, a portal that did not answer, or what the crawl ran into (`problem`),
+    which services found outweigh."""
+    if not portal_url:
+        return (problem if not services_found else None) or "not_discovered"
+    if portal_status != "live":
+        return portal_status
+    return problem if not services_found else None
+
+
+def spa_problem(render_status: str | None, api_status: str | None = None) -> str:
+    """Why a single-page portal's list could not be read: our browser failing
+    (or being turned off) or its API refusing us (a firewall, a timeout) is not
+    the portal hiding its list (`js_shell_unlisted`)."""
+    if render_status == "render_failed":
+        return "render_failed"
+    if api_status in UNJUDGEABLE_STATUSES:
+        return api_status
+    return "js_shell_unlisted"
 
 
 def listing_verdict(listed: int, problem: str | None, empty: list[dict], established: bool,

@@ -20,6 +20,7 @@ from urllib.parse import urljoin, urlsplit
 
 import lxml.html
 
+from checks.fetch_status import not_found_probe_url
 from checks.model import Observation, outcome_for_status
 from checks.service_level import vocabulary
 from checks.text import file_words, fold, url_words
@@ -215,9 +216,9 @@ def portal_home(candidates: list[Candidate]) -> tuple[str | None, list[str]]:
 
 
 def random_path(portal_url: str, salt: str = "") -> str:
-    """A path that cannot exist on the portal's host, to learn its not-found answer."""
+    """The not-found probe of a service portal, the same on every crawl (fetch_status.not_found_probe_url)."""
     token = hashlib.sha1(f"{portal_url}|{salt}|portalcheck".encode()).hexdigest()[:16]
-    return urljoin(portal_url, f"/pc-khong-ton-tai-{token}/{token[:6]}.html")
+    return not_found_probe_url(portal_url, token)
 
 
 def portal_observation(url: str | None, status: str | None, how: str,

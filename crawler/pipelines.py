@@ -94,10 +94,7 @@ class SQLitePipeline:
             targets = getattr(spider, "targets", {})
             # rows a killed sweep spilled for targets this spider (re)does
             store.drop_staged(self.db, self.run_id, self.stage_key, targets)
-            store.save_run_targets(self.db, self.run_id, [
-                {"target_id": t.id, "name": t.name, "kind": t.kind, "group_name": t.group,
-                 "parent": t.parent, "portal_url": t.portal_url, "services_url": t.services_url,
-                 "notes": t.notes} for t in targets.values()])
+            store.save_run_targets(self.db, self.run_id, [t.as_run_target() for t in targets.values()])
 
     def process_item(self, item, spider=None):
         if isinstance(item, TargetCompleted):

@@ -177,6 +177,12 @@ def create_run(db, mode: str, label: str | None = None, methodology: str | None 
     return run_id
 
 
+def reopen_run(db, run_id: int) -> None:
+    """A run resumed: running again, not finished."""
+    with transaction(db):
+        db["runs"].update(run_id, {"status": "running", "finished_at": None})
+
+
 def finish_run(db, run_id: int, status: str = "finished") -> None:
     with transaction(db):
         db["runs"].update(run_id, {"finished_at": now(), "status": status})

@@ -16,7 +16,6 @@ import yaml
 
 from scoring.methodology import text
 from scoring.ranking import tied
-from scoring.scorer import CATEGORY_ORDER
 
 STRINGS_FILE = Path(__file__).with_name("templates") / "strings.yaml"
 # Published tables put the overall index first, then each category.
@@ -204,7 +203,3 @@ def target_views(evidence: dict, scores: list[dict], m: dict, lang: str,
                       "categories": cats, "shortfalls": shortfalls})
     views.sort(key=lambda v: (str(v["target"].get("group") or ""), v["name"].casefold()))
     return views
-
-
-def category_keys(m: dict) -> list[str]:
-    return [c for c in CATEGORY_ORDER if c in m["categories"] or c == "overall"]

@@ -24,11 +24,12 @@ import socket
 import ssl
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
+from datetime import datetime, timezone
 from typing import Any
 from urllib.parse import urlsplit
 
 from checks import reachability as reach
-from checks.fetch_status import NotFoundFingerprint
+from checks.fetch_status import NotFoundFingerprint, not_found_probe_url
 from checks.functions import https
 from checks.functions import legal_ref as function_legal
 from checks.lexicon import load_hints, load_lexicon
@@ -69,7 +70,7 @@ def tls_probe(host: str, port: int, timeout: float) -> dict:
         out.update(handshake=False, verified=False, error=str(exc)[:200])
     finally:
         sock.close()
-    out["days_to_expiry"] = reach.certificate_days(out.get("not_after"))
+    out["days_to_expiry"] = reach.certificate_days(out.get("not_after"), datetime.now(timezone.utc))
     return out
 
 
@@ -135,7 +136,7 @@ class PortalSpider(PortalcheckSpider):
         state = self.states[target.id] = State()
         url = target.portal_url
         requests = [self.fetch(url, self.on_home, target, "homepage", priority=20),
-                    self.fetch(reach.random_path_url(url, secrets.token_hex(6)), self.on_random, target,
+                    self.fetch(not_found_probe_url(url, secrets.token_hex(6)), self.on_random, target,
                                "random_path", priority=20)]
         for slot, path in (("robots", "/robots.txt"), ("sitemap", "/sitemap.xml")):
             requests.append(self.fetch(reach.root_url(url, path), self.on_aux, target, slot, meta={"pc_slot": slot}))

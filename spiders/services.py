@@ -25,7 +25,7 @@ from scrapy.settings import default_settings
 from checks.fetch_status import NotFoundFingerprint
 from checks.model import UNJUDGEABLE_STATUSES, Page
 from checks.service_detail import judge_page, page_status
-from checks.service_figures import coverage, dead_examples, figures, observations
+from checks.service_figures import coverage, dead_examples, figures, listing_problem, observations, unread_problem
 from checks.service_level import vocabulary
 from checks.service_listing import ListedService, ListRequest, empty_list_marker, is_spa_shell
 from checks.service_listing_html import Fragment, parse_list_page
@@ -114,10 +114,7 @@ class ServicesSpider(SpaMixin, PortalcheckSpider):
         """Try the next way to the portal: its not-found fingerprint, then its home."""
         if not state.plans:
             state.plan = state.portal_url = None
-            # A link we could not read (blocked, timed out) was not shown to be no portal.
-            unread = [r["status"] for r in state.discovery.get("rejected", [])
-                      if r.get("status") in UNJUDGEABLE_STATUSES]
-            state.problem = state.problem or (unread[0] if unread else None)
+            state.problem = state.problem or unread_problem(state.discovery.get("rejected", []))
             return
         state.plan = state.plans.pop(0)
         state.portal_url, state.entries = state.plan.home, list(state.plan.entries)
@@ -356,11 +353,7 @@ class ServicesSpider(SpaMixin, PortalcheckSpider):
         kind = "+".join(sorted(k for k in state.kinds if k)) or None
         unread = sum(1 for e in state.list_errors if e.get("status") in UNJUDGEABLE_STATUSES)
         cover = coverage(len(state.services), state.announced, state.truncated, unread)
-        problem = state.problem if not state.services else None
-        if not state.portal_url:
-            problem = problem or "not_discovered"
-        elif state.portal_status != "live":
-            problem = state.portal_status
+        problem = listing_problem(state.problem, len(state.services), state.portal_url, state.portal_status)
         portal = portal_observation(state.portal_url, state.portal_status, state.how, {
             **state.discovery, "portal_kind": kind, "list_pages": state.list_pages,
             "list_errors": state.list_errors[:20], "truncated": bool(state.truncated), "coverage": cover,

@@ -16,8 +16,9 @@ from dataclasses import dataclass, field
 from urllib.parse import urlsplit
 
 from checks import service_listing_api as api
-from checks.model import UNJUDGEABLE_STATUSES, Page
+from checks.model import Page
 from checks.service_detail import judge_record, spa_status
+from checks.service_figures import spa_problem
 from checks.service_listing import ListedService, script_sources
 from crawler.browser.pool import release_page, render_meta
 
@@ -85,8 +86,7 @@ class SpaMixin:
         spa.detail_url = api.choose_detail_url(spa.calls, spa.bundle_paths, spa.base_url)
         spa.pattern = api.detail_page_pattern(spa.rendered_html, spa.base_url)
         if not spa.list_call:
-            # our browser failing (or being turned off) is not the portal hiding its list
-            state.problem = "render_failed" if spa.render_status == "render_failed" else "js_shell_unlisted"
+            state.problem = spa_problem(spa.render_status)
             return
         yield self._api_list_request(state, None, 0)
 
@@ -113,8 +113,7 @@ class SpaMixin:
         if items is None:
             state.list_errors.append({"url": page.url, "status": page.status, "cursor": meta["pc_cursor"]})
             if not state.services:
-                # the API refusing us (a firewall, a timeout) is not the portal hiding its list
-                state.problem = page.status if page.status in UNJUDGEABLE_STATUSES else "js_shell_unlisted"
+                state.problem = spa_problem(None, page.status)
             return
         total = api.list_total(page.text)
         self._note_list(state, page.url, (total, f"total={total}") if total is not None else None,

@@ -15,6 +15,7 @@ from crawler.orchestration.process import DEFAULT_SPIDERS, fast_local_settings
 from crawler.orchestration.workers import crawl
 from crawler.registry.targets import Target
 from results import store
+from scoring.runs import score_and_save
 
 log = logging.getLogger(__name__)
 
@@ -57,10 +58,7 @@ def all_local(targets: list[Target]) -> bool:
 
 def targets_of_run(db, run_id: int) -> list[Target]:
     """The targets a run was started with (as stored when it started)."""
-    return [Target(id=r["target_id"], name=r["name"] or r["target_id"], kind=r["kind"] or "other",
-                   group=r["group_name"] or "", portal_url=r["portal_url"] or "",
-                   services_url=r["services_url"] or "", parent=r["parent"] or "",
-                   notes=r["notes"] or "") for r in store.run_targets(db, run_id)]
+    return [Target.from_run_target(r) for r in store.run_targets(db, run_id)]
 
 
 def execute(targets: list[Target], db_path: str | Path, mode: str = "sweep", label: str | None = None,
@@ -92,16 +90,11 @@ def execute(targets: list[Target], db_path: str | Path, mode: str = "sweep", lab
                                   settings=redact_value({"spiders": list(spiders), "targets": len(targets),
                                                          **({"valid_on": valid_on.isoformat()} if valid_on else {}),
                                                          **{k: v for k, v in settings.items() if k.isupper()}}),
-                                  tool_version=__version__, targets=[
-                                      {"target_id": t.id, "name": t.name, "kind": t.kind,
-                                       "group_name": t.group, "parent": t.parent,
-                                       "portal_url": t.portal_url, "services_url": t.services_url,
-                                       "notes": t.notes} for t in targets])
+                                  tool_version=__version__, targets=[t.as_run_target() for t in targets])
         todo = {name: list(targets) for name in spiders}
     else:
         run_id = resume_run
-        with db.conn:
-            db["runs"].update(run_id, {"status": "running", "finished_at": None})
+        store.reopen_run(db, run_id)
         todo = {name: [t for t in targets if t.id not in store.finished_targets(db, run_id, name)]
                 for name in spiders}
     db.conn.close()
@@ -138,19 +131,7 @@ def _close_run(db_path, run_id: int, status: str, methodology: str | None) -> No
         store.finish_run(db, run_id, status)
         store.reclaim_space(db)
         if status == "finished" and methodology:
-            score_and_store(db, run_id, methodology)
+            score_and_save(db, store.get_run(db, run_id), methodology)
         db.conn.close()
     except store.DatabaseError as fault:
         log.error("could not record the end of run %s: %s", run_id, fault)
-
-
-def score_and_store(db, run_id: int, methodology: str) -> int | None:
-    """Score a stored run with `methodology` and keep the scoring; None if scoring is unavailable."""
-    try:
-        from scoring import load_methodology, score_run
-    except ImportError:  # the scoring package is optional for a bare crawl
-        return None
-    evidence = store.load_evidence(db, run_id)
-    method = load_methodology(methodology)
-    scores = score_run(evidence, method)
-    return store.save_scoring(db, run_id, methodology, scores)

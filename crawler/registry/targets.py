@@ -62,6 +62,19 @@ class Target:
         row.pop("line")
         return row
 
+    def as_run_target(self) -> dict[str, str]:
+        """The target as a run stores it (results.schema: run_targets)."""
+        return {"target_id": self.id, "name": self.name, "kind": self.kind, "group_name": self.group,
+                "parent": self.parent, "portal_url": self.portal_url, "services_url": self.services_url,
+                "notes": self.notes}
+
+    @classmethod
+    def from_run_target(cls, row: dict) -> Target:
+        """A target as a run stored it (the run's own copy, for `sweep --resume`)."""
+        return cls(id=row["target_id"], name=row["name"] or row["target_id"], kind=row["kind"] or "other",
+                   group=row["group_name"] or "", portal_url=row["portal_url"] or "",
+                   services_url=row["services_url"] or "", parent=row["parent"] or "", notes=row["notes"] or "")
+
     def is_current(self, on: date) -> bool:
         start = date.fromisoformat(self.valid_from) if self.valid_from else date.min
         end = date.fromisoformat(self.valid_to) if self.valid_to else date.max

@@ -57,10 +57,8 @@ def run(args) -> int:
 
 
 def write_reports(db, run_id: int, out_dir: Path) -> list[Path]:
-    try:
-        from scoring.reports import write_reports as render
-    except ImportError:
-        return []
+    from scoring.reports import write_reports as render
+
     scoring = store.latest_scoring(db, run_id)
     if scoring is None:
         return []
