@@ -22,7 +22,7 @@ class PermanentFailureAwareRetryMiddleware(RetryMiddleware):
 
     def process_exception(self, request, exception, spider=None):
         if classify_exception(exception) in PERMANENT_STATUSES:
-            request.meta["portalcheck_permanent_failure"] = True
+            request.meta["pc_permanent_failure"] = True
             return None
         return super().process_exception(request, exception)
 

@@ -23,6 +23,7 @@ from crawler import signals as portalcheck_signals
 from crawler.browser import provider as browser_provider
 from crawler.browser.pool import PagePool
 from crawler.items import FetchItem, TargetCompleted, TargetItem
+from crawler.meta import RequestMeta
 from crawler.middlewares import internal_request
 from crawler.registry.targets import Target, load_targets, targets_on
 
@@ -93,7 +94,7 @@ class PortalcheckSpider(scrapy.Spider):
     # --- fetching -------------------------------------------------------
     def fetch(self, url: str, handler, target: Target | str, purpose: str, *,
               render: bool = False, method: str = "GET", body: str | bytes | None = None,
-              headers: dict | None = None, meta: dict | None = None, priority: int = 0,
+              headers: dict | None = None, meta: RequestMeta | None = None, priority: int = 0,
               timeout: float | None = None, render_wait: str = "domcontentloaded") -> scrapy.Request | None:
         """A request whose outcome, success or failure, reaches `handler(page, meta)`.
 
@@ -189,13 +190,13 @@ class PortalcheckSpider(scrapy.Spider):
                 self.items_emitted[target_id] += 1
             yield output
 
-    def _release_page(self, meta: dict, reusable: bool) -> None:
+    def _release_page(self, meta: RequestMeta, reusable: bool) -> None:
         """Give a pooled Playwright page back (after a render that answered) or close it."""
         if meta.get("pc_pooled_page") and meta.pop("pc_pool_acquired", False):
             self.page_pool.release(meta["pc_target"], meta.pop("playwright_page", None),
                                    reusable and meta["pc_target"] not in self.finished)
 
-    def _handle(self, page: Page, meta: dict, size: int | None) -> Iterator[Any]:
+    def _handle(self, page: Page, meta: RequestMeta, size: int | None) -> Iterator[Any]:
         target_id = meta["pc_target"]
         self._release_page(meta, reusable=page.http_status is not None)
         yield FetchItem(
@@ -217,7 +218,7 @@ class PortalcheckSpider(scrapy.Spider):
         if self.outstanding[target_id] <= 0:
             yield from self._finish(target_id)
 
-    def handler_failed(self, page: Page, meta: dict) -> Iterable[Any]:
+    def handler_failed(self, page: Page, meta: RequestMeta) -> Iterable[Any]:
         """Items to record when a handler raised (subclasses record a tool error)."""
         return ()
 

@@ -35,6 +35,7 @@ from checks.sites import site_key
 from checks.structure_pages import structure_links
 from checks.text import normalise
 from crawler.items import DiscoveryItem
+from crawler.meta import RequestMeta
 from crawler.netsafety.addresses import is_private_address, target_is_public
 from crawler.registry.candidates import family_of
 from crawler.registry.targets import Target
@@ -94,7 +95,7 @@ class DiscoverSpider(PortalcheckSpider):
             state.pending += 1
             yield request
 
-    def parse_parent_page(self, page: Page, meta: dict) -> Iterable[Any]:
+    def parse_parent_page(self, page: Page, meta: RequestMeta) -> Iterable[Any]:
         target = self.targets[meta["pc_target"]]
         state = self.state[target.id]
         state.pending -= 1
@@ -174,7 +175,7 @@ class DiscoverSpider(PortalcheckSpider):
         return self.fetch(urls[0], self.parse_child, target, "discover_child",
                           meta={"pc_child": key, "pc_rest": urls[1:]})
 
-    def parse_child(self, page: Page, meta: dict) -> Iterable[Any]:
+    def parse_child(self, page: Page, meta: RequestMeta) -> Iterable[Any]:
         target = self.targets[meta["pc_target"]]
         state = self.state[target.id]
         key, rest = meta["pc_child"], meta["pc_rest"]
@@ -186,7 +187,7 @@ class DiscoverSpider(PortalcheckSpider):
             if request is not None:
                 yield request
 
-    def parse_known_child(self, page: Page, meta: dict) -> Iterable[Any]:
+    def parse_known_child(self, page: Page, meta: RequestMeta) -> Iterable[Any]:
         self.state[meta["pc_target"]].known[meta["pc_known"]] = _fetch_facts(page)
         return ()
 

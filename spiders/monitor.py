@@ -22,6 +22,7 @@ from urllib.parse import urlsplit
 from checks.model import Page
 from checks.monitor_pass import PassPlan, code_of
 from checks.monitor_state import load_config, parse_services_mode
+from crawler.meta import RequestMeta
 from crawler.monitoring.passes import prepare_pass, record_target_pass
 from crawler.registry.targets import Target
 from results import store
@@ -86,7 +87,7 @@ class MonitorSpider(PortalcheckSpider):
             if request is not None:
                 yield request
 
-    def on_check(self, page: Page, meta: dict) -> Iterable[Any]:
+    def on_check(self, page: Page, meta: RequestMeta) -> Iterable[Any]:
         target_id, slot = meta["pc_target"], meta["pc_slot"]
         if page.status == "blocked" and not page.rendered and self._may_render(target_id):
             # Cheap first, the browser only when the cheap answer was "blocked".

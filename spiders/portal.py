@@ -39,6 +39,7 @@ from checks.rendering import judged_without_render, needs_rendering
 from checks.section_chain import unjudged_observation
 from checks.sections import clean_url, host_of, parse_html, read_home
 from crawler.items import ObservationItem, TargetItem
+from crawler.meta import RequestMeta
 from crawler.netsafety.addresses import is_private_address
 from spiders.base import PortalcheckSpider
 
@@ -150,17 +151,17 @@ class PortalSpider(PortalcheckSpider):
             state.tls = _TLS_POOL.submit(tls_probe, root.hostname, root.port or 443, self.tls_timeout)
         return [r for r in requests if r is not None]
 
-    def on_aux(self, page: Page, meta: dict):
+    def on_aux(self, page: Page, meta: RequestMeta):
         self.states[meta["pc_target"]].aux[meta["pc_slot"]] = page
         return ()
 
-    def on_random(self, page: Page, meta: dict):
+    def on_random(self, page: Page, meta: RequestMeta):
         state = self.states[meta["pc_target"]]
         state.random_page, state.random_done = page, True
         yield from self.maybe_launch(meta["pc_target"])
 
     # --- homepage ----------------------------------------------------------
-    def on_home(self, page: Page, meta: dict):
+    def on_home(self, page: Page, meta: RequestMeta):
         target_id = meta["pc_target"]
         state = self.states[target_id]
         state.home_page = page
@@ -182,7 +183,7 @@ class PortalSpider(PortalcheckSpider):
         state.home = read_home(page, soup, self.lex)
         yield from self.maybe_launch(target_id)
 
-    def on_home_rendered(self, page: Page, meta: dict):
+    def on_home_rendered(self, page: Page, meta: RequestMeta):
         state = self.states[meta["pc_target"]]
         if page.ok and page.text:
             state.rendered, state.home = True, read_home(page, None, self.lex)
@@ -240,7 +241,7 @@ class PortalSpider(PortalcheckSpider):
         for nxt in follow:
             yield from self.advance(target_id, nxt)
 
-    def on_item(self, page: Page, meta: dict):
+    def on_item(self, page: Page, meta: RequestMeta):
         target_id, key = meta["pc_target"], meta["pc_key"]
         self.states[target_id].judge.chains[key].feed(page)
         yield from self.advance(target_id, key)
@@ -283,7 +284,7 @@ class PortalSpider(PortalcheckSpider):
             obs = judged_without_render(obs, state.render_error)
         return ObservationItem.from_observation(target_id, obs)
 
-    def handler_failed(self, page: Page, meta: dict):
+    def handler_failed(self, page: Page, meta: RequestMeta):
         self.states[meta["pc_target"]].tool_error = True
         return ()
 

@@ -32,6 +32,7 @@ from checks.service_listing_html import Fragment, parse_list_page
 from checks.service_listing_js import json_answer
 from checks.service_portal import PortalPlan, find_service_portal, portal_observation, portal_plans, random_path
 from crawler.items import ObservationItem, ServiceItem, TargetItem
+from crawler.meta import RequestMeta
 from crawler.registry.targets import Target
 from spiders.base import PortalcheckSpider
 from spiders.services_spa import SpaMixin, SpaState
@@ -99,7 +100,7 @@ class ServicesSpider(SpaMixin, PortalcheckSpider):
             return [r for r in self._next_plan(state) if r]
         return [r for r in [self.fetch(target.portal_url, self.on_homepage, target, "homepage")] if r]
 
-    def on_homepage(self, page: Page, meta: dict):
+    def on_homepage(self, page: Page, meta: RequestMeta):
         state = self.state[meta["pc_target"]]
         state.discovery = {"homepage": page.final_url, "homepage_status": page.status, "rejected": []}
         if not page.ok:
@@ -121,13 +122,13 @@ class ServicesSpider(SpaMixin, PortalcheckSpider):
         yield self.fetch(random_path(state.portal_url), self.on_random_path, state.target,
                          "random_path", priority=P_FIRST)
 
-    def on_random_path(self, page: Page, meta: dict):
+    def on_random_path(self, page: Page, meta: RequestMeta):
         state = self.state[meta["pc_target"]]
         if page.http_status is not None:
             state.fingerprint = NotFoundFingerprint.from_page(page.http_status, page.text)
         yield self._list_request(state, state.portal_url, 0, "services_portal", self.on_portal_home)
 
-    def on_portal_home(self, page: Page, meta: dict):
+    def on_portal_home(self, page: Page, meta: RequestMeta):
         state = self.state[meta["pc_target"]]
         status, _ = page_status(page)
         if status != "live" and state.entries:
@@ -225,7 +226,7 @@ class ServicesSpider(SpaMixin, PortalcheckSpider):
         for frag in listing.fragments:
             state.kinds.add("ajax")
             yield self._list_request(state, frag.request(0), depth, "service_fragment", self.on_fragment,
-                                     {"pc_fragment": frag, "pc_n": 0, "pc_codes": []})
+                                     {"pc_fragment": frag, "pc_n": 0, "pc_previous_urls": []})
         if home:
             # A link already listed as a service is a detail page, not a list.
             for url in (u for u in listing.entries if u not in state.services):
@@ -238,12 +239,12 @@ class ServicesSpider(SpaMixin, PortalcheckSpider):
         if empty:
             state.empty.append({"url": url, "marker": empty})
 
-    def on_list_page(self, page: Page, meta: dict):
+    def on_list_page(self, page: Page, meta: RequestMeta):
         state = self.state[meta["pc_target"]]
         if self._list_answer(state, page):
             yield from self._handle_list(state, page, meta["pc_depth"], key=meta["pc_key"])
 
-    def on_fragment(self, page: Page, meta: dict):
+    def on_fragment(self, page: Page, meta: RequestMeta):
         state = self.state[meta["pc_target"]]
         frag: Fragment = meta["pc_fragment"]
         n = meta["pc_n"]
@@ -261,7 +262,7 @@ class ServicesSpider(SpaMixin, PortalcheckSpider):
         urls = [s.url for s in services]
         # An empty fragment ends the list; so does one that repeats the last
         # (a server that ignores the paging parameter).
-        if not urls or urls == meta["pc_codes"]:
+        if not urls or urls == meta["pc_previous_urls"]:
             return
         depth = meta["pc_depth"] + math.ceil(n / vocabulary()["listing"].get("pager_window", 10))
         for svc in services:
@@ -269,7 +270,7 @@ class ServicesSpider(SpaMixin, PortalcheckSpider):
         nxt = frag.request(n + 1)
         if nxt.key != meta.get("pc_key"):
             yield self._list_request(state, nxt, meta["pc_depth"], "service_fragment", self.on_fragment,
-                                     {"pc_fragment": frag, "pc_n": n + 1, "pc_codes": urls})
+                                     {"pc_fragment": frag, "pc_n": n + 1, "pc_previous_urls": urls})
 
     # --- services ------------------------------------------------------------
     def _add_service(self, state: State, svc: ListedService, depth: int):
@@ -304,7 +305,7 @@ class ServicesSpider(SpaMixin, PortalcheckSpider):
             state.in_flight += 1
             yield from requests
 
-    def on_service(self, page: Page, meta: dict):
+    def on_service(self, page: Page, meta: RequestMeta):
         state = self.state[meta["pc_target"]]
         yield from self._next_services(state, done=1)
         svc = state.services[meta["pc_service"]]
@@ -338,7 +339,7 @@ class ServicesSpider(SpaMixin, PortalcheckSpider):
             "has_online_submission", "has_online_payment", "clicks")})
         return item
 
-    def handler_failed(self, page: Page, meta: dict):
+    def handler_failed(self, page: Page, meta: RequestMeta):
         """A check that crashed on a service page: a tool error, never a dead service."""
         state = self.state.get(meta.get("pc_target"))
         url = meta.get("pc_service")

@@ -21,6 +21,7 @@ from checks.service_detail import judge_record, spa_status
 from checks.service_figures import spa_problem
 from checks.service_listing import ListedService, script_sources
 from crawler.browser.pool import release_page, render_meta
+from crawler.meta import RequestMeta
 
 P_HOME, P_LIST, P_SERVICE = 90, 50, 0
 
@@ -61,7 +62,7 @@ class SpaMixin:
             state.problem = "js_shell_unlisted"
         yield from (r for r in requests if r)
 
-    def on_render(self, page: Page, meta: dict):
+    def on_render(self, page: Page, meta: RequestMeta):
         state = self.state[meta["pc_target"]]
         release_page(meta)  # page, then its context: success or failure alike
         state.rendered = True
@@ -71,7 +72,7 @@ class SpaMixin:
         state.spa.calls = list(meta.get("pc_api_calls") or [])
         yield from self._spa_step(state)
 
-    def on_bundle(self, page: Page, meta: dict):
+    def on_bundle(self, page: Page, meta: RequestMeta):
         state = self.state[meta["pc_target"]]
         if page.ok:
             state.spa.bundle_paths += api.find_api_paths(page.text)
@@ -106,7 +107,7 @@ class SpaMixin:
             state.truncated = f"budget:{self.budgets_spent.get(state.target.id, 'pages')}"
         return request
 
-    def on_api_list(self, page: Page, meta: dict):
+    def on_api_list(self, page: Page, meta: RequestMeta):
         state = self.state[meta["pc_target"]]
         spa = state.spa
         items, cursor = api.parse_list_response(page.text) if page.ok else (None, None)
@@ -139,7 +140,7 @@ class SpaMixin:
         parts["need"] = sum(1 for r in reqs if r)
         return reqs
 
-    def on_spa_part(self, page: Page, meta: dict):
+    def on_spa_part(self, page: Page, meta: RequestMeta):
         state = self.state[meta["pc_target"]]
         svc = state.services[meta["pc_service"]]
         parts = state.spa.parts[svc.url]

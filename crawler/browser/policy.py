@@ -130,7 +130,7 @@ class BrowserGuardMiddleware:
         meta.setdefault("playwright_page_init_callback", "crawler.browser.policy.guard_page")
         methods = meta.get("playwright_page_methods") or []
         if isinstance(methods, dict):
-            methods = {**methods, "pc_dom_size": PageMethod(check_dom_size, self.limit)}
+            methods = {**methods, "dom_size_check": PageMethod(check_dom_size, self.limit)}
         else:
             methods = [*methods, PageMethod(check_dom_size, self.limit)]
         meta["playwright_page_methods"] = methods

@@ -1,6 +1,7 @@
 """One settings registry: every PORTALCHECK_* setting is declared once in
 crawler/settings.py with its default and a comment, read nowhere with a default
-of its own, and docs/settings.md is generated from it."""
+of its own, and docs/settings.md is generated from it. Likewise every `pc_`
+request meta key is declared once, in crawler/meta.py."""
 from __future__ import annotations
 
 import re
@@ -50,3 +51,15 @@ def test_the_settings_page_is_generated_from_the_registry():
     done = subprocess.run([sys.executable, str(ROOT / "scripts" / "settings_doc.py"), "--check"],
                           capture_output=True, text=True)
     assert done.returncode == 0, done.stderr
+
+
+def test_every_request_meta_key_is_declared_in_one_place():
+    from crawler.meta import RequestMeta
+
+    declared = set(RequestMeta.__annotations__)
+    used = {(key, path.relative_to(ROOT).as_posix())
+            for folder in ("crawler", "spiders", "checks")
+            for path in sorted((ROOT / folder).rglob("*.py"))
+            for key in re.findall(r"[\"'](pc_[a-z_]+)[\"']", path.read_text(encoding="utf-8"))}
+    assert sorted((key, where) for key, where in used if key not in declared) == []
+    assert "pc_codes" not in declared  # it held URLs: pc_previous_urls says so
