@@ -29,7 +29,9 @@ LEGAL_REF = "Decree 42/2022 Art. 4.1.c, Art. 13"
 
 
 @dataclass
-class Candidate:
+class PortalLink:
+    """A link of a homepage that may lead to the agency's service portal, scored."""
+
     url: str
     score: int
     label: str = ""
@@ -75,7 +77,7 @@ def _headline_slug(href: str) -> bool:
 
 
 def score_link(href: str, text: str, images: list[tuple[str, str, str]], title: str,
-               base_host: str) -> Candidate | None:
+               base_host: str) -> PortalLink | None:
     """Score one link; `images` are (src, alt, title) of the images inside it.
 
     A news, video or media page (its href says so, or its path ends in an
@@ -100,7 +102,7 @@ def score_link(href: str, text: str, images: list[tuple[str, str, str]], title: 
         reasons.append("other_host")
     if not score:
         return None
-    return Candidate(href, score, " ".join(text.split()) or (images[0][1] if images else ""), reasons)
+    return PortalLink(href, score, " ".join(text.split()) or (images[0][1] if images else ""), reasons)
 
 
 def _words_score(href: str, text: str, images: list[tuple[str, str, str]], title: str, score: int,
@@ -126,7 +128,7 @@ def _words_score(href: str, text: str, images: list[tuple[str, str, str]], title
     return score, reasons
 
 
-def find_service_portal(html: str, base_url: str, rejected: list[dict] | None = None) -> list[Candidate]:
+def find_service_portal(html: str, base_url: str, rejected: list[dict] | None = None) -> list[PortalLink]:
     """Links of a homepage that lead to a service portal, best first (same URL merged).
 
     `rejected`, when given, receives the links that mention services but can
@@ -138,7 +140,7 @@ def find_service_portal(html: str, base_url: str, rejected: list[dict] | None = 
     except (ValueError, lxml.etree.ParserError):
         return []
     base_host = _host(base_url)
-    best: dict[str, Candidate] = {}
+    best: dict[str, PortalLink] = {}
     for a in doc.iter("a"):
         href = (a.get("href") or "").strip()
         if not href or href.startswith(("#", "javascript:", "mailto:", "tel:")):
@@ -182,7 +184,7 @@ class PortalPlan:
     label: str = ""
 
 
-def portal_plans(candidates: list[Candidate]) -> list[PortalPlan]:
+def portal_plans(candidates: list[PortalLink]) -> list[PortalPlan]:
     """The service portal's home page and the pages the homepage linked to, for
     the best candidates in order (at most `discovery.max_plans`).
 
@@ -209,7 +211,7 @@ def portal_plans(candidates: list[Candidate]) -> list[PortalPlan]:
     return plans
 
 
-def portal_home(candidates: list[Candidate]) -> tuple[str | None, list[str]]:
+def portal_home(candidates: list[PortalLink]) -> tuple[str | None, list[str]]:
     """The best plan's home page and entries (None when no link leads to a portal)."""
     plans = portal_plans(candidates)
     return (plans[0].home, plans[0].entries) if plans else (None, [])

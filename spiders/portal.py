@@ -96,7 +96,9 @@ def _unverified_details(host: str, port: int, timeout: float) -> dict:
 
 
 @dataclass
-class State:
+class PortalCrawl:
+    """What the portal spider knows of one target's crawl so far."""
+
     home_page: Page | None = None
     home: Any = None  # checks.sections.HomeDoc
     random_page: Page | None = None
@@ -118,7 +120,7 @@ class PortalSpider(PortalcheckSpider):
     def __init__(self, *args, hints: str | None = None, **kwargs):
         super().__init__(*args, **kwargs)
         self.hints_file = hints
-        self.states: dict[str, State] = {}
+        self.states: dict[str, PortalCrawl] = {}
         self.lex = load_lexicon()
 
     @classmethod
@@ -134,7 +136,7 @@ class PortalSpider(PortalcheckSpider):
 
     # --- start -------------------------------------------------------------
     def start_target(self, target):
-        state = self.states[target.id] = State()
+        state = self.states[target.id] = PortalCrawl()
         url = target.portal_url
         requests = [self.fetch(url, self.on_home, target, "homepage", priority=20),
                     self.fetch(not_found_probe_url(url, secrets.token_hex(6)), self.on_random, target,
@@ -290,7 +292,7 @@ class PortalSpider(PortalcheckSpider):
 
     # --- the end -------------------------------------------------------------
     def target_done(self, target):
-        state = self.states.get(target.id) or State()
+        state = self.states.get(target.id) or PortalCrawl()
         home = state.home_page
         reason = "tool_error" if state.tool_error else "not_checked"
         for category, keys in (("section", SECTION_KEYS), ("function", FUNCTION_KEYS)):

@@ -43,7 +43,9 @@ P_FIRST, P_HOME, P_LIST, P_SERVICE = 100, 90, 50, 0
 
 
 @dataclass
-class State:
+class ServicesCrawl:
+    """What the services spider knows of one target's crawl so far."""
+
     target: Target
     plans: list[PortalPlan] = field(default_factory=list)   # ways to the portal still to try
     plan: PortalPlan | None = None
@@ -84,7 +86,7 @@ class ServicesSpider(SpaMixin, PortalcheckSpider):
 
     def __init__(self, *args: Any, **kwargs: Any):
         super().__init__(*args, **kwargs)
-        self.state: dict[str, State] = {}
+        self.state: dict[str, ServicesCrawl] = {}
 
     max_services = property(lambda self: self.settings.getint("PORTALCHECK_MAX_SERVICES_PER_TARGET"))
     # Services whose pages are asked for at once, per target: a portal of
@@ -94,7 +96,7 @@ class ServicesSpider(SpaMixin, PortalcheckSpider):
 
     # --- discovery ------------------------------------------------------
     def start_target(self, target: Target):
-        state = self.state[target.id] = State(target)
+        state = self.state[target.id] = ServicesCrawl(target)
         if target.services_url:
             state.plans, state.how = [PortalPlan(target.services_url, [], True)], "services_url"
             return [r for r in self._next_plan(state) if r]
@@ -111,7 +113,7 @@ class ServicesSpider(SpaMixin, PortalcheckSpider):
         state.plans, state.how = portal_plans(candidates), "homepage_link"
         yield from self._next_plan(state)
 
-    def _next_plan(self, state: State):
+    def _next_plan(self, state: ServicesCrawl):
         """Try the next way to the portal: its not-found fingerprint, then its home."""
         if not state.plans:
             state.plan = state.portal_url = None
@@ -172,7 +174,7 @@ class ServicesSpider(SpaMixin, PortalcheckSpider):
         return bool(listing.services or listing.grows)
 
     # --- lists: pages, fragments, postbacks -------------------------------------
-    def _list_request(self, state: State, req: ListRequest | str, depth: int, purpose: str, handler,
+    def _list_request(self, state: ServicesCrawl, req: ListRequest | str, depth: int, purpose: str, handler,
                       extra: dict | None = None):
         req = ListRequest.get(req) if isinstance(req, str) else req
         state.depth[req.key] = min(depth, state.depth.get(req.key, depth))
@@ -190,7 +192,7 @@ class ServicesSpider(SpaMixin, PortalcheckSpider):
             state.truncated = f"budget:{self.budgets_spent.get(state.target.id, 'pages')}"
         return request
 
-    def _list_answer(self, state: State, page: Page, fragment: bool = False) -> bool:
+    def _list_answer(self, state: ServicesCrawl, page: Page, fragment: bool = False) -> bool:
         """Whether a list page can be read. A page that says "không tìm thấy thủ tục"
         is classified a soft 404, yet is a list that says it is empty."""
         if page.ok:
@@ -202,7 +204,7 @@ class ServicesSpider(SpaMixin, PortalcheckSpider):
             state.list_errors.append({"url": page.url, "status": page.status})
         return False
 
-    def _handle_list(self, state: State, page: Page, depth: int, home: bool = False, key: str | None = None):
+    def _handle_list(self, state: ServicesCrawl, page: Page, depth: int, home: bool = False, key: str | None = None):
         depth = min(depth, state.depth.get(key, depth))  # reached by a shorter path since
         listing = parse_list_page(page.text, page.final_url, strict=home)
         if listing.page_key and listing.page_key != key:
@@ -233,7 +235,7 @@ class ServicesSpider(SpaMixin, PortalcheckSpider):
                 yield self._list_request(state, url, depth + 1, "service_list", self.on_list_page)
 
     @staticmethod
-    def _note_list(state: State, url: str, announced: tuple[int, str] | None, empty: str | None) -> None:
+    def _note_list(state: ServicesCrawl, url: str, announced: tuple[int, str] | None, empty: str | None) -> None:
         if announced and announced[0] > (state.announced or {}).get("count", -1):
             state.announced = {"count": announced[0], "phrase": announced[1], "url": url}
         if empty:
@@ -273,7 +275,7 @@ class ServicesSpider(SpaMixin, PortalcheckSpider):
                                      {"pc_fragment": frag, "pc_n": n + 1, "pc_previous_urls": urls})
 
     # --- services ------------------------------------------------------------
-    def _add_service(self, state: State, svc: ListedService, depth: int):
+    def _add_service(self, state: ServicesCrawl, svc: ListedService, depth: int):
         known = state.services.get(svc.url)
         if known:
             if not known.level.known and svc.level.known:
@@ -288,7 +290,7 @@ class ServicesSpider(SpaMixin, PortalcheckSpider):
         state.waiting.append(svc.url)
         yield from self._next_services(state)
 
-    def _next_services(self, state: State, done: int = 0):
+    def _next_services(self, state: ServicesCrawl, done: int = 0):
         """Ask for waiting services' pages while fewer than `services_in_flight`
         are being fetched; `done`: services just answered. Called first thing
         in a service's handler, so a check that crashes cannot stall the rest."""
@@ -326,7 +328,7 @@ class ServicesSpider(SpaMixin, PortalcheckSpider):
         return {"status": status, "http_status": page.http_status, "evidence": evidence,
                 "completeness": None, "has_online_submission": None, "has_online_payment": None}
 
-    def _emit(self, state: State, svc: ListedService, row: dict) -> ServiceItem:
+    def _emit(self, state: ServicesCrawl, svc: ListedService, row: dict) -> ServiceItem:
         state.emitted.add(svc.url)
         depth = state.depth.get(svc.url)
         clicks = None if depth is None else depth + 1

@@ -44,7 +44,9 @@ def family_of(target_id: str, registry: dict[str, Target]) -> Family:
 
 
 @dataclass
-class Candidate:
+class CandidateUnit:
+    """A child unit proposed for the registry: one candidate file row, with where it was found."""
+
     id: str
     name: str
     kind: str
@@ -85,7 +87,7 @@ class ParentFigures:
 
 @dataclass
 class Discovery:
-    candidates: list[Candidate]
+    candidates: list[CandidateUnit]
     parents: list[ParentFigures]
     # The rows of the parents whose portals were read, with where each portal now lands:
     # in the candidate file, they tell `targets diff` whose children it may call dropped.
@@ -147,9 +149,9 @@ def _new_id(name: str, owner: str, taken: set[str]) -> str:
     return candidate
 
 
-def _merge_proposals(item: DiscoveryItem) -> list[Candidate]:
+def _merge_proposals(item: DiscoveryItem) -> list[CandidateUnit]:
     """One candidate per landing site of one parent's proposals."""
-    merged: dict[str, Candidate] = {}
+    merged: dict[str, CandidateUnit] = {}
     for proposal in item.proposals:
         linked_key = site_key(proposal["url"])
         fetched = item.homepages.get(linked_key) or {}
@@ -159,7 +161,7 @@ def _merge_proposals(item: DiscoveryItem) -> list[Candidate]:
         place = {"page_url": proposal["page_url"], "area": proposal["area"], "labels": list(proposal["labels"])}
         known = merged.get(key)
         if known is None:
-            merged[key] = Candidate(
+            merged[key] = CandidateUnit(
                 id="", name=proposal["name"], kind=proposal["kind"], level=proposal["level"],
                 group=proposal["group"], parent=proposal["owner"],
                 portal_url=landed if fetched.get("status") == "live" else proposal["url"],
@@ -186,7 +188,7 @@ def consolidate(items: list[DiscoveryItem], registry: list[Target]) -> Discovery
     landed.update({item.target_id: item.final_url for item in items if item.final_url})
     index = _RegistryIndex(registry, landed)
     taken = set(by_id)
-    seen: dict[str, Candidate] = {}
+    seen: dict[str, CandidateUnit] = {}
     figures: list[ParentFigures] = []
     for item in items:
         fig = ParentFigures(item.target_id, item.status, pages=len(item.pages),
@@ -226,7 +228,7 @@ def _where(place: dict) -> str:
     return f"{place['page_url']} ({area}{' › ' + labels if labels else ''})"
 
 
-def notes(cand: Candidate) -> str:
+def notes(cand: CandidateUnit) -> str:
     """Where a candidate was found and what its homepage answered, for the person who reviews it."""
     parts = [t("discover.note_found", where="; ".join(_where(p) for p in cand.places[:3]))]
     if len(cand.places) > 3:
