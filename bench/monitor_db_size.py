@@ -85,6 +85,8 @@ def outages(rng: random.Random, n_passes: int, per_day: int, width: int, interva
     return events
 
 
+# Long on purpose: the benchmark's whole simulation loop in one place, as docs/monitoring.md
+# describes it; its parts share a dozen counters.
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--targets", type=int, default=60)

@@ -99,6 +99,8 @@ class PortalSite:
         self.host.add(src, Resp(200, PIXEL, ctype))
         return src
 
+    # Long on purpose: one table of everything a demo portal's pages show, read top to bottom
+    # like the page it becomes; split, the menu, boxes and footer would lose their order.
     def _site_context(self) -> dict[str, Any]:
         p, fn, plat = self.p, self.fn, self.plat
         menu: list[dict[str, Any]] = [{"label": "Trang chủ", "href": plat["home"], "children": []}]

@@ -191,11 +191,8 @@ def _rows_from_yaml(text: str) -> tuple[list[str], list[tuple[int, dict]]]:
     return header, rows
 
 
-def parse_targets(raw: bytes, path: str = "<targets>", known_ids: Iterable[str] = ()) -> list[Target]:
-    """Validate and parse a target file's bytes. Raises TargetFileError.
-
-    `known_ids`: parents that may be named without being in the file (a
-    candidate file's rows name units of the registry it was made from)."""
+def _read(raw: bytes, path: str) -> tuple[bool, list[str], list[tuple[int, dict]]]:
+    """(is YAML, header, (line, row) pairs) of a file's bytes, bounded and decoded."""
     if len(raw) > MAX_FILE_BYTES:
         raise TargetFileError(path, [(1, t("targets.too_big", size=len(raw), limit=MAX_FILE_BYTES))])
     if not raw.strip():
@@ -215,72 +212,98 @@ def parse_targets(raw: bytes, path: str = "<targets>", known_ids: Iterable[str] 
         raise TargetFileError(path, exc.problems) from None
     except (csv.Error, ValueError, RecursionError) as exc:  # defensive: a parser's own error
         raise TargetFileError(path, [(1, t("targets.csv_error", error=str(exc)[:200]))]) from None
+    return is_yaml, header, rows
 
-    problems: list[tuple[int, str]] = []
-    if not is_yaml:
-        missing = [c for c in REQUIRED_COLUMNS if c not in header]
-        unknown = [c for c in header if c not in REQUIRED_COLUMNS + OPTIONAL_COLUMNS]
-        if missing:
-            problems.append((1, t("targets.missing_columns", columns=", ".join(missing))))
-        if unknown:
-            problems.append((1, t("targets.unknown_columns", columns=", ".join(unknown))))
-        if problems:
-            raise TargetFileError(path, problems)
+
+def _header_problems(header: list[str]) -> list[tuple[int, str]]:
+    problems = []
+    missing = [c for c in REQUIRED_COLUMNS if c not in header]
+    unknown = [c for c in header if c not in REQUIRED_COLUMNS + OPTIONAL_COLUMNS]
+    if missing:
+        problems.append((1, t("targets.missing_columns", columns=", ".join(missing))))
+    if unknown:
+        problems.append((1, t("targets.unknown_columns", columns=", ".join(unknown))))
+    return problems
+
+
+def _shape_problem(row: dict) -> str | None:
+    """A row that is no row of cells (YAML that is not a flat mapping, extra CSV cells)."""
+    if row.get("__bad__"):
+        return t("targets.yaml_shape")
+    if "__nested__" in row:
+        return t("targets.yaml_nested", keys=row["__nested__"])
+    if "__extra__" in row:
+        return t("targets.extra_cells")
+    return None
+
+
+def _cells(row: dict, problems: list[str]) -> dict[str, str]:
+    """The row's known cells, stripped, bounded and NFC-normalised."""
+    values = {k: (row.get(k) or "").strip() for k in REQUIRED_COLUMNS + OPTIONAL_COLUMNS}
+    unknown = [k[:50] for k in row if k not in REQUIRED_COLUMNS + OPTIONAL_COLUMNS]
+    if unknown:
+        problems.append(t("targets.unknown_columns", columns=", ".join(unknown[:10])))
+    for column, value in values.items():
+        limit = MAX_CELL_LENGTH.get(column, DEFAULT_MAX_CELL_LENGTH)
+        if len(value) > limit and not column.endswith("_url"):  # URLs: _check_url
+            problems.append(t("targets.cell_too_long", column=column, length=len(value), limit=limit))
+            values[column] = value[:limit]
+    return {k: unicodedata.normalize("NFC", v) for k, v in values.items()}
+
+
+def _value_problems(values: dict[str, str]) -> list[str]:
+    """What is wrong with a row's values, each on its own (ids across rows: parse_targets)."""
+    problems = [t("targets.missing_value", column=column)
+                for column in ("id", "name", "kind", "group", "portal_url") if not values[column]]
+    if values["kind"] and values["kind"] not in KINDS:
+        problems.append(t("targets.bad_kind", kind=values["kind"], kinds=", ".join(KINDS)))
+    for column in ("portal_url", "services_url"):
+        error = _check_url(values[column]) if values[column] else None
+        if error:
+            problems.append(f"{column}: {error}")
+    dates = {}
+    for column in ("valid_from", "valid_to"):
+        if values[column]:
+            try:
+                dates[column] = date.fromisoformat(values[column])
+            except ValueError:
+                problems.append(t("targets.bad_date", column=column, value=values[column]))
+    if len(dates) == 2 and dates["valid_from"] > dates["valid_to"]:
+        problems.append(t("targets.bad_dates_order", start=values["valid_from"], end=values["valid_to"]))
+    return problems
+
+
+def parse_targets(raw: bytes, path: str = "<targets>", known_ids: Iterable[str] = ()) -> list[Target]:
+    """Validate and parse a target file's bytes. Raises TargetFileError.
+
+    `known_ids`: parents that may be named without being in the file (a
+    candidate file's rows name units of the registry it was made from)."""
+    is_yaml, header, rows = _read(raw, path)
+    if not is_yaml and (problems := _header_problems(header)):
+        raise TargetFileError(path, problems)
     if not rows:
         raise TargetFileError(path, [(1, t("targets.empty"))])
-
+    found: list[tuple[int, str]] = []
     targets: list[Target] = []
     seen: dict[str, int] = {}
     for line, row in rows:
-        if row.get("__bad__"):
-            problems.append((line, t("targets.yaml_shape")))
+        if (shape := _shape_problem(row)) is not None:
+            found.append((line, shape))
             continue
-        if "__nested__" in row:
-            problems.append((line, t("targets.yaml_nested", keys=row["__nested__"])))
-            continue
-        if "__extra__" in row:
-            problems.append((line, t("targets.extra_cells")))
-            continue
-        values = {k: (row.get(k) or "").strip() for k in REQUIRED_COLUMNS + OPTIONAL_COLUMNS}
-        unknown = [k[:50] for k in row if k not in REQUIRED_COLUMNS + OPTIONAL_COLUMNS]
-        if unknown:
-            problems.append((line, t("targets.unknown_columns", columns=", ".join(unknown[:10]))))
-        for column, value in values.items():
-            limit = MAX_CELL_LENGTH.get(column, DEFAULT_MAX_CELL_LENGTH)
-            if len(value) > limit and not column.endswith("_url"):  # URLs: _check_url
-                problems.append((line, t("targets.cell_too_long", column=column, length=len(value), limit=limit)))
-                values[column] = value[:limit]
-        values = {k: unicodedata.normalize("NFC", v) for k, v in values.items()}
-        for column in ("id", "name", "kind", "group", "portal_url"):
-            if not values[column]:
-                problems.append((line, t("targets.missing_value", column=column)))
-        if values["kind"] and values["kind"] not in KINDS:
-            problems.append((line, t("targets.bad_kind", kind=values["kind"], kinds=", ".join(KINDS))))
-        for column in ("portal_url", "services_url"):
-            if values[column]:
-                error = _check_url(values[column])
-                if error:
-                    problems.append((line, f"{column}: {error}"))
-        dates = {}
-        for column in ("valid_from", "valid_to"):
-            if values[column]:
-                try:
-                    dates[column] = date.fromisoformat(values[column])
-                except ValueError:
-                    problems.append((line, t("targets.bad_date", column=column, value=values[column])))
-        if len(dates) == 2 and dates["valid_from"] > dates["valid_to"]:
-            problems.append((line, t("targets.bad_dates_order", start=values["valid_from"], end=values["valid_to"])))
+        row_problems: list[str] = []
+        values = _cells(row, row_problems)
+        row_problems += _value_problems(values)
         if values["id"] in seen:
-            problems.append((line, t("targets.duplicate_id", id=values["id"], first=seen[values["id"]])))
+            row_problems.append(t("targets.duplicate_id", id=values["id"], first=seen[values["id"]]))
         elif values["id"]:
             seen[values["id"]] = line
+        found += [(line, problem) for problem in row_problems]
         targets.append(Target(**values, line=line))
     known = set(known_ids)
-    for target in targets:
-        if target.parent and target.parent not in seen and target.parent not in known:
-            problems.append((target.line, t("targets.bad_parent", parent=target.parent)))
-    if problems:
-        raise TargetFileError(path, sorted(problems))
+    found += [(target.line, t("targets.bad_parent", parent=target.parent)) for target in targets
+              if target.parent and target.parent not in seen and target.parent not in known]
+    if found:
+        raise TargetFileError(path, sorted(found))
     return targets
 
 

@@ -20,6 +20,8 @@ def window_now() -> str:
     return f"{(now - timedelta(hours=1)).isoformat()}/{(now + timedelta(hours=1)).isoformat()}"
 
 
+# Long on purpose: one story of successive passes against the same database; each step
+# depends on the state the earlier ones left.
 def test_passes_tell_exactly_the_changes(servers, kit, tmp_path):
     portal, webhook = servers
     a = portal(["/", "/dv/1", "/dv/2", "/dv/3"])
