@@ -5,7 +5,7 @@ PYTHON ?= python3
 VENV ?= .venv
 PY := $(VENV)/bin/python
 
-.PHONY: setup system-deps demo test accuracy services-figures discover-figures bench clean
+.PHONY: setup system-deps demo lint test accuracy services-figures discover-figures bench clean
 
 setup: $(VENV)/.installed system-deps
 
@@ -20,6 +20,12 @@ system-deps:
 
 demo: setup
 	$(VENV)/bin/portalcheck demo
+
+# ruff over the whole tree (pyproject.toml says which rules), the settings page
+# up to date with crawler/settings.py.
+lint: setup
+	$(VENV)/bin/ruff check .
+	$(PY) scripts/settings_doc.py --check
 
 test: setup
 	$(PY) -m pytest -q

@@ -26,7 +26,7 @@ import random
 import sys
 import tempfile
 import time
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta, timezone
 from functools import lru_cache
 from pathlib import Path
 
@@ -43,7 +43,7 @@ CODE = STATUS_CODES
 
 @lru_cache(maxsize=256)
 def iso(at: int) -> str:
-    return datetime.fromtimestamp(at, timezone.utc).isoformat()
+    return datetime.fromtimestamp(at, UTC).isoformat()
 
 
 def seed_sweep(db, n_targets: int, n_services: int) -> list[Target]:
@@ -126,7 +126,7 @@ def main() -> int:
             else:
                 vectors[target][slot] = code if sign > 0 else CODE["live"]
         run_id = store.create_run(db, mode="monitor")
-        moment = datetime.fromtimestamp(at, timezone.utc)
+        moment = datetime.fromtimestamp(at, UTC)
         with store.transaction(db):
             for k, plan in enumerate(plan_list):
                 plan.maintenance = in_maintenance(windows[k], moment, config.tz)

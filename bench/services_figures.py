@@ -162,7 +162,7 @@ def summary(totals: dict[str, dict]) -> int:
         print(f"{name:<12}{_ratio(t['discovered'], t['expected']):>22}{_ratio(t['level_right'], t['level_judged']):>28}"
               f"{t['live_or_blocked_dead']:>19}{t['verdicts_right']:>6}/{t['verdicts']:<5}")
     failed = all_["live_or_blocked_dead"] > 0
-    for name, t in [*totals.items(), ("ALL", all_)]:
+    for _name, t in [*totals.items(), ("ALL", all_)]:
         if t["expected"] and t["discovered"] / t["expected"] < BAR["discovered"]:
             failed = True
         if t["level_judged"] and t["level_right"] / t["level_judged"] < BAR["levels"]:

@@ -10,7 +10,7 @@ monitor was off) gets one warning, for 14 days, not two. A renewed certificate
 from __future__ import annotations
 
 import re
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from functools import lru_cache
 
 # How certificates' notAfter is written: ISO 8601 (Scrapy's certificate, via
@@ -26,11 +26,11 @@ def parse_expiry(not_after: str) -> datetime:
     text = re.sub(r"\s+", " ", not_after.strip())
     for fmt in _FORMATS:
         try:
-            return datetime.strptime(text, fmt).replace(tzinfo=timezone.utc)
+            return datetime.strptime(text, fmt).replace(tzinfo=UTC)
         except ValueError:
             continue
     when = datetime.fromisoformat(text)
-    return when if when.tzinfo else when.replace(tzinfo=timezone.utc)
+    return when if when.tzinfo else when.replace(tzinfo=UTC)
 
 
 def days_left(not_after: str, now: datetime) -> int:

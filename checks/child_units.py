@@ -25,8 +25,18 @@ from urllib.parse import urlsplit
 
 from checks.link_groups import LinkSeen, links_on_page
 from checks.sites import host_key, is_home, under
-from checks.unit_names import (Vocabulary, core_name, has_phrase, label_kind, level_of_name, other_province_named,
-                               province_domain, province_of, starts_with, vocabulary)
+from checks.unit_names import (
+    Vocabulary,
+    core_name,
+    has_phrase,
+    label_kind,
+    level_of_name,
+    other_province_named,
+    province_domain,
+    province_of,
+    starts_with,
+    vocabulary,
+)
 
 LEGAL_REF = "NĐ 42/2022/NĐ-CP Điều 7.1"
 UNIT_LEVELS = ("department", "commune", "district", "other")

@@ -118,7 +118,7 @@ class NotFoundFingerprint:
     chrome_lines: frozenset[str] = frozenset()
 
     @classmethod
-    def from_page(cls, http_status: int | None, html: str, home_html: str | None = None) -> "NotFoundFingerprint":
+    def from_page(cls, http_status: int | None, html: str, home_html: str | None = None) -> NotFoundFingerprint:
         lines = frozenset(text_lines(home_html)) if home_html else frozenset()
         return cls(http_status, fold(page_title(html)), main_text(html, lines), lines)
 

@@ -5,7 +5,7 @@ or plain data. Nothing here does I/O.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, field, asdict
+from dataclasses import asdict, dataclass, field
 from typing import Any
 
 # Failure taxonomy of a fetch (issue "Foundation", item 4). `live` is the only

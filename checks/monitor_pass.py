@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 from checks import certificate
 from checks.monitor_state import PLAIN, MonitorConfig, UrlState, advance, in_maintenance, parse_windows, sample
@@ -88,7 +88,7 @@ def plan_pass(target, tid: int, passes: int, registered: dict[str, tuple[int, in
     checks = [UrlCheck(registered[url][1], registered[url][0], kind, url) for url, (kind, _c, _n) in wanted.items()]
     services = [c for c in checks if c.kind == "service"]
     checks = [c for c in checks if c.kind != "service"] + sample(services, services_n, passes)
-    moment = datetime.fromtimestamp(at, timezone.utc)
+    moment = datetime.fromtimestamp(at, UTC)
     maintenance = in_maintenance(parse_windows(target.maintenance, config.tz), moment, config.tz)
     return PassPlan(tid=tid, target_id=target.id, name=target.name, width=width, maintenance=maintenance,
                     checks=checks)
@@ -134,7 +134,7 @@ def judge_certificates(plan: PassPlan, certs: dict[str, dict], known: dict[str, 
                        at: int, config: MonitorConfig, run_id: int, outcome: PassOutcome) -> None:
     """Certificate warnings due now, into `outcome`. `certs`: {host: {not_after,
     subject}} seen this pass; `known`: {host: (not_after, warned)} as stored."""
-    now = datetime.fromtimestamp(at, timezone.utc)
+    now = datetime.fromtimestamp(at, UTC)
     for host, facts in sorted(certs.items()):
         row = known.get(host)
         warned = certificate.warned_after_renewal(row[0] if row else None, facts["not_after"],

@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import ipaddress
 import re
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from urllib.parse import urlsplit, urlunsplit
 
 from lxml import etree
@@ -126,7 +126,7 @@ def certificate_days(not_after: str | None, now: datetime | None = None) -> int 
     if not not_after:
         return None
     try:
-        return certificate.days_left(not_after, now or datetime.now(timezone.utc))
+        return certificate.days_left(not_after, now or datetime.now(UTC))
     except ValueError:
         return None
 

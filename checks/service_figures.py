@@ -11,7 +11,8 @@ Pure: no I/O.
 """
 from __future__ import annotations
 
-from typing import Any, Iterable
+from collections.abc import Iterable
+from typing import Any
 
 from checks.model import DEAD_STATUSES, UNJUDGEABLE_STATUSES, Observation
 from checks.service_level import vocabulary

@@ -12,10 +12,11 @@ Vocabularies are in data/service_levels.yaml. Pure: no I/O beyond reading it.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, asdict
-from functools import lru_cache
+from collections.abc import Iterable
+from dataclasses import asdict, dataclass
+from functools import cache, lru_cache
 from pathlib import Path
-from typing import Any, Iterable
+from typing import Any
 
 import yaml
 
@@ -53,7 +54,7 @@ class Level:
 UNKNOWN = Level()
 
 
-@lru_cache(maxsize=None)
+@cache
 def _rx(pattern: str) -> re.Pattern:
     return re.compile(pattern)
 

@@ -62,7 +62,7 @@ class ListRequest:
     key: str = ""
 
     @classmethod
-    def get(cls, url: str) -> "ListRequest":
+    def get(cls, url: str) -> ListRequest:
         return cls(url, key=canonical_url(url))
 
 

@@ -333,7 +333,7 @@ def find_fragments(html: str, base_url: str) -> list[Fragment]:
             continue
         keys = [k for k, _ in parse_qsl(parts.query, keep_blank_values=True)]
 
-        def key_for(names):
+        def key_for(names, keys=keys):
             return next((k for k in keys if any(k.lower().endswith(n) for n in names)), None)
         offset = key_for(voc["fragment_offset_params"])
         size = key_for(voc["fragment_size_params"])

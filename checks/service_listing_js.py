@@ -104,11 +104,11 @@ def _template(expr: str, init: dict[str, str]) -> str | None:
         if lit is not None:
             out += lit
         elif part.startswith("`"):
-            out += re.sub(r"\$\{([^}]*)\}", lambda m: "{%s}" % m.group(1).strip(), part.strip("`"))
+            out += re.sub(r"\$\{([^}]*)\}", lambda m: f"{{{m.group(1).strip()}}}", part.strip("`"))
         elif re.fullmatch(r"[A-Za-z_$][\w$.]*", part) and part in init and not out:
             out += init[part]          # a base URL kept in a variable
         else:
-            out += "{%s}" % part
+            out += f"{{{part}}}"
     return out if out.startswith(("/", "http", "?", ".")) else None
 
 

@@ -112,7 +112,7 @@ def _words_score(href: str, text: str, images: list[tuple[str, str, str]], title
     if (w := _has_word(url_words(href), words)):
         score += weights["href"]
         reasons.append(f"href:{w}")
-    for src, alt, img_title in images:
+    for src, _alt, _img_title in images:
         if (w := _has_word(file_words(src), words)):
             score += weights["image"]
             reasons.append(f"image:{w}")

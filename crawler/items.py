@@ -40,7 +40,7 @@ class ObservationItem:
     evidence: dict[str, Any] = field(default_factory=dict)
 
     @classmethod
-    def from_observation(cls, target_id: str, obs) -> "ObservationItem":
+    def from_observation(cls, target_id: str, obs) -> ObservationItem:
         ev = dict(obs.evidence)
         return cls(
             target_id=target_id, category=obs.category, key=obs.key, outcome=obs.outcome,

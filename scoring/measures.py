@@ -8,7 +8,8 @@ are never counted against the agency: they are left out of denominators.
 """
 from __future__ import annotations
 
-from typing import Any, Callable
+from collections.abc import Callable
+from typing import Any
 
 from checks.model import DEAD_STATUSES, FETCH_STATUSES, UNJUDGEABLE_STATUSES
 

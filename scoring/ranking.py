@@ -1,8 +1,8 @@
 """Rounding, classification and "đồng hạng" ranking, as the ministry published them."""
 from __future__ import annotations
 
+from collections.abc import Iterable
 from decimal import ROUND_HALF_UP, Decimal
-from typing import Iterable
 
 
 def round_score(value: float | None, decimals: int = 3) -> float | None:

@@ -10,8 +10,9 @@ from __future__ import annotations
 
 import time
 from collections import defaultdict
-from datetime import date, datetime, timezone
-from typing import Any, Iterable, Iterator
+from collections.abc import Iterable, Iterator
+from datetime import UTC, date, datetime
+from typing import Any
 
 import scrapy
 from scrapy import signals
@@ -48,7 +49,7 @@ class PortalcheckSpider(scrapy.Spider):
         super().__init__(**kwargs)
         if target_list is None:
             if not targets:
-                raise ValueError("usage: scrapy crawl %s -a targets=FILE [-a on=YYYY-MM-DD]" % self.name)
+                raise ValueError(f"usage: scrapy crawl {self.name} -a targets=FILE [-a on=YYYY-MM-DD]")
             wanted = only.split(",") if only else None
             # The units of one day's map, as `portalcheck sweep --on` (today by default).
             day = date.fromisoformat(on) if on else date.today()
@@ -205,7 +206,7 @@ class PortalcheckSpider(scrapy.Spider):
             http_status=page.http_status, elapsed_ms=round(page.elapsed_ms or 0, 1), bytes=size,
             rendered=page.rendered, error=page.error,
             # stamped now, not when the target's rows are written at its end
-            fetched_at=datetime.now(timezone.utc).isoformat(timespec="milliseconds"))
+            fetched_at=datetime.now(UTC).isoformat(timespec="milliseconds"))
         try:
             handler = getattr(self, meta["pc_handler"])
             yield from handler(page, meta) or ()

@@ -21,8 +21,9 @@ DiscoveryItem per parent) and writes the candidate file.
 """
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import asdict, dataclass, field, replace
-from typing import Any, Iterable
+from typing import Any
 from urllib.parse import urlsplit
 
 import lxml.html

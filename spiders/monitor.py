@@ -15,8 +15,9 @@ seconds the pass started), PORTALCHECK_MONITOR_SERVICES ("all" or
 from __future__ import annotations
 
 import time
+from collections.abc import Iterable
 from dataclasses import dataclass, field
-from typing import Any, Iterable
+from typing import Any
 from urllib.parse import urlsplit
 
 from checks.model import Page

@@ -24,7 +24,7 @@ import socket
 import ssl
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -52,7 +52,7 @@ def tls_probe(host: str, port: int, timeout: float) -> dict:
     out: dict[str, Any] = {"host": host, "port": port}
     try:
         sock = socket.create_connection((host, port), timeout=timeout)
-    except socket.timeout:
+    except TimeoutError:
         return {**out, "connect": False, "timeout": True, "error": "timeout"}
     except OSError as exc:
         return {**out, "connect": False, "error": str(exc)[:200]}
@@ -65,13 +65,13 @@ def tls_probe(host: str, port: int, timeout: float) -> dict:
     except ssl.SSLCertVerificationError as exc:
         out.update(handshake=True, verified=False, error=(exc.verify_message or str(exc))[:200])
         out.update(_unverified_details(host, port, timeout))
-    except socket.timeout:
+    except TimeoutError:
         out.update(handshake=False, timeout=True, error="timeout")
     except (ssl.SSLError, OSError) as exc:
         out.update(handshake=False, verified=False, error=str(exc)[:200])
     finally:
         sock.close()
-    out["days_to_expiry"] = reach.certificate_days(out.get("not_after"), datetime.now(timezone.utc))
+    out["days_to_expiry"] = reach.certificate_days(out.get("not_after"), datetime.now(UTC))
     return out
 
 

@@ -72,7 +72,7 @@ async def abort_heavy_request(request) -> bool:
 
 
 # Pages already guarded (WebSockets refused): the init callback runs per render.
-_GUARDED: "weakref.WeakSet" = weakref.WeakSet()
+_GUARDED: weakref.WeakSet = weakref.WeakSet()
 
 
 async def _refuse_websocket(ws) -> None:

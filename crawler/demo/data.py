@@ -42,12 +42,12 @@ def _yaml(name: str) -> Any:
         return yaml.safe_load(f)
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def content() -> dict[str, Any]:
     return _yaml("content.yaml")
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def portals() -> tuple[dict[str, Any], ...]:
     rows = list(_yaml("portals_tinh.yaml")) + list(_yaml("portals_so.yaml"))
     ids = [p["id"] for p in rows]
@@ -55,12 +55,12 @@ def portals() -> tuple[dict[str, Any], ...]:
     return tuple(rows)
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def service_portals() -> dict[str, dict[str, Any]]:
     return {sp["id"]: sp for sp in _yaml("service_portals.yaml")}
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def catalog() -> dict[str, list[dict[str, Any]]]:
     groups: dict[str, list[dict[str, Any]]] = {}
     with open(DATA / "catalog_sample.jsonl", encoding="utf-8") as f:
@@ -70,7 +70,7 @@ def catalog() -> dict[str, list[dict[str, Any]]]:
     return groups
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def real_record(code: str) -> dict[str, Any]:
     with open(DATA / "dvcqg" / f"{code}.json", encoding="utf-8") as f:
         return json.load(f)["data"]

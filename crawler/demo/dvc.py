@@ -6,7 +6,8 @@ the national JSON API with lastId cursor), prose (list without level; detail pag
 prose), same_host (a path on the portal's own host)."""
 from __future__ import annotations
 
-from typing import Any, Callable
+from collections.abc import Callable
+from typing import Any
 
 from . import data
 from .data import Service

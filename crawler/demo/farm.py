@@ -19,7 +19,7 @@ CSV_COLUMNS = ("id", "name", "kind", "group", "portal_url", "services_url", "par
 class PortalHandle:
     """Runtime control of one farm host (a portal or a service portal)."""
 
-    def __init__(self, farm: "DemoFarm", host_id: str) -> None:
+    def __init__(self, farm: DemoFarm, host_id: str) -> None:
         self.farm, self.id = farm, host_id
         self.host = farm.hosts[host_id]
 
@@ -68,13 +68,13 @@ class DemoFarm:
         self._running = False
 
     # -- lifecycle --------------------------------------------------------------------
-    def __enter__(self) -> "DemoFarm":
+    def __enter__(self) -> DemoFarm:
         return self.start()
 
     def __exit__(self, *exc: Any) -> None:
         self.stop()
 
-    def start(self) -> "DemoFarm":
+    def start(self) -> DemoFarm:
         if self._running:
             return self
         self.stop_event.clear()

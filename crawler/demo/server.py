@@ -21,9 +21,10 @@ import json
 import socket
 import struct
 import threading
+from collections.abc import Callable
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from socketserver import TCPServer
-from typing import Any, Callable
+from typing import Any
 from urllib.parse import parse_qsl, quote, urlencode, urlsplit
 
 from .render import render
@@ -44,11 +45,11 @@ class Resp:
         self.headers = {"Content-Type": ctype, **(headers or {})}
 
     @classmethod
-    def json(cls, obj: Any, status: int = 200) -> "Resp":
+    def json(cls, obj: Any, status: int = 200) -> Resp:
         return cls(status, json.dumps(obj, ensure_ascii=False), "application/json; charset=utf-8")
 
     @classmethod
-    def redirect(cls, location: str, status: int = 302) -> "Resp":
+    def redirect(cls, location: str, status: int = 302) -> Resp:
         return cls(status, b"", headers={"Location": location})
 
 

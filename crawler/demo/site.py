@@ -5,7 +5,8 @@ import hashlib
 import random
 import re
 import unicodedata
-from typing import Any, Callable
+from collections.abc import Callable
+from typing import Any
 
 from . import data
 from .render import date_for, fill, fold, render, slugify
@@ -108,7 +109,7 @@ class PortalSite:
         banners, footer = [], []
         order = list(p.get("sections") or {})  # menu and boxes follow the data's order
         all_links = [(k, l) for k in order for l in self.links[k]]
-        for key, l in all_links:
+        for _key, l in all_links:
             if l["via"] == "menu" and not l.get("under"):
                 menu.append(_item(l))
         for key, l in all_links:

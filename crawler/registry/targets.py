@@ -15,10 +15,10 @@ import argparse
 import csv
 import io
 import unicodedata
+from collections.abc import Iterable
 from dataclasses import asdict, dataclass, field
 from datetime import date
 from pathlib import Path
-from typing import Iterable
 from urllib.parse import urlsplit
 
 import yaml

@@ -85,7 +85,7 @@ def test_ajax_fragments_page_through(farm, fetch, truth):
         while url:
             frag = fetch(url).text
             pages += 1
-            for href, code in re.findall(r'<a href="(/dvc/-/thu-tuc/([^"]+))">', frag):
+            for _href, code in re.findall(r'<a href="(/dvc/-/thu-tuc/([^"]+))">', frag):
                 assert code not in found
                 found[code] = level
             nxt = re.search(r'class="next"[^>]*data-url="([^"]+)"', frag)
@@ -145,7 +145,7 @@ def behaviours():
 def test_every_service_answers_as_its_truth_says(fetch, truth):
     beh = behaviours()
     seen = set()
-    for pid, t in truth.items():
+    for _pid, t in truth.items():
         for s in t["services"]:
             seen.add(s["status"])
             b = beh[s["code"]]

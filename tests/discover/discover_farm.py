@@ -89,14 +89,14 @@ class Farm:
         self.servers: dict[str, LoopbackServer] = {}
         self.urls: dict[str, str] = {}
 
-    def start(self) -> "Farm":
+    def start(self) -> Farm:
         for name, ip in [("tinhmau", "127.0.0.60"), ("bomau", "127.0.0.80"), ("hanoi", "127.0.0.84")] + [
                 (n, ip) for n, (ip, title) in CHILDREN.items() if title is not None]:
             self.servers[name] = LoopbackServer({}, host=ip).__enter__()
             self.urls[name] = self.servers[name].url + "/"
         self.urls["conco"] = f"http://127.0.0.69:{free_port('127.0.0.69')}/"
         u = self.urls
-        for name, (ip, title) in CHILDREN.items():
+        for name, (_ip, title) in CHILDREN.items():
             if title:
                 banner = DVC_BANNER.format(dvc=u["dvc"]) if name in ("tuphap", "xaydung") else ""
                 self.servers[name].routes["/"] = _html(_page((SITES / "child.html").read_text(encoding="utf-8"),

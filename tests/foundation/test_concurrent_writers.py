@@ -16,7 +16,7 @@ def test_two_processes_write_one_database(tmp_path):
                                 cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
                for mode in ("sweep", "monitor")]
     outputs = [w.communicate(timeout=240) for w in writers]
-    for writer, (out, err) in zip(writers, outputs):
+    for writer, (_out, err) in zip(writers, outputs):
         assert writer.returncode == 0, err[-2000:]
     conn = sqlite3.connect(db)
     assert conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"

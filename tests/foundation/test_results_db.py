@@ -106,7 +106,7 @@ def test_a_target_is_written_whole_or_not_at_all(tmp_path):
     run_id = store.create_run(db, mode="sweep")
     good = [{"target_id": "a", "purpose": "homepage", "url": "http://127.0.0.1/", "status": "live"}]
     bad = [{"target_id": "a", "category": "section", "key": "hoi_dap", "outcome": "pass", "no_such_column": 1}]
-    with pytest.raises(Exception):
+    with pytest.raises(Exception):  # noqa: B017 - whatever the error, nothing may be left half-written
         store.complete_target(db, run_id, "a", "portal", {"fetches": good, "observations": bad}, {"portal_status": "live"})
     assert db.execute("SELECT COUNT(*) FROM fetches").fetchone()[0] == 0
     assert store.finished_targets(db, run_id, "portal") == set()

@@ -35,8 +35,8 @@ def test_utf8_bom_is_accepted():
     ((HEADER + "a,A,tinh,tinh,https://a.gov.vn/,\n").encode(), 2, "loại"),
     ((HEADER + "a,,province,tinh,https://a.gov.vn/,\n").encode(), 2, "name"),
     ((HEADER + "a,A,province,tinh,https://a.gov.vn/,,extra\n").encode(), 2, "nhiều ô"),
-    (("id,name,kind,group,portal_url,services_url,parent\n"
-      "a,A,department,so,https://a.gov.vn/,,nowhere\n").encode(), 2, "nowhere"),
+    ((b"id,name,kind,group,portal_url,services_url,parent\n"
+      b"a,A,department,so,https://a.gov.vn/,,nowhere\n"), 2, "nowhere"),
     ((HEADER + "a,Hà Nam,province,tinh,https://a.gov.vn/,\n").encode("cp1258"), 2, "UTF-8"),
 ])
 def test_malformed_files_name_the_line_and_reason(raw, line, words):

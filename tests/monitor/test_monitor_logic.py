@@ -2,7 +2,7 @@
 certificate thresholds, grouped messages."""
 from __future__ import annotations
 
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta, timezone
 
 import pytest
 
@@ -96,7 +96,7 @@ def test_maintenance_windows_parse_and_match():
     assert in_maintenance(windows, at(2026, 11, 27, 12, 10), tz)      # Friday lunch
     assert not in_maintenance(windows, at(2026, 11, 28, 12, 10), tz)  # Saturday lunch
     # UTC instants compare in local time: 15:30 UTC Sunday is 22:30 in Vietnam.
-    assert in_maintenance(windows, datetime(2026, 11, 22, 15, 30, tzinfo=timezone.utc), tz)
+    assert in_maintenance(windows, datetime(2026, 11, 22, 15, 30, tzinfo=UTC), tz)
     assert parse_windows("", tz) == [] and parse_windows("cn 01:00-02:00", tz)[0].days == {6}
     for bad in ("sunday 22-02", "2026-11-25T09:00/2026-11-25T08:00", "mon 25:00-26:00", "x"):
         with pytest.raises(ValueError):
@@ -116,7 +116,7 @@ def test_sample_rotates_deterministically_and_covers_everything():
 
 
 def test_certificate_warns_once_per_threshold():
-    now = datetime(2026, 11, 21, tzinfo=timezone.utc)
+    now = datetime(2026, 11, 21, tzinfo=UTC)
     expiry = lambda days: (now + timedelta(days=days, hours=1)).isoformat()  # noqa: E731
     thresholds = (30, 14, 7)
     assert certificate.due(expiry(45), now, thresholds, None) is None

@@ -24,7 +24,7 @@ def test_inconclusive_never_lowers_a_score(b, name):
     m = load_methodology(name)
     keys = [(c, k) for c, keys in (("section", SECTION_KEYS), ("function", FUNCTION_KEYS)) for k in keys]
     base_obs = b.perfect("t", fail=("rss", "lanh_dao"))
-    for category, key in keys:
+    for _category, key in keys:
         results = {}
         for outcome in ("pass", "fail", "inconclusive"):
             obs = [dict(o, outcome=outcome) if o["key"] == key else o for o in base_obs]

@@ -55,7 +55,7 @@ class Portal:
         self.hits: list[tuple[str, str]] = []
 
     # -- lifecycle --
-    def start(self) -> "Portal":
+    def start(self) -> Portal:
         portal = self
 
         class Handler(BaseHTTPRequestHandler):
@@ -107,7 +107,7 @@ class Portal:
         return self.url.rstrip("/") + path
 
     # -- behaviours --
-    def behave(self, behaviour: str, ok: "callable", path: str) -> Reply:
+    def behave(self, behaviour: str, ok: callable, path: str) -> Reply:
         """The answer of a service page with `behaviour`; `ok()` builds the real page."""
         if behaviour == "dead":
             return Reply(404, NOT_FOUND_BODY)
@@ -155,7 +155,7 @@ def detail_page(name: str, code: str, *, level_text: str = "", fields: tuple = (
         "phi_le_phi": ("Phí, lệ phí", "Không."),
     }
     rows = "".join(f"<tr><td>{labels[f][0]}</td><td>{html.escape(labels[f][1])}</td></tr>" for f in fields)
-    actions = "<a class='btn' href='/nop-ho-so?ma=%s'>Nộp hồ sơ trực tuyến</a>" % code if online else ""
+    actions = f"<a class='btn' href='/nop-ho-so?ma={code}'>Nộp hồ sơ trực tuyến</a>" if online else ""
     pay = "<p>Lệ phí được thanh toán trực tuyến qua Cổng thanh toán quốc gia.</p>" if payment else ""
     return page(name, f"{chrome}<div class='content'><h1>{html.escape(name)}</h1><p>Mã: {code}</p>"
                       f"<p>{level_text}</p><table>{rows}</table>{pay}{actions}</div>")
