@@ -21,10 +21,11 @@ system-deps:
 demo: setup
 	$(VENV)/bin/portalcheck demo
 
-# ruff over the whole tree (pyproject.toml says which rules), the settings page
-# up to date with crawler/settings.py.
+# ruff over the whole tree and mypy over results/ and scoring/ (pyproject.toml
+# says which rules and files), the settings page up to date with crawler/settings.py.
 lint: setup
 	$(VENV)/bin/ruff check .
+	$(VENV)/bin/mypy
 	$(PY) scripts/settings_doc.py --check
 
 test: setup

@@ -103,7 +103,7 @@ def judge_pass(plan: PassPlan, states: dict[int, UrlState], statuses: bytes, det
     maintenance = bool(plan.maintenance)
     # Only URLs that failed now or were not plainly up need a step: a live
     # check of a plain URL changes nothing (this keeps large passes cheap).
-    slots = set()
+    slots: set[int] = set()
     if statuses.translate(None, b"\x00\x01"):
         slots.update(m.start() for m in _NOT_PLAIN.finditer(statuses))
     slots.update(plan.slot_of[u] for u in states if u in plan.slot_of)

@@ -258,7 +258,7 @@ def in_maintenance(windows: list[Window], at: datetime, tz: tzinfo) -> bool:
     local = at.astimezone(tz)
     for w in windows:
         if w.start is not None:
-            if w.start <= at < w.end:
+            if w.end is not None and w.start <= at < w.end:
                 return True
             continue
         minute = local.hour * 60 + local.minute

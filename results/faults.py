@@ -39,7 +39,7 @@ def fault_reason(exc: BaseException) -> str:
         return exc.reason
     if isinstance(exc, OSError):
         return {errno.ENOSPC: "disk_full", errno.EDQUOT: "disk_full", errno.EISDIR: "is_directory",
-                errno.EACCES: "unreadable", errno.EPERM: "unreadable", errno.EROFS: "read_only"}.get(exc.errno, "io")
+                errno.EACCES: "unreadable", errno.EPERM: "unreadable", errno.EROFS: "read_only"}.get(exc.errno or 0, "io")
     code = getattr(exc, "sqlite_errorcode", None)
     if code is not None and (code & 0xFF) in _PRIMARY_CODES:
         return _PRIMARY_CODES[code & 0xFF]

@@ -61,7 +61,7 @@ def open_db(path: str | Path = DEFAULT_DB, busy_timeout_ms: int = BUSY_TIMEOUT_M
     except (sqlite3.Error, OSError, RuntimeError) as exc:
         raise as_database_error(exc, path) from exc
     db = sqlite_utils.Database(conn)
-    db.pc_path = str(path)
+    db.pc_path = str(path)  # type: ignore[attr-defined]  # where faults are told to be
     return db
 
 

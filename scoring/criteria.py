@@ -25,7 +25,8 @@ def requirement_for(crit: dict, run_day: str | None) -> str:
 
 
 def _obs_evidence(o: dict) -> dict:
-    ev = o.get("evidence") if isinstance(o.get("evidence"), dict) else {}
+    ev = o.get("evidence")
+    ev = ev if isinstance(ev, dict) else {}
     return {"url": o.get("evidence_url") or ev.get("url"), "label": o.get("label"),
             "snippet": o.get("snippet"), "reason": o.get("reason"), "outcome": o.get("outcome"),
             "status": ev.get("status"), "http_status": ev.get("http_status")}
@@ -86,7 +87,8 @@ def _from_services(source: dict, observations: list[dict], services: list[dict])
     unread) makes the value partial: the coverage goes into the detail.
     """
     listed = _service_observation(observations, "services_listed") or {}
-    ev = listed.get("evidence") if isinstance(listed.get("evidence"), dict) else {}
+    ev = listed.get("evidence")
+    ev = ev if isinstance(ev, dict) else {}
     if not services and listed.get("outcome") == "fail" and (listed.get("reason") or ev.get("reason")) == "empty_list":
         value, detail = empty_list(source["services"], listed)
         return value, None if value is not None else "not_applicable", detail

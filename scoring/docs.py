@@ -53,7 +53,7 @@ def render_blocks(doc: str) -> str:
         block = criteria_table(load_methodology(name, options={"legacy_points": True}))
         pattern = re.compile(rf"(<!-- BEGIN generated: {re.escape(name)} -->\n).*?(<!-- END generated: {re.escape(name)} -->)",
                              re.S)
-        doc = pattern.sub(lambda mt, block=block: mt.group(1) + "\n" + block + "\n" + mt.group(2), doc)
+        doc = pattern.sub(lambda mt, block=block: f"{mt.group(1)}\n{block}\n{mt.group(2)}", doc)  # type: ignore[misc]
     return doc
 
 

@@ -131,7 +131,8 @@ OFFER_MEASURES = frozenset({"online_share", "full_share", "online_submission", "
 def empty_list(measure: str, listed: dict) -> tuple[float | None, dict]:
     """The value of `measure` for a portal that lists nothing (None: not applicable);
     the evidence is where the portal said so."""
-    ev = listed.get("evidence") if isinstance(listed.get("evidence"), dict) else {}
+    ev = listed.get("evidence")
+    ev = ev if isinstance(ev, dict) else {}
     where = [{"url": listed.get("evidence_url") or ev.get("url"), "label": "services_listed",
               "snippet": listed.get("snippet") or ev.get("snippet"), "reason": "empty_list", "outcome": "fail"}]
     detail = {**_detail({"services": 0}, where if measure in OFFER_MEASURES else []), "reason": "empty_list"}

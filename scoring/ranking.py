@@ -28,7 +28,7 @@ def competition_ranks(values: list[float | None]) -> list[int | None]:
     """Standard competition ranking, highest first: ties share a rank and the next
     rank is skipped (1, 1, 3). Compare the rounded values. None stays unranked."""
     order = sorted((v for v in values if v is not None), reverse=True)
-    first_position = {}
+    first_position: dict[float, int] = {}
     for position, value in enumerate(order, start=1):
         first_position.setdefault(value, position)
     return [None if v is None else first_position[v] for v in values]

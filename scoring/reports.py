@@ -100,7 +100,7 @@ def _charts(evidence: dict, scores: list[dict], m: dict, lang: str,
     by_group: dict[str, list[float]] = defaultdict(list)
     for s in scores:
         if s["category"] == "overall" and s.get("score") is not None:
-            by_group[s.get("group")].append(s["score"])
+            by_group[str(s.get("group"))].append(s["score"])
     cutoffs = m["classification"]["cutoffs"]
     distribution = [(g, charts.distribution_svg(v, cutoffs, f"{tr('distribution', lang)} — {g}"))
                     for g, v in sorted(by_group.items(), key=lambda kv: str(kv[0]))]
@@ -114,7 +114,7 @@ def _charts(evidence: dict, scores: list[dict], m: dict, lang: str,
             b = before.get(s["target_id"])
             if s["category"] == "overall" and s.get("score") is not None and b is not None:
                 name = names.get(s["target_id"], {}).get("name") or s["target_id"]
-                items[s.get("group")].append((name, b, s["score"]))
+                items[str(s.get("group"))].append((name, b, s["score"]))
         for g in sorted(items, key=str):
             rows = sorted(items[g], key=lambda i: i[2] - i[1], reverse=True)
             changes.append((g, charts.change_svg(rows, f"{tr('change', lang)} — {g}", m["decimals"])))

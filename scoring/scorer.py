@@ -25,7 +25,7 @@ def peer_group(target: dict) -> str:
 
 
 def _target_id(target: dict) -> str:
-    return target.get("target_id") or target.get("id")
+    return str(target.get("target_id") or target.get("id"))
 
 
 def score_run(evidence: dict[str, Any], methodology: dict | str) -> list[dict]:

@@ -90,7 +90,7 @@ def status_note(row: dict, lang: str) -> str:
         reasons = [(c.get("detail") or {}).get("reason") for c in criteria
                    if c.get("outcome") in ("inconclusive", "not_applicable") and (c.get("detail") or {}).get("reason")]
         reasons = [r for r in dict.fromkeys(reasons) if r != "kind_not_applicable"]
-        return "; ".join(tr(r, lang, "reasons") for r in reasons[:3])
+        return "; ".join(tr(str(r), lang, "reasons") for r in reasons[:3])
     return ""
 
 
@@ -180,7 +180,7 @@ def target_views(evidence: dict, scores: list[dict], m: dict, lang: str,
     for s in scores:
         by_target[s["target_id"]].append(s)
     order = {c: i for i, c in enumerate(TABLE_ORDER)}
-    views = []
+    views: list[dict[str, Any]] = []
     for tid, target in target_index(evidence).items():
         rows = sorted(by_target.get(tid, []), key=lambda s: order.get(s["category"], 9))
         cats = []

@@ -71,7 +71,8 @@ def day_rollup(rows) -> tuple[int, int, bytes, bytes, bytes]:
     """One target's day for monitor_daily: (passes, maintenance passes, ok, fail,
     other), the counts as packed 16-bit vectors."""
     passes, maint, ok, fail, other, slots = aggregate(rows)
-    return (passes, maint, *(monitor_store.pack(total.to_bytes(2 * slots, "little")) for total in (ok, fail, other)))
+    ok_b, fail_b, other_b = (monitor_store.pack(total.to_bytes(2 * slots, "little")) for total in (ok, fail, other))
+    return passes, maint, ok_b, fail_b, other_b
 
 
 def _rewiden(total: int, slots: int) -> int:
