@@ -5,69 +5,47 @@ import os
 import socket
 import subprocess
 import sys
-import threading
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import pytest
+
+from crawler.demo.loopback import LoopbackHost
 
 ROOT = Path(__file__).resolve().parents[1]
 PYTHON = sys.executable
 
 
-class LoopbackServer:
-    """A ThreadingHTTPServer on 127.0.0.1 serving `routes`: path -> callable(handler)."""
+class LoopbackServer(LoopbackHost):
+    """A server on 127.0.0.1 serving `routes`: path -> callable(handler), "*" for any
+    other path (else a real 404). A route answers with `handler.reply(status, body)`
+    (the core: crawler/demo/loopback.py, shared with every farm and the demo)."""
 
     def __init__(self, routes: dict, host: str = "127.0.0.1"):
+        super().__init__(host)
         self.routes = routes
-        self.stop_event = threading.Event()
-        server_self = self
+        self.bind()
+        self.host = self.ip
+        self.httpd = self.server
 
-        class Handler(BaseHTTPRequestHandler):
-            protocol_version = "HTTP/1.1"
-
-            def log_message(self, *args):
-                pass
-
-            def _dispatch(self):
-                path = self.path.split("?", 1)[0]
-                route = server_self.routes.get(path) or server_self.routes.get("*")
-                if route is None:
-                    self.reply(404, "<html><body><h1>404 Not Found</h1></body></html>")
-                else:
-                    route(self)
-
-            do_GET = do_POST = do_HEAD = _dispatch
-
-            def reply(self, status: int, body: str | bytes, headers: dict | None = None,
-                      content_type: str = "text/html; charset=utf-8"):
-                data = body.encode("utf-8") if isinstance(body, str) else body
-                self.send_response(status)
-                self.send_header("Content-Type", content_type)
-                self.send_header("Content-Length", str(len(data)))
-                for name, value in (headers or {}).items():
-                    self.send_header(name, value)
-                self.end_headers()
-                if self.command != "HEAD":
-                    self.wfile.write(data)
-
-        self.httpd = ThreadingHTTPServer((host, 0), Handler)
-        self.httpd.daemon_threads = True
-        self.host, self.port = self.httpd.server_address[:2]
-        self.thread = threading.Thread(target=self.httpd.serve_forever, daemon=True)
+    def serve(self, handler) -> None:
+        path = handler.path.split("?", 1)[0]
+        route = self.routes.get(path) or self.routes.get("*")
+        if route is None:
+            handler.reply(404, "<html><body><h1>404 Not Found</h1></body></html>")
+        else:
+            route(handler)
 
     @property
     def url(self) -> str:
-        return f"http://{self.host}:{self.port}"
+        return f"http://{self.ip}:{self.port}"
 
     def __enter__(self):
-        self.thread.start()
+        self.start()
         return self
 
     def __exit__(self, *exc):
         self.stop_event.set()
-        self.httpd.shutdown()
-        self.httpd.server_close()
+        self.stop()
 
 
 def free_port(host: str = "127.0.0.1") -> int:

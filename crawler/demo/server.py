@@ -11,8 +11,8 @@ request is decided in two steps:
 
 Behaviours: live, slow, hang, reset, not_found, soft_404, server_error, blocked (WAF 403),
 cloudflare (403), rate_limited (429), login_redirect, redirect_loop, garbage.
-Stopping never blocks: handler threads are daemons, hanging handlers wait on the farm's
-stop event, and open connections are shut down.
+The server itself is the tests' loopback core (crawler/demo/loopback.py); hanging
+answers wait on the farm's stop event, so stopping never blocks.
 """
 from __future__ import annotations
 
@@ -20,13 +20,11 @@ import hashlib
 import json
 import socket
 import struct
-import threading
 from collections.abc import Callable
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from socketserver import TCPServer
 from typing import Any
 from urllib.parse import parse_qsl, quote, urlencode, urlsplit
 
+from .loopback import LoopbackHandler, LoopbackHost, Reply
 from .render import render
 
 BEHAVIOURS = (
@@ -35,22 +33,7 @@ BEHAVIOURS = (
 )
 
 
-class Resp:
-    """An HTTP answer: status, body bytes, headers."""
-
-    def __init__(self, status: int = 200, body: bytes | str = b"", ctype: str = "text/html; charset=utf-8",
-                 headers: dict[str, str] | None = None) -> None:
-        self.status = status
-        self.body = body.encode("utf-8") if isinstance(body, str) else body
-        self.headers = {"Content-Type": ctype, **(headers or {})}
-
-    @classmethod
-    def json(cls, obj: Any, status: int = 200) -> Resp:
-        return cls(status, json.dumps(obj, ensure_ascii=False), "application/json; charset=utf-8")
-
-    @classmethod
-    def redirect(cls, location: str, status: int = 302) -> Resp:
-        return cls(status, b"", headers={"Location": location})
+Resp = Reply  # the demo's routes say Resp
 
 
 class Request:
@@ -85,13 +68,12 @@ def canon(path: str, query: str = "") -> str:
 Handler = Callable[[Request], Any]
 
 
-class Host:
-    """One loopback web server: routes, behaviours and lifecycle."""
+class Host(LoopbackHost):
+    """One loopback web server of the demo farm: routes and behaviours."""
 
     def __init__(self, name: str, ip: str, ctx: Any, server_header: str = "nginx") -> None:
+        super().__init__(ip, stop_event=ctx.stop_event)
         self.name = name
-        self.ip = ip
-        self.port = 0
         self.ctx = ctx  # the farm: stop_event, hang_seconds, slow_seconds
         self.server_header = server_header
         self.routes: dict[str, list[tuple[dict[str, str], Any]]] = {}
@@ -99,8 +81,6 @@ class Host:
         self.overrides: dict[str, dict[str, Any]] = {}
         self.fallback: Handler | None = None  # unknown paths; None -> real 404
         self.pages: dict[str, Handler] = {}   # not_found, soft_404, server_error, garbage, login
-        self.server: _Server | None = None
-        self.thread: threading.Thread | None = None
 
     # -- routes ---------------------------------------------------------------------
     def add(self, path: str, handler: Any) -> None:
@@ -188,40 +168,30 @@ class Host:
             return Resp(200, render("errors/soft_404.html"))
         return Resp(200, bytes(range(256)) * 4, "text/html")  # garbage
 
-    # -- lifecycle ------------------------------------------------------------------
-    def url(self, path: str = "/") -> str:
-        return f"http://{self.ip}:{self.port}{path}"
-
-    def bind(self, port: int = 0) -> None:
-        try:
-            self.server = _Server(self, (self.ip, port))
-        except OSError:
-            if self.ip == "127.0.0.1":
-                raise
-            self.ip = "127.0.0.1"  # platform without 127/8 on lo (e.g. macOS): share 127.0.0.1
-            self.server = _Server(self, (self.ip, 0))
-        self.port = self.server.server_address[1]
-
+    # -- serving ----------------------------------------------------------------------
     def activate(self) -> None:
         """Start listening and serving (a host that is bound but never activated refuses)."""
-        assert self.server is not None
-        if self.thread is not None:
-            return
-        self.server.server_activate()
-        self.thread = threading.Thread(target=self.server.serve_forever, kwargs={"poll_interval": 0.05},
-                                       name=f"demo-{self.name}", daemon=True)
-        self.thread.start()
+        self.start(name=f"demo-{self.name}")
 
-    def stop(self) -> None:
-        srv = self.server
-        if srv is None:
+    def serve(self, handler: LoopbackHandler) -> None:
+        req = Request(handler.command, handler.path, handler.headers, handler.body())
+        beh = self.behaviour_for(req)
+        name = beh["b"]
+        if name == "hang":
+            self.stop_event.wait(beh.get("seconds", self.ctx.hang_seconds))
+            handler.close_connection = True
             return
-        if self.thread is not None:
-            srv.shutdown()
-            self.thread.join(timeout=2)
-        srv.server_close()
-        srv.drop_connections()
-        self.thread = None
+        if name == "reset":
+            handler.connection.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
+            handler.connection.close()
+            handler.close_connection = True
+            return
+        if name == "slow":
+            if self.stop_event.wait(beh.get("seconds", self.ctx.slow_seconds)):
+                handler.close_connection = True
+                return
+            name = "live"
+        handler.send(self.respond(name, req))
 
 
 def _call(handler: Any, req: Request) -> Resp | None:
@@ -230,98 +200,3 @@ def _call(handler: Any, req: Request) -> Resp | None:
     if isinstance(handler, str):
         return Resp(200, handler)
     return handler
-
-
-class _Server(ThreadingHTTPServer):
-    daemon_threads = True
-    block_on_close = False
-    allow_reuse_address = True
-    request_queue_size = 128
-
-    def __init__(self, host: Host, addr: tuple[str, int]) -> None:
-        self.host = host
-        self._conns: set[socket.socket] = set()
-        self._lock = threading.Lock()
-        super().__init__(addr, _Handler, bind_and_activate=False)
-        try:
-            TCPServer.server_bind(self)  # not HTTPServer.server_bind: no slow getfqdn()
-        except OSError:
-            self.socket.close()
-            raise
-        self.server_name, self.server_port = addr[0], self.server_address[1]
-
-    def process_request(self, request: Any, client_address: Any) -> None:
-        with self._lock:
-            self._conns.add(request)
-        super().process_request(request, client_address)
-
-    def shutdown_request(self, request: Any) -> None:
-        with self._lock:
-            self._conns.discard(request)
-        super().shutdown_request(request)
-
-    def handle_error(self, request: Any, client_address: Any) -> None:
-        pass  # clients hanging up early are normal here
-
-    def drop_connections(self) -> None:
-        with self._lock:
-            conns = list(self._conns)
-            self._conns.clear()
-        for conn in conns:
-            try:
-                conn.shutdown(socket.SHUT_RDWR)
-            except OSError:
-                pass
-
-
-class _Handler(BaseHTTPRequestHandler):
-    protocol_version = "HTTP/1.1"
-    timeout = 20  # idle keep-alive connections are closed after this
-
-    def log_message(self, format: str, *args: Any) -> None:
-        pass
-
-    def version_string(self) -> str:
-        return self.server.host.server_header  # type: ignore[attr-defined]
-
-    def do_GET(self) -> None:
-        self._serve()
-
-    def do_POST(self) -> None:
-        self._serve()
-
-    def do_HEAD(self) -> None:
-        self._serve(head=True)
-
-    def _serve(self, head: bool = False) -> None:
-        host: Host = self.server.host  # type: ignore[attr-defined]
-        farm = host.ctx
-        length = int(self.headers.get("Content-Length") or 0)
-        body = self.rfile.read(length) if 0 < length < 10_000_000 else b""
-        req = Request(self.command, self.path, self.headers, body)
-        beh = host.behaviour_for(req)
-        name = beh["b"]
-        if name == "hang":
-            farm.stop_event.wait(beh.get("seconds", farm.hang_seconds))
-            self.close_connection = True
-            return
-        if name == "reset":
-            self.connection.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
-            self.connection.close()
-            self.close_connection = True
-            return
-        if name == "slow":
-            if farm.stop_event.wait(beh.get("seconds", farm.slow_seconds)):
-                self.close_connection = True
-                return
-            name = "live"
-        resp = host.respond(name, req)
-        self.send_response(resp.status)
-        for k, v in resp.headers.items():
-            self.send_header(k, v)
-        self.send_header("Content-Length", str(len(resp.body)))
-        if resp.headers.get("Connection") == "close":
-            self.close_connection = True
-        self.end_headers()
-        if not head:
-            self.wfile.write(resp.body)

@@ -17,7 +17,7 @@ def drip(h):
     h.send_header("Content-Length", "1000")
     h.end_headers()
     for _ in range(1000):
-        if h.server_stop.wait(1):
+        if h.server.host.stop_event.wait(1):  # the loopback host stopping
             return
         try:
             h.wfile.write(b"x")
@@ -60,8 +60,6 @@ def routes():
 def test_hostile_pages_are_bounded_and_recorded(loopback, tmp_path):
     server = loopback({})
     server.routes.update(routes())
-    stop = server.stop_event
-    server.httpd.RequestHandlerClass.server_stop = stop
     rows = [{"id": k.strip("/"), "name": k, "portal_url": server.url + k} for k in routes()]
     targets = write_targets(tmp_path / "targets.csv", rows)
     db = tmp_path / "r.db"

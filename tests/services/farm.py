@@ -8,11 +8,10 @@ from __future__ import annotations
 
 import html
 import json
-import threading
-import time
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
+
+from crawler.demo.loopback import LoopbackHost, Reply  # noqa: F401  (Reply: the portals build their answers with it)
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures"
 HANG_SECONDS = 8.0          # beyond the tests' DOWNLOAD_TIMEOUT (3 s) times its retry
@@ -34,74 +33,35 @@ LOGIN_BODY = ("<html><head><title>Đăng nhập</title></head><body><form><label
               "<button>Đăng nhập</button></form></body></html>")
 
 
-class Reply:
-    def __init__(self, status: int = 200, body: str | bytes = "", ctype: str = "text/html; charset=utf-8",
-                 headers: dict | None = None, delay: float = 0.0):
-        self.status, self.ctype, self.headers, self.delay = status, ctype, headers or {}, delay
-        self.body = body.encode("utf-8") if isinstance(body, str) else body
-
-
 def page(title: str, body: str, head: str = "") -> str:
     return (f"<!DOCTYPE html><html lang='vi'><head><meta charset='utf-8'><title>{html.escape(title)}"
             f"</title>{head}</head><body>{body}</body></html>")
 
 
-class Portal:
-    """One HTTP server; subclasses answer `route(method, path, query, body)`."""
+class Portal(LoopbackHost):
+    """One service portal on its own address; subclasses answer `route(method, path, query, body)`
+    (the server is the loopback core all test farms share: crawler/demo/loopback.py)."""
 
     def __init__(self, ip: str):
-        self.ip = ip
-        self.server: ThreadingHTTPServer | None = None
+        super().__init__(ip)
         self.hits: list[tuple[str, str]] = []
 
     # -- lifecycle --
+    def serve(self, handler) -> None:
+        parts = urlsplit(handler.path)
+        self.hits.append((handler.command, handler.path))
+        handler.send(self.route(handler.command, parts.path, parse_qs(parts.query), handler.body()))
+
     def start(self) -> Portal:
-        portal = self
-
-        class Handler(BaseHTTPRequestHandler):
-            protocol_version = "HTTP/1.1"
-
-            def log_message(self, *args):  # quiet
-                pass
-
-            def _serve(self, method: str):
-                length = int(self.headers.get("Content-Length") or 0)
-                body = self.rfile.read(length) if length else b""
-                parts = urlsplit(self.path)
-                portal.hits.append((method, self.path))
-                reply = portal.route(method, parts.path, parse_qs(parts.query), body)
-                if reply.delay:
-                    time.sleep(reply.delay)
-                try:
-                    self.send_response(reply.status)
-                    self.send_header("Content-Type", reply.ctype)
-                    self.send_header("Content-Length", str(len(reply.body)))
-                    for k, v in reply.headers.items():
-                        self.send_header(k, v)
-                    self.end_headers()
-                    self.wfile.write(reply.body)
-                except (BrokenPipeError, ConnectionResetError):
-                    pass
-
-            def do_GET(self):
-                self._serve("GET")
-
-            def do_POST(self):
-                self._serve("POST")
-
-        self.server = ThreadingHTTPServer((self.ip, 0), Handler)
-        self.server.daemon_threads = True
-        threading.Thread(target=self.server.serve_forever, daemon=True).start()
-        return self
+        return super().start(name=f"portal-{self.ip}")
 
     def stop(self) -> None:
-        if self.server:
-            self.server.shutdown()
-            self.server.server_close()
+        self.stop_event.set()  # a hanging answer ends now
+        super().stop()
 
     @property
     def url(self) -> str:
-        return f"http://{self.ip}:{self.server.server_address[1]}/"
+        return f"http://{self.ip}:{self.port}/"
 
     def abs(self, path: str) -> str:
         return self.url.rstrip("/") + path
