@@ -1,4 +1,4 @@
-"""Which links on a unit's portal are its child units (issue #19: the registry of
+"""Which links on a unit's portal are its child units (docs/discover.md: the registry of
 every unit).
 
 Legal basis: Decree 42/2022/NĐ-CP Art. 7.1 — a portal links the portals of

@@ -1,6 +1,6 @@
 """The failure taxonomy: what a fetch really returned.
 
-Reference: issue "Foundation" item 4; requirements.md §7 (a page that works in a
+The statuses and why they are kept apart: docs/statuses.md (a page that works in a
 browser must not be reported as failed; bot protection is `blocked`, not dead).
 Pure functions: the fetcher gives status, headers, text or the exception.
 """

@@ -8,7 +8,7 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
-# Failure taxonomy of a fetch (issue "Foundation", item 4). `live` is the only
+# Failure taxonomy of a fetch (docs/statuses.md). `live` is the only
 # status that means "the page answered with content".
 FETCH_STATUSES = (
     "live",
@@ -99,7 +99,7 @@ class Page:
 @dataclass
 class Observation:
     """One verdict with its evidence. `category` is section, function,
-    reachability or service; `key` is a stable key of requirements.md."""
+    reachability or service; `key` is a stable key (SECTION_KEYS, FUNCTION_KEYS, docs/checks.md)."""
 
     category: str
     key: str

@@ -3,8 +3,8 @@ timing out; when a person is told; when a maintenance window is open; which
 services a pass samples. Nothing here reads the clock, the network or the
 database: callers pass the time and the observations in.
 
-Why the rules are as they are (requirements.md §5 "answers stably", §7 "retries
-before down, alerts on state changes only, maintenance windows"):
+Why the rules are as they are (docs/monitoring.md: a service must answer stably;
+retries before down, alerts on state changes only, maintenance windows):
 - One failed check is not "down": a URL goes down after `down_after` failed
   checks in a row, and comes back after `up_after` good ones.
 - A timeout or bot protection proves nothing about the portal, so it never

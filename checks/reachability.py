@@ -1,7 +1,7 @@
 """Can a citizen reach the portal, and how (like pshtt, the US HTTPS scanner).
 
-Reference: requirements.md §5 (the ministry mainly judged whether a portal answers
-and answers stably), §7 (named failure statuses; blocked is not dead) and
+Why: the ministry mainly judges whether a portal answers, and answers stably;
+failures keep their own status, blocked is not dead (docs/statuses.md); and
 Circular 22/2023 (HTTPS, security). The spider fetches the http/https and www
 variants, a random path, robots.txt and sitemap.xml; these pure functions turn
 the Pages (and the certificate check) into `reachability` observations:

@@ -1,6 +1,6 @@
 """Does a page need a browser before it can be judged?
 
-Reference: requirements.md §4 — a plain GET of a React page returns an empty
+Why (docs/services.md, docs/checks.md): a plain GET of a React page returns an empty
 `<div id="root">`, which means "needs rendering", never "no services" nor "no
 sections". Rendering costs a browser, so it is asked for only when the HTML
 shows it is needed: a JavaScript shell, a menu container that scripts fill, or

@@ -1,5 +1,5 @@
 """One service's own page: does it answer, is it complete, can a citizen submit
-and pay online (issue "Online public services", items 4 and 5).
+and pay online (docs/services.md).
 
 Legal basis: Circular 32/2017/TT-BTTTT (the information every service page
 must show; a service reachable within 3 clicks of the service portal's home

@@ -1,5 +1,5 @@
-"""Per-target figures and verdicts over a target's judged services (issue "Online
-public services", item 6; issue #13: an empty portal, a partial list).
+"""Per-target figures and verdicts over a target's judged services (docs/services.md:
+an empty portal, a partial list).
 
 Legal basis: Decree 42/2022/NĐ-CP Art. 11 (toàn trình / một phần) and Decree
 43/2011/NĐ-CP Art. 3 (levels 1-4): what share of a target's procedures is

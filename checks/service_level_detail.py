@@ -1,4 +1,4 @@
-"""The level a service's own page states (issue #13, "levels read where they are
+"""The level a service's own page states (docs/services.md: "levels read where they are
 stated").
 
 Legal basis: Decree 42/2022/NĐ-CP Art. 11 and Decree 43/2011/NĐ-CP Art. 3 (see

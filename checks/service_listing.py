@@ -1,5 +1,5 @@
 """Every service a service portal lists, and the per-target figures over them
-(issue "Online public services", items 2 and 6).
+(docs/services.md).
 
 Legal basis: Decree 42/2022/NĐ-CP Art. 11 (toàn trình / một phần) and Decree
 43/2011/NĐ-CP Art. 3 (levels 1-4): what share of a target's procedures is

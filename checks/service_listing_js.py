@@ -2,7 +2,7 @@
 whose next page is asked for by jQuery or fetch with a URL built in the script
 (`'/DichVuCong/DanhSach?trang=' + trang + '&soDong=10'`, `$.post('/Home/LoadMore',
 { pageIndex: pageIndex, pageSize: 10 })`), and the answers they get: HTML
-fragments or JSON (issue #13, "every service listed").
+fragments or JSON (docs/services.md: every service listed).
 
 Legal basis: Decree 42/2022 Art. 11 (see checks.service_listing). The script is
 read, never run: the page parameter is the query or form field the script fills

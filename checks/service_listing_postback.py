@@ -1,7 +1,7 @@
 """Lists paged by ASP.NET WebForms postbacks: GridView pagers
 (`javascript:__doPostBack('ctl00$…$gvThuTuc','Page$3')`), LinkButtons "Trang sau"
 (`WebForm_DoPostBackWithOptions(new WebForm_PostBackOptions("ctl00$…$lnkTrangSau", …))`)
-and DataPagers (issue #13, "every service listed").
+and DataPagers (docs/services.md: every service listed).
 
 Legal basis: Decree 42/2022 Art. 11 (see checks.service_listing). A postback is
 the page's form submitted as a browser submits it: every hidden field (the view

@@ -1,5 +1,4 @@
-"""Finding a target's online public service portal (issue "Online public
-services", item 1).
+"""Finding a target's online public service portal (docs/services.md).
 
 Legal basis: Decree 42/2022/NĐ-CP Art. 4.1.c (a portal publishes its
 administrative procedures and online services, integrated from the service
@@ -58,7 +57,7 @@ def _host(url: str) -> str:
 
 
 def _rejected(href: str, text: str, images: list[tuple[str, str, str]], title: str) -> str | None:
-    """Why a link can never be the service portal (issue #13), or None."""
+    """Why a link can never be the service portal, or None."""
     voc = vocabulary()["discovery"]
     path = urlsplit(href).path.lower()
     if "." in path.rsplit("/", 1)[-1] and path.rsplit(".", 1)[-1] in voc["reject_extensions"]:
@@ -176,7 +175,7 @@ class PortalPlan:
     established as a service portal: by its host (dichvucong.<tỉnh>.gov.vn, the
     national portal), by being another site, or by the target file. A link to
     a page of the agency's own site must show a list of services to count
-    (issue #13: an empty section page is not the online-services portal)."""
+    (an empty section page is not the online-services portal)."""
 
     home: str
     entries: list[str] = field(default_factory=list)

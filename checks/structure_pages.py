@@ -1,4 +1,4 @@
-"""Which pages of a parent's portal list its units (issue #19).
+"""Which pages of a parent's portal list its units (docs/discover.md).
 
 Beyond the homepage's link boxes and footer, a portal lists its units on a few
 pages: "Cơ cấu tổ chức", "Đơn vị trực thuộc", "Sở, ban, ngành", "UBND cấp xã",

@@ -1,4 +1,4 @@
-"""Reading a unit's name as Vietnamese portals write it (issue #19).
+"""Reading a unit's name as Vietnamese portals write it (docs/discover.md).
 
 "UBND xã Tân Lập" is the commune "xã Tân Lập"; "Sở …" a department; "Tổng cục
 …" a ministry's department; "Thành phố Hà Nội" a province, "Thành phố Hà Tĩnh"

@@ -2,8 +2,8 @@
 
 Scrapy builds a "Crawled (200) …" and a "Scraped from …" record for every
 page and item and leaves it to the handler to drop them below LOG_LEVEL=DEBUG.
-A sweep yields several items per page, so building those records cost about
-2% of its CPU (py-spy, bench medium farm) for lines nobody sees.
+A sweep yields several items per page, so building those records cost a
+measurable share of its CPU (docs/performance.md) for lines nobody sees.
 """
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Measures over a target's online public services (requirements.md §4).
+"""Measures over a target's online public services (docs/methodology.md, docs/services.md).
 
 Each measure takes the target's service rows and the criterion's params and
 returns (value, detail): value is 0..1 for shares, a count or a sum for the

@@ -1,6 +1,6 @@
 """Methodologies are data: YAML files in scoring/methodologies/.
 
-A methodology names its criteria (keys of requirements.md / checks.model), their
+A methodology names its criteria (the keys of checks.model), their
 legal references, points, requirement levels and scoring methods, the category
 weights, the classification cut-offs, the showstoppers and the minimum testable
 share. This module only reads, completes and validates that data.
@@ -175,7 +175,7 @@ def validate(m: dict) -> None:
 
 def choose_methodology(run: dict | None) -> str:
     """The methodology recorded on the run if it is a known one, else the one whose
-    validity period holds the run's start date (requirements.md §1)."""
+    validity period holds the run's start date (docs/methodology.md)."""
     known = list_methodologies()
     if run and run.get("methodology") in known:
         return run["methodology"]

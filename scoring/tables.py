@@ -74,7 +74,7 @@ def _sort_key(row: dict) -> tuple:
 
 
 def status_note(row: dict, lang: str) -> str:
-    """What a person must know beside a row's status (issue #13): a services score
+    """What a person must know beside a row's status: a services score
     made over a list not read to its end is partial (how many services were read
     of how many announced); "insufficient data" says why nothing could be judged."""
     criteria = row.get("criteria") or []

@@ -128,14 +128,14 @@ class PortalcheckSpider(scrapy.Spider):
             pooled = "playwright_include_page" not in request_meta
             if pooled:
                 # Reuse an open page of this target's context: a new page per
-                # render costs about four times the render itself.
+                # render costs several times the render itself (docs/performance.md).
                 request_meta["playwright_include_page"] = True
                 request_meta["pc_pooled_page"] = True  # crawler.browser.pool.PagePoolMiddleware
             request_meta.update({
                 "playwright": True,
                 "playwright_context": f"target-{target_id}",
                 # The DOM is complete once its own scripts ran (a JS-built menu);
-                # waiting for "load" (every image and async script) costs 5x. An app
+                # waiting for "load" (every image and async script) costs far more. An app
                 # that fetches its data afterwards asks for "networkidle".
                 "playwright_page_goto_kwargs": {"wait_until": render_wait},
             })

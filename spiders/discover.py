@@ -1,4 +1,4 @@
-"""The discover spider: a parent's portal in, its proposed child units out (issue #19).
+"""The discover spider: a parent's portal in, its proposed child units out (docs/discover.md).
 
 Per parent unit (a target):
 1. its homepage, then at most PORTALCHECK_DISCOVER_PAGES structure pages of its

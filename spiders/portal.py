@@ -1,6 +1,6 @@
 """The portal spider: reachability, required sections and support functions of each portal.
 
-Flow per target (issue "Portal checks"):
+Flow per target (docs/checks.md):
 1. start: the homepage, a random path (soft-404 fingerprint), robots.txt, sitemap.xml,
    the http/https/www variants; a certificate check in a thread.
 2. homepage: parsed once; re-fetched in Chromium only when `needs_rendering` says its

@@ -1,5 +1,5 @@
 """The services spider: finds a target's service portal, lists every service on
-it, and checks each service's own page (issue "Online public services"; issue #13).
+it, and checks each service's own page (docs/services.md).
 
 Flow per target (judgement is in checks/, this module only fetches):
   homepage -> service portal links, best first (checks.service_portal); a link to

@@ -9,7 +9,7 @@ from contextlib import suppress
 
 from crawler.browser.policy import guard_page
 
-# --- rendering hygiene (issue "Online public services", item 7) -------------
+# --- rendering hygiene -------------------------------------------------------
 # scrapy-playwright users report leaked pages and contexts and hung renders.
 # The services spider renders as little as possible (only the SPA discovery
 # step of a service portal), in one context per portal, and closes the page,
@@ -85,7 +85,7 @@ def release_page(meta: dict) -> bool:
 
 class PagePool:
     """Open Playwright pages of one spider, per target (each target has its own
-    context), reused across renders: a new page per render costs about four
+    context), reused across renders: a new page per render costs several
     times the render itself.
 
     A page is taken when the request reaches the downloader (never when it is

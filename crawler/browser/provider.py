@@ -2,11 +2,10 @@
 first needs rendering and closed again when none has for a while.
 
 scrapy-playwright gives every download handler its own Playwright driver (a
-Node.js process, about 80 MB PSS here), started when the crawl starts. A
-sweep has two spiders, each with an http and an https handler, so up to four
-drivers per process sat in memory, most of them never asked to render a page
-(measured on the bench farm: six drivers, 470 MB, in a two-worker sweep that
-rendered four pages). This provider (scrapy-playwright's
+Node.js process), started when the crawl starts. A sweep has two spiders, each
+with an http and an https handler, so up to four drivers per process sat in
+memory, most of them never asked to render a page (the figures:
+docs/performance.md, Memory). This provider (scrapy-playwright's
 PLAYWRIGHT_BROWSER_PROVIDER extension point) shares one driver and one
 browser between all handlers of the process and starts them only when the
 first page needs rendering.
@@ -14,10 +13,9 @@ first page needs rendering.
 Rendering is rare (a JavaScript menu on a homepage, an SPA service portal,
 mostly at a target's start), while a sweep of big portals runs for hours: a
 browser with no context open for PORTALCHECK_BROWSER_IDLE_SECONDS is closed,
-driver and all (about 375 MB PSS on the bench farm), and started again by the
-next render. Handlers keep the SharedBrowser they were given; it always stands
+driver and all, and started again by the next render. Handlers keep the SharedBrowser they were given; it always stands
 for the process's current browser. Each target still gets its own browser
-context (crawler.browser).
+context (crawler.browser.pool).
 
 A sweep's worker processes (crawler.orchestration.workers) would each start a browser of
 their own; at most PORTALCHECK_MAX_BROWSERS of them run at once on the machine

@@ -102,7 +102,7 @@ class Service:
 
 
 def level_of_record(rec: dict[str, Any]) -> str:
-    """Level as requirements.md §4 reads the national API."""
+    """A service's level as the national portal's API tells it (docs/services.md)."""
     if rec.get("isFullProcess"):
         return "toan_trinh"
     if any(m.get("submissionMethod") == "ONLINE" for m in rec.get("executionMethods") or []):

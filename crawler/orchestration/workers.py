@@ -2,7 +2,7 @@
 
 A sweep is CPU-bound: judging pages (parsing, folding, classifying) and
 Scrapy's own machinery both run in one Python thread, so one process uses one
-core while the others idle (measured with py-spy on the bench farm). Each
+core while the others idle (docs/performance.md). Each
 worker is an ordinary Scrapy process (`crawler.orchestration.process.run_spiders`) over its
 share of the targets, writing finished targets to the same SQLite database
 (WAL, one short transaction per target, see results.store).

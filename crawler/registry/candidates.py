@@ -1,4 +1,4 @@
-"""From what the discover spider read to candidate registry rows (issue #19).
+"""From what the discover spider read to candidate registry rows (docs/discover.md).
 
 One row per child unit, however many times and ways its parent links it: the
 links the spider grouped by site (http/https/www, `index.html`) are grouped
