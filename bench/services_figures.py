@@ -120,11 +120,8 @@ def bench_set(which: str, tmp: Path, timeout: str) -> dict:
 
 
 def bench_demo(tmp: Path, timeout: str) -> dict | None:
-    try:
-        from crawler.demo import DemoFarm
-    except ImportError:
-        print("\n## demo farm: crawler.demo.DemoFarm not available, skipped")
-        return None
+    from crawler.demo import DemoFarm
+
     with DemoFarm(timeout_hang_seconds=max(8.0, 2.5 * float(timeout))) as farm:
         farm.write_targets_csv(tmp / "demo.csv")
         expected = {t: {"services": v.get("services") or []} for t, v in farm.truth().items()}
