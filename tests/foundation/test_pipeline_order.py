@@ -7,6 +7,7 @@ import sqlite3
 
 from crawler.items import ObservationItem, TargetCompleted, TargetItem
 from crawler.pipelines import SQLitePipeline
+from crawler.registry.targets import Target
 from results import store
 
 
@@ -62,8 +63,8 @@ class Spider:
     """What the pipeline reads of a spider: its name and its targets."""
     def __init__(self, targets):
         self.name = "services"
-        self.targets = {t: type("T", (), {"id": t, "name": t, "kind": None, "group": None, "parent": None,
-                                          "portal_url": None, "services_url": None, "notes": None})()
+        self.targets = {t: Target(id=t, name=t, kind=None, group=None, parent=None, portal_url=None,
+                                  services_url=None, notes=None)
                         for t in targets}
 
 
