@@ -21,8 +21,8 @@ system-deps:
 demo: setup
 	$(VENV)/bin/portalcheck demo
 
-# ruff over the whole tree and mypy over results/ and scoring/ (pyproject.toml
-# says which rules and files), the settings page up to date with crawler/settings.py.
+# ruff over the whole tree and mypy over checks/, results/ and scoring/
+# (pyproject.toml says which rules and files), the settings page up to date with crawler/settings.py.
 lint: setup
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/mypy

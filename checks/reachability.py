@@ -19,6 +19,7 @@ from __future__ import annotations
 import ipaddress
 import re
 from datetime import UTC, datetime
+from typing import Any
 from urllib.parse import urlsplit, urlunsplit
 
 from lxml import etree
@@ -31,7 +32,7 @@ LEGAL = "TT 22/2023/TT-BTTTT (an toàn thông tin); NĐ 42/2022/NĐ-CP Điều 6
 PORTAL_LEGAL = "NĐ 42/2022/NĐ-CP (cung cấp thông tin liên tục); QĐ 922/QĐ-BTTTT"
 
 
-def _obs(key: str, outcome: str, legal: str = LEGAL, **evidence) -> Observation:
+def _obs(key: str, outcome: str, legal: str = LEGAL, /, **evidence: Any) -> Observation:
     return Observation("reachability", key, outcome, legal, {k: v for k, v in evidence.items() if v is not None})
 
 

@@ -33,7 +33,7 @@ def needs_rendering(page: Page, soup: BeautifulSoup | None = None) -> tuple[bool
         return False, "no scripts"
     body = soup.body or soup
     links = [a for a in body.find_all("a", href=True)
-             if not a["href"].strip().lower().startswith(("#", "javascript:", "mailto:", "tel:"))]
+             if not str(a["href"]).strip().lower().startswith(("#", "javascript:", "mailto:", "tel:"))]
     words = len(" ".join(s for s in body.find_all(string=True)
                          if type(s) is NavigableString and s.parent is not None
                          and s.parent.name not in ("script", "style", "noscript")).split())
@@ -46,7 +46,7 @@ def needs_rendering(page: Page, soup: BeautifulSoup | None = None) -> tuple[bool
     for el in body.find_all(["ul", "ol", "nav", "div"]):
         names = " ".join(el.get("class") or []) + " " + str(el.get("id") or "")
         if menu.search(names) and not el.find(True) and not el.get_text(strip=True):
-            return True, f"empty_menu: <{el.name} {('id=' + el['id']) if el.get('id') else 'class=' + names.strip()}> is filled by scripts"
+            return True, f"empty_menu: <{el.name} {('id=' + str(el['id'])) if el.get('id') else 'class=' + names.strip()}> is filled by scripts"
     if len(links) < cfg["few_links"]:
         return True, f"few_links: {len(links)} links and {len(scripts)} scripts"
     return False, "static links present"

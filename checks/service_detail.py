@@ -168,7 +168,7 @@ def _record(result: Fields, key: str, spec: dict, present: bool) -> None:
 def _path_values(data: Any, path: str) -> list[Any]:
     values = [data]
     for part in path.split("."):
-        nxt = []
+        nxt: list = []
         for v in values:
             if isinstance(v, list):
                 nxt.extend(x.get(part) for x in v if isinstance(x, dict))

@@ -222,7 +222,7 @@ def observations(figs: dict[str, Any], portal_kind: str | None = None,
 
 def dead_examples(services: Iterable[Any], limit: int = 50) -> list[dict]:
     """A few dead services per target, as evidence (url, code, status)."""
-    out = []
+    out: list[dict] = []
     for s in services:
         if _get(s, "status") in DEAD_STATUSES and len(out) < limit:
             out.append({"url": _get(s, "url"), "code": _get(s, "code"), "level": _get(s, "level"),

@@ -47,7 +47,7 @@ class Fragment:
 
     def _next(self, pairs: list[tuple[str, str]], n: int) -> list[tuple[str, str]]:
         values = dict(pairs)
-        start = _int(values.get(self.offset_key), 1 if self.by_page else 0)
+        start = _int(values.get(self.offset_key), 1 if self.by_page else 0)  # type: ignore[arg-type]  # None: absent
         size = _int(values.get(self.size_key), _voc()["fragment_default_size"]) if self.size_key \
             else _voc()["fragment_default_size"]
         new = start + n if self.by_page else start + n * size
@@ -174,7 +174,7 @@ def _from_tables(doc, base: str, page_level: Level) -> tuple[list[ListedService]
                          link.get("href") or "", _text(tr))
             level = level_from_label(_text(cells[lvl_i])) if lvl_i is not None and lvl_i < len(cells) \
                 else UNKNOWN
-            found.append(ListedService(_abs(link.get("href"), base), code, name,
+            found.append(ListedService(_abs(link.get("href"), base), code, name,  # type: ignore[arg-type]
                                        level if level.known else page_level, base))
         if found:
             out.extend(found)
@@ -298,7 +298,7 @@ def entry_links(doc, page_url: str) -> list[str]:
     """Links from a portal's home page to its lists of procedures (menus included)."""
     voc = _voc()
     host = urlsplit(page_url).netloc
-    ranked = []
+    ranked: list = []
     for a in doc.iter("a"):
         url = _abs(a.get("href"), page_url)
         if not url or urlsplit(url).netloc != host or url.rstrip("/") == page_url.rstrip("/"):

@@ -57,4 +57,4 @@ def structure_links(html: str, page_url: str, site_urls: tuple[str, ...] = ()) -
             rank = (min(scores), order)
             if url not in best or rank < best[url]:
                 best[url] = rank
-    return sorted(best, key=best.get)
+    return sorted(best, key=lambda url: best[url])
