@@ -320,7 +320,8 @@ def footer_text(soup: BeautifulSoup, lex: Lexicon | None = None) -> str:
     return " ".join(parts)
 
 
-PHONE_RE = re.compile(r"(\+?84|0|\(0?\d{2,3}\))[\d .()\-]{7,}\d")
+# Not inside a longer number: "2019-05-17T07:49" is a date, not a phone.
+PHONE_RE = re.compile(r"(?<!\d)(\+?84|0|\(0?\d{2,3}\))[\d .()\-]{7,}\d")
 EMAIL_RE = re.compile(r"[\w.+-]+\s*(@|\[at\]|\(at\))\s*[\w-]+(\.[\w-]+)+")
 
 
