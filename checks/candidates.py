@@ -11,6 +11,7 @@ must confirm (checks/section_content.py). Pure: a HomeDoc in, candidates out.
 """
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from urllib.parse import unquote, urlsplit
 
@@ -110,15 +111,33 @@ def _headline_candidates(link: Link, lex: Lexicon) -> list[Candidate]:
     the work calendar, "Công khai dự toán ngân sách năm 2019" a budget disclosure."""
     if not link.href or not link.text:
         return []
-    text = fold(link.text) + " "
+    folded = fold(link.text)
+    subject = _without_notice_prefix(folded, lex)
+    notice = subject != folded  # "V/v …", "Thông báo: …" opened it
+    text = subject + " "
     factor = float(lex.settings.get("candidate_factors", {}).get("headline", 0.4))
     return [Candidate(key, link.href, link.text, "headline", round(factor, 3), link.context, link.offsite)
-            for key, labels in lex.headlines.items() if any(text.startswith(lb + " ") for lb in labels)]
+            for key, labels in lex.headlines.items() if any(text.startswith(lb + " ") for lb in labels)
+            and (notice or key not in lex.headline_notice_only)]
+
+
+def _without_notice_prefix(folded: str, lex: Lexicon) -> str:
+    """"v v dang tai thong tin lay y kien du thao …" -> "dang tai thong tin lay y kien du thao …":
+    a notice's "V/v", "Về việc", "THÔNG BÁO:" opens its subject, it is not the subject."""
+    changed = True
+    while changed:
+        changed = False
+        for prefix in lex.notice_prefixes:
+            if folded.startswith(prefix + " "):
+                folded, changed = folded[len(prefix) + 1:], True
+    return folded
 
 
 def _link_candidates(link: Link, lex: Lexicon) -> list[Candidate]:
     if link.hidden:
         return []  # no citizen can see it
+    if link.directory and link.offsite:
+        return []  # a related-links directory lists other sites, not this portal's sections
     targets = [t for t in _targets(link) if not _foreign(t, lex) and not t.hidden]
     if not targets:
         return []
@@ -127,7 +146,10 @@ def _link_candidates(link: Link, lex: Lexicon) -> list[Candidate]:
         if headline:
             return headline
     strict = float(lex.settings.get("content_min_coverage", 0.75))
-    offers = _sources(link) + [("box_title", title) for title in link.box_titles]
+    # A counter's entries ("37 Bộ dữ liệu", "109 Người dùng" under "Thống kê") count the
+    # site's own contents: the box's title does not name them.
+    counter = re.match(lex.settings["counter_text_pattern"], link.text or "")
+    offers = _sources(link) + ([] if counter else [("box_title", title) for title in link.box_titles])
     out = []
     for offered, value in offers:
         source = "slug" if offered == "slug_fallback" else offered
@@ -173,10 +195,33 @@ def find_candidates(home: HomeDoc, lex: Lexicon | None = None,
         mine = {c.href for c in out[key]}
         extra = [Candidate(key, c.href, c.label, c.matched_by, round(c.score * 0.3, 3), c.context, c.offsite,
                            within=other) for other in others for c in out.get(other, []) if c.href not in mine]
+        extra += _body_candidates(home, key, lex, mine | {c.href for c in extra})
         # The organisation page and the phone directory hold the leaders more often than the intro.
         likely = tuple(f" {fold(w)} " for w in lex.within_likely.get(key, ()))
         extra.sort(key=lambda c: not any(w in f" {fold(c.label)} " for w in likely))
         out[key] = out[key] + extra[:int(lex.settings.get("max_within_candidates", 3))]
+    return out
+
+
+def _body_candidates(home: HomeDoc, key: str, lex: Lexicon, known: set[str]) -> list[Candidate]:
+    """Links named after a body whose page holds the section (`within_labels`: the "Huyện
+    ủy", "Hội đồng nhân dân", "Ủy ban nhân dân" of a district's "Cơ cấu tổ chức" menu),
+    on the portal's own host, in a menu or a box: the label, then at most a place name."""
+    labels = lex.within_labels.get(key)
+    if not labels:
+        return []
+    longest = max(len(label.split()) for label in labels)
+    out = []
+    for link in home.links:
+        if link.hidden or link.offsite or not link.href or link.is_article or link.href in known \
+                or link.context not in ("menu", "box"):
+            continue
+        words = fold(link.text).split()
+        head = next((n for n in range(min(longest, len(words)), 0, -1) if " ".join(words[:n]) in labels), 0)
+        if head and len(words) - head <= 3:
+            known.add(link.href)
+            out.append(Candidate(key, link.href, link.text, "text", round(0.3 * lex.weight("text"), 3), link.context,
+                                 False, within="gioi_thieu"))
     return out
 
 

@@ -122,6 +122,21 @@ class Lexicon:
                                        for other in spec.get("related") or [])
         self.within_likely: dict[str, tuple[str, ...]] = {
             key: tuple(spec.get("within_likely") or ()) for key, spec in data["sections"].items() if spec.get("within")}
+        # Links named after a body whose page holds the section (leaders on the "Huyện ủy" page), folded.
+        self.within_labels: dict[str, frozenset[str]] = {
+            key: frozenset(v for label in spec["within_labels"] for v in fold_variants(label))
+            for key, spec in data["sections"].items() if spec.get("within_labels")}
+        # Titles that open a line naming a person of the section ("Phó Giám đốc", "Bí thư"), folded.
+        self.title_words: dict[str, tuple[str, ...]] = {
+            key: tuple(sorted({fold(w) for w in spec["leader_titles"]}, key=len, reverse=True))
+            for key, spec in data["sections"].items() if spec.get("leader_titles")}
+        # What a page of the section must show besides a list ("contact": a phone, an e-mail…).
+        self.must_show: dict[str, str] = {key: spec["must_show"] for key, spec in data["sections"].items()
+                                          if spec.get("must_show")}
+        # Keys whose headline counts only as an official notice ("V/v …", "Thông báo: …").
+        self.headline_notice_only = frozenset(key for key, spec in data["sections"].items()
+                                              if spec.get("headline_notice_only"))
+        self.notice_prefixes = tuple(sorted({fold(w) for w in s.get("notice_prefixes") or ()}, key=len, reverse=True))
         for key, spec in data["sections"].items():
             labels, compact = [], []
             weak = spec.get("weak_labels") or []

@@ -23,7 +23,8 @@ _DROP = ("script", "style", "noscript", "template", "select", "option", "iframe"
 _DATE = re.compile(r"(?<!\d)(\d{1,2})[/.\-](\d{1,2})[/.\-]((?:19|20)\d{2})(?!\d)")
 _DATE_WORDS = re.compile(r"ngày\s+(\d{1,2})\s+tháng\s+(\d{1,2})\s+năm\s+((?:19|20)\d{2})", re.I)
 _TIME = re.compile(r"\b\d{1,2}:\d{2}(:\d{2})?\s*(am|pm|sa|ch)?\b", re.I)
-_DATE_CLASS = re.compile(r"date|time|ngay|publish|thoigian", re.I)
+# "publish" but not Liferay's "asset-publisher" portlet (a whole column is no date).
+_DATE_CLASS = re.compile(r"date|time|ngay|publish(?!er)|thoigian", re.I)
 
 
 @dataclass(frozen=True)
@@ -35,6 +36,9 @@ class Chrome:
     home_url: str
     images: frozenset[str] = frozenset()
     site_names: frozenset[str] = frozenset()  # parts of the homepage's title: the site's own name
+    # Texts the homepage shows outside its links (box titles, the logo's words, headings): a
+    # page heading equal to one is the site's furniture; one equal to a menu item names the page.
+    unlinked: frozenset[str] = frozenset()
 
 
 _CRUMB_SEPARATORS = re.compile(r"\s*[»›>/|→]\s*|\s+[-–]\s+")
@@ -55,7 +59,9 @@ def chrome_of(home: HomeDoc) -> Chrome:
     images = frozenset(urljoin(home.base_url, img["src"]) for img in home.soup.find_all("img", src=True))
     title = home.soup.title.get_text(" ", strip=True) if home.soup.title else ""
     names = frozenset(fold(part) for part in title_parts(title))
-    return Chrome(texts, hrefs, clean_url(home.page.final_url or home.page.url), images, names)
+    unlinked = frozenset(fold(s) for s in home.soup.find_all(string=True)
+                         if type(s) is NavigableString and fold(s) and s.find_parent("a") is None)
+    return Chrome(texts, hrefs, clean_url(home.page.final_url or home.page.url), images, names, unlinked)
 
 
 def page_names(soup: BeautifulSoup, title: str, chrome: Chrome | None, lex: Lexicon) -> list[tuple[str, str]]:
@@ -88,8 +94,10 @@ def page_names(soup: BeautifulSoup, title: str, chrome: Chrome | None, lex: Lexi
         if not (el.name in ("h1", "h2") or portlet) or any(id(p) in drop for p in el.parents):
             continue
         text = normalise(el.get_text(" ", strip=True))
-        # Text the homepage shows too (the logo, a sidebar box on every page) is not this page's name.
-        if text and len(text.split()) <= 10 and not (chrome and fold(text) in chrome.texts):
+        # Text the homepage shows too (the logo, a sidebar box on every page) is not this page's
+        # name; the words of one of its menu items are (a Liferay portlet titled "Văn bản ban
+        # hành" on the page the menu item "Văn bản ban hành" leads to).
+        if text and len(text.split()) <= 10 and not (chrome and fold(text) in chrome.unlinked):
             out.append(("heading" if el.name == "h1" or portlet else "subheading", text))
             found += 1
     return out
@@ -103,9 +111,41 @@ def _chrome_elements(soup: BeautifulSoup, lex: Lexicon) -> set[int]:
             drop.add(id(el))
             continue
         names = " ".join(el.get("class") or []) + " " + str(el.get("id") or "")
-        if pattern.search(names) or (el.name == "header" and not el.find_parent(["section", "article"])):
-            drop.add(id(el))
+        named = pattern.search(names)
+        if not (named or (el.name == "header" and not el.find_parent(["section", "article"]))):
+            continue
+        if _holds_main_content(el, lex):
+            continue  # CKAN's page wrapper is `wrapper no-nav`: the words say nothing here
+        if named and named.group(2).lower() in _HEADER_WORDS and _inside_main_content(el, lex):
+            continue  # the header of the content (its title, its date), not the site's
+        drop.add(id(el))
     return drop
+
+
+# Chrome words that, inside the page's main content, name the content's own header.
+_HEADER_WORDS = ("header", "banner")
+
+
+def _is_main_content(tag, marks: re.Pattern) -> bool:
+    if tag.name in ("main", "article") or tag.get("role") == "main":
+        return True
+    return bool(marks.search(" ".join(tag.get("class") or []) + " " + str(tag.get("id") or "")))
+
+
+def _holds_main_content(el, lex: Lexicon) -> bool:
+    """Does a container named like chrome wrap the page's main content? Themes reuse the
+    words (CKAN's page wrapper is `wrapper no-nav`): a site header or menu never holds the
+    `<main>`/`<article>` element, the `role=main` region or a container named as the
+    content (`main_content_pattern`: Liferay's `journal-content-article`…)."""
+    marks = re.compile(lex.settings["main_content_pattern"], re.I)
+    return el.find(lambda tag: _is_main_content(tag, marks)) is not None
+
+
+def _inside_main_content(el, lex: Lexicon) -> bool:
+    """Is an element inside the page's main content (a Liferay theme lays its portlets out
+    in `div.header_left` inside `div.main-content`)?"""
+    marks = re.compile(lex.settings["main_content_pattern"], re.I)
+    return any(_is_main_content(p, marks) for p in el.parents if p.name not in ("body", "html", "[document]"))
 
 
 def own_images(soup: BeautifulSoup, page_url: str, chrome: Chrome | None, lex: Lexicon) -> list[str]:
@@ -113,6 +153,8 @@ def own_images(soup: BeautifulSoup, page_url: str, chrome: Chrome | None, lex: L
     drop = _chrome_elements(soup, lex)
     out = []
     for img in (soup.body or soup).find_all("img", src=True):
+        if not img["src"].strip():
+            continue  # <img src=""> shows nothing
         src = urljoin(page_url, img["src"])
         if (chrome and src in chrome.images) or any(id(p) in drop for p in img.parents):
             continue
@@ -120,11 +162,12 @@ def own_images(soup: BeautifulSoup, page_url: str, chrome: Chrome | None, lex: L
     return out
 
 
-def own_content(soup: BeautifulSoup, chrome: Chrome | None, lex: Lexicon) -> list[str]:
+def own_content(soup: BeautifulSoup, chrome: Chrome | None, lex: Lexicon, items_only: bool = False) -> list[str]:
     """The page's own text nodes: without chrome containers, and without any text the
-    homepage also shows (menus, boxes, footer lines)."""
+    homepage also shows (menus, boxes, footer lines). `items_only`: without the labels
+    of a form or a table either (what the page lists, not how it would list it)."""
     body = soup.body or soup
-    drop = _chrome_elements(soup, lex)
+    drop = _chrome_elements(soup, lex) | (_labels(body) if items_only else set())
     out = []
     for text in body.find_all(string=True):
         if type(text) is not NavigableString or any(id(p) in drop for p in text.parents):
@@ -141,8 +184,32 @@ def own_content(soup: BeautifulSoup, chrome: Chrome | None, lex: Lexicon) -> lis
     return out
 
 
+_LABEL_TAGS = ("th", "thead", "label", "legend", "caption", "button")
+_FIELDS = ("text", "search", "date", "number", "email", "tel", "")
+_FORM_ROW_MAX_WORDS = 20
+
+
+def _labels(body) -> set[int]:
+    """Elements that label rather than list: the page's own headings, column headers, form
+    labels and buttons, and the rows of a search form (a cell "Số hiệu" beside its text
+    box). An empty document search is a page of labels."""
+    out = {id(el) for el in body.find_all(_LABEL_TAGS)}
+    # The page's own heading with its date ("Ban thường vụ (30/04/2018)" over an empty
+    # article) titles the page; a heading that is a link is a listed item.
+    out |= {id(el) for el in body.find_all(["h1", "h2"]) if el.find("a") is None and el.find_parent("a") is None}
+    for row in body.find_all("tr"):
+        if row.find("select") is not None or row.find("textarea") is not None or any(
+                (i.get("type") or "").lower() in _FIELDS for i in row.find_all("input")):
+            # A short row (its drop-downs' options aside): a page laid out in one big table
+            # holds its search box too.
+            words = sum(len(s.split()) for s in row.find_all(string=True) if s.find_parent(["select", "option"]) is None)
+            if words <= _FORM_ROW_MAX_WORDS:
+                out.add(id(row))
+    return out
+
+
 def item_dates(soup: BeautifulSoup, texts: list[str], lex: Lexicon, today: date | None = None,
-               own_only: bool = False) -> list[date]:
+               own_only: bool = False, chrome: Chrome | None = None) -> list[date]:
     """Dates of listed items: a text that is only a date ("03/04/2020 | 10:36 PM",
     "Ngày đăng 24/04/2018 | View count: 1252"), or a date/time element outside the chrome
     (`own_only`: the texts' dates only). A date inside a headline ("Chỉ thị số 12/CT-UBND
@@ -180,6 +247,8 @@ def item_dates(soup: BeautifulSoup, texts: list[str], lex: Lexicon, today: date 
         if any(id(p) in drop for p in el.parents):
             continue
         stamp = el.get("datetime") or el.get_text(" ", strip=True)
+        if chrome and fold(stamp) in chrome.texts and el.find_parent(["li", "tr", "article", "dd"]) is None:
+            continue  # today's date in the site's header ("Thứ năm, 09/05/2019"), on every page
         if len(stamp) <= 60:
             for m in _DATE.finditer(stamp):
                 add(*m.groups())
@@ -192,10 +261,10 @@ def item_dates(soup: BeautifulSoup, texts: list[str], lex: Lexicon, today: date 
     return found
 
 
-def newest_date(soup: BeautifulSoup, texts: list[str], lex: Lexicon) -> str | None:
+def newest_date(soup: BeautifulSoup, texts: list[str], lex: Lexicon, chrome: Chrome | None = None) -> str | None:
     """Newest dated item, for freshness scoring. Numeric dates are day-first in Vietnam;
     other spellings are left to dateparser."""
-    dates = item_dates(soup, texts, lex)
+    dates = item_dates(soup, texts, lex, chrome=chrome)
     if not dates:
         for text in texts:
             if len(text) <= 60 and re.search(r"(ngày đăng|cập nhật|posted|published)", text, re.I):

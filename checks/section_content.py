@@ -124,30 +124,36 @@ def judge_target(page: Page, key: str, chrome: Chrome | None, soup: BeautifulSou
         return res
     texts = own_content(soup, chrome, lex)
     res.words = len(" ".join(texts).split())
-    res.newest_date = newest_date(soup, texts, lex)
+    res.newest_date = newest_date(soup, texts, lex, chrome)
     res.snippet = " | ".join(texts)[:240]
     if cand is not None and cand.within:
         return _within(res, key, texts, lex)
-    return _items_or_empty(res, page, soup, texts, chrome, lex)
+    res = _items_or_empty(res, page, soup, own_content(soup, chrome, lex, items_only=True), chrome, lex)
+    if res.ok and not res.empty and lex.must_show.get(key) == "contact" and not _shows_contact(soup, texts):
+        # A "Liên hệ" page of prose (a paragraph on the trade unions) gives no contact at all.
+        res.ok, res.reason = False, "no_contact_details"
+    return res
 
 
 def _items_or_empty(res: TargetResult, page: Page, soup: BeautifulSoup, texts: list[str], chrome: Chrome | None,
                     lex: Lexicon) -> TargetResult:
-    """A live page of the section: does it list items, is it empty, or must it be rendered first?"""
+    """A live page of the section: does it list items, is it empty, or must it be rendered first?
+    `texts`: its own content without the labels of a form or a table (an empty search)."""
+    words = len(" ".join(texts).split())
     folded = fold(" ".join(texts))
     says_empty = next((p for p in lex.settings["empty_phrases"] if re.search(rf"\b{re.escape(fold(p))}\b", folded)),
                       None)
     # A dated item, a phone number or email, or an image of its own (the leaders' photos,
     # an org chart) is content, however short the page ...
-    has_item = bool(res.newest_date or PHONE_RE.search(" ".join(texts)) or EMAIL_RE.search(" ".join(texts))
-                    or own_images(soup, page.final_url, chrome, lex))
+    has_item = bool(item_dates(soup, texts, lex, chrome=chrome) or PHONE_RE.search(" ".join(texts))
+                    or EMAIL_RE.search(" ".join(texts)) or own_images(soup, page.final_url, chrome, lex))
     # ... unless the page declares itself empty ("Đang cập nhật …" as a line of its own, on
     # a short page): then only a dated item of its own text says otherwise.
-    declared = says_empty and res.words < int(lex.settings["empty_declared_max_words"]) and any(
+    declared = says_empty and words < int(lex.settings["empty_declared_max_words"]) and any(
         len(t.split()) <= 8 and re.search(rf"\b{re.escape(fold(says_empty))}\b", fold(t)) for t in texts)
     if declared:
         has_item = bool(item_dates(soup, texts, lex, own_only=True))
-    if has_item or (res.words >= int(lex.settings["empty_min_words"]) and not says_empty):
+    if has_item or (words >= int(lex.settings["empty_min_words"]) and not says_empty):
         res.ok = True
         return res
     render, why = needs_rendering(page, soup)
@@ -169,11 +175,13 @@ def _items_or_empty(res: TargetResult, page: Page, soup: BeautifulSoup, texts: l
 
 def _within(res: TargetResult, key: str, texts: list[str], lex: Lexicon) -> TargetResult:
     """Another section's page that may hold this one: a short line of its own content must
-    name the section ("1. Ban Giám đốc", "Lãnh đạo thanh tra tỉnh") and the page must show
-    a person (Ông/Bà/Đ/c…, lexicon `person_markers`; a phone number; an e-mail)."""
+    name the section ("1. Ban Giám đốc", "Lãnh đạo thanh tra tỉnh") or open with the title
+    of one of its people ("2. Các Phó Giám đốc:", "- Bí thư"; `leader_titles`), and the page
+    must show a person (Ông/Bà/Đ/c…, lexicon `person_markers`; a phone number; an e-mail)."""
     joined = " ".join(texts)
     line = next((t for t in texts if len(t.split()) <= 10 and any(
-        m.key == key and not m.weak for m in lex.match_words(fold(t), raw=t))), None)
+        m.key == key and not m.weak for m in lex.match_words(fold(t), raw=t))), None) \
+        or next((t for t in texts if len(t.split()) <= 10 and _opens_with_title(t, lex.title_words.get(key, ()))), None)
     markers = "|".join(re.escape(m) for m in lex.settings["person_markers"])
     person = re.search(rf"(?<!\w)({markers})(?!\w)", joined, re.I) or PHONE_RE.search(joined) or EMAIL_RE.search(joined)
     if line and person:
@@ -181,6 +189,32 @@ def _within(res: TargetResult, key: str, texts: list[str], lex: Lexicon) -> Targ
     else:
         res.ok, res.reason = False, "not_within"
     return res
+
+
+_NUMBERING = frozenset({"i", "ii", "iii", "iv", "v", "vi", "vii", "viii", "ix", "x", "cac", "nhung"})
+
+
+def _opens_with_title(text: str, titles: tuple[str, ...]) -> bool:
+    """"2. Các Phó Giám đốc:" opens with a title of `titles` (folded, longest first), after
+    its numbering ("2.", "a)", "II.") and a plural "Các"/"Những"."""
+    words = fold(text).split()
+    while words and (words[0].isdigit() or len(words[0]) == 1 or words[0] in _NUMBERING):
+        words.pop(0)
+    folded = " ".join(words)
+    return any(folded == title or folded.startswith(title + " ") for title in titles)
+
+
+def _shows_contact(soup: BeautifulSoup, texts: list[str]) -> bool:
+    """Contact details of the page's own: a phone number, an e-mail, an address line, or a
+    form to write to the agency (two fields or more)."""
+    joined = " ".join(texts)
+    if PHONE_RE.search(joined) or EMAIL_RE.search(joined):
+        return True
+    if re.search(r"\b(dia chi|tru so|address)\b\s*:?\s*\w+(\s+\w+){2,}", fold(joined)):
+        return True
+    return any(len(form.find_all(["input", "textarea"], attrs={"type": lambda v: v not in ("hidden", "submit",
+                                                                                          "button", "checkbox")})) >= 2
+               and form.find("textarea") is not None for form in soup.find_all("form"))
 
 
 def soft_404_overridden(page: Page, random_page: Page | None, chrome: Chrome | None,

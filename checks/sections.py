@@ -70,6 +70,7 @@ class Link:
     offsite: bool = False
     script: str = ""  # the handler of a link only scripts follow (no address could be read)
     hidden: bool = False  # inside a block hidden from citizens (a leftover menu with display:none)
+    directory: bool = False  # inside a related-links block ("Liên kết website"): a link to another site
     post: str | None = None  # body of an ASP.NET postback (href is then the form's action)
     children: list["Link"] = field(default_factory=list)
 
@@ -271,6 +272,7 @@ def read_home(page: Page, soup: BeautifulSoup | None = None, lex: Lexicon | None
     base = urljoin(page.final_url or page.url, base_tag["href"]) if base_tag else (page.final_url or page.url)
     boxes, rows = _box_titles(soup, lex), _nav_rows(soup, lex)
     home_host = host_of(base)
+    directories = _directories(soup, base, home_host)
     links: list[Link] = []
     by_tag: dict[int, Link] = {}
     # Anchors, and the cells, items and buttons whose onclick opens a page.
@@ -285,6 +287,7 @@ def read_home(page: Page, soup: BeautifulSoup | None = None, lex: Lexicon | None
             link.context = "banner"
         link.offsite = bool(link.href) and host_of(link.href) != home_host
         link.hidden = _hidden(el)
+        link.directory = any(id(p) in directories for p in el.parents)
         by_tag[id(el)] = link
         links.append(link)
     # Menu parents that lead nowhere ("#", a script that only opens the submenu) stand for it.
@@ -301,6 +304,16 @@ def read_home(page: Page, soup: BeautifulSoup | None = None, lex: Lexicon | None
     end = words_of(soup.body)[-int(lex.settings.get("footer_tail_chars", 1200)):] if soup.body else ""
     return HomeDoc(page=page, soup=soup, base_url=base, links=links, footer_text=footer_text(soup, lex),
                    box_titles=sorted(set(boxes.values())), end_text=end)
+
+
+def _directories(soup: BeautifulSoup, base: str, home_host: str) -> set[int]:
+    """ids of the related-links blocks ("Liên kết website", a drop-down of sites, partner
+    logos, a directory of agencies' sites), as the related-links check finds them."""
+    from checks.functions.related_links import blocks  # that module reads HomeDocs: imported late
+
+    # A logo carousel may be the portal's own banners to national services (VPCP's "Lấy ý kiến
+    # nhân dân về dự thảo" banner sits among partner logos): only listed directories count.
+    return {id(block) for _, how, block, _ in blocks(soup, base, home_host) if how in ("box_title", "site_directory")}
 
 
 def footer_text(soup: BeautifulSoup, lex: Lexicon | None = None) -> str:
@@ -320,7 +333,8 @@ def footer_text(soup: BeautifulSoup, lex: Lexicon | None = None) -> str:
     return " ".join(parts)
 
 
-PHONE_RE = re.compile(r"(\+?84|0|\(0?\d{2,3}\))[\d .()\-]{7,}\d")
+# Not inside a longer number: "2019-05-17T07:49" is a date, not a phone.
+PHONE_RE = re.compile(r"(?<!\d)(\+?84|0|\(0?\d{2,3}\))[\d .()\-]{7,}\d")
 EMAIL_RE = re.compile(r"[\w.+-]+\s*(@|\[at\]|\(at\))\s*[\w-]+(\.[\w-]+)+")
 
 

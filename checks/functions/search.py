@@ -130,8 +130,11 @@ def choose_query(home: HomeDoc) -> str | None:
              and len(link.text.split()) <= 6 for w in fold(link.text).split()}
     counts: Counter[str] = Counter()
     original: dict[str, str] = {}
+    # Links back to the homepage (the logo, "Trang chủ", the skip link "Chuyển đến nội dung
+    # chính") are on every page: their words find nothing in particular.
+    home_url = clean_url(home.base_url)
     links = [link for link in home.links if link.is_article and link.text and not link.offsite] or \
-        [link for link in home.links if link.text and not link.offsite]
+        [link for link in home.links if link.text and not link.offsite and link.href != home_url]
     for link in links:
         for word in re.findall(r"\w+", link.text):
             folded = fold(word)

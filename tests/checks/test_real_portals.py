@@ -26,7 +26,8 @@ def judged():
 
 
 def test_the_development_set_is_there():
-    assert len(FIXTURES) >= 6, [f.id for f in FIXTURES]
+    # Six tuned on, eight held out until 7f53f0a (tests/fixtures/real-portals/README.md).
+    assert len(FIXTURES) >= 14, [f.id for f in FIXTURES]
 
 
 @pytest.mark.parametrize("fixture", FIXTURES, ids=lambda f: f.id)
@@ -49,15 +50,23 @@ def test_no_decoy_is_the_evidence_of_a_pass(fixture, judged):
         assert not str(obs.evidence.get("href") or "").endswith(href.strip().rstrip("/")), (key, decoy)
 
 
+# Differences the offline run cannot remove, each with its reason (docs/checks.md, Accuracy).
+KNOWN_FUNCTION_DIFFERENCES = {
+    # The "Liên kết web" select and the partner logos name no site the page can read (href="").
+    ("hdnd-daknong-2019", "related_links"),
+    # CKAN's search (/dataset?q=…) answers live; HTTrack kept no results page, so offline it is a 404.
+    ("odp-cantho-2026", "search"),
+}
+
+
 def test_functions_match_the_expert_where_they_can_be_judged(judged):
-    wrong = []
+    wrong = {}
     for fixture in FIXTURES:
         for key, want in fixture.truth()["function"].items():
             have = judged[fixture.id][("function", key)]
             if have.outcome != want:
-                wrong.append((fixture.id, key, want, have.outcome, have.evidence.get("reason")))
-    # One known difference: the HĐND's "Liên kết web" select lists no site the page can read.
-    assert len(wrong) <= 1, wrong
+                wrong[(fixture.id, key)] = (want, have.outcome, have.evidence.get("reason"))
+    assert set(wrong) == KNOWN_FUNCTION_DIFFERENCES, wrong
 
 
 def test_a_stand_in_names_the_page_as_the_homepage_links_it():
