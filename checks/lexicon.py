@@ -222,7 +222,7 @@ class Lexicon:
         raw_marks = (self.org_prefix(raw), _words(raw)[:1] == ["tin"]) if raw else (0, False)
         return list(self._match_words(folded, tuple(keys) if keys else None, slug, raw_marks))
 
-    @lru_cache(maxsize=32768)
+    @lru_cache(maxsize=32768)  # noqa: B019 - one Lexicon per process (load_lexicon is cached): nothing leaks
     def _match_words(self, folded: str, keys, slug: bool, raw_marks: tuple[int, bool]) -> tuple[Match, ...]:
         tokens = folded.split()
         if not tokens or len(tokens) > self.max_words:

@@ -16,12 +16,12 @@ http/https variants the spider fetches). Pure.
 """
 from __future__ import annotations
 
-from typing import Callable
+from collections.abc import Callable
 from urllib.parse import urljoin
 
 from checks.candidates import find_candidates
 from checks.function_chains import LINKED, LinkChain, PrintChain, SearchChain
-from checks.functions import Found, emc, mobile, not_measured, NOT_MEASURED, print_button, related_links
+from checks.functions import NOT_MEASURED, Found, emc, mobile, not_measured, print_button, related_links
 from checks.functions import legal_ref as function_legal
 from checks.lexicon import Lexicon, load_lexicon
 from checks.model import FUNCTION_KEYS, SECTION_KEYS, Observation, Page

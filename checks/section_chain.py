@@ -27,6 +27,7 @@ from checks.page_content import Chrome
 from checks.section_content import TargetResult, judge_target, soft_404_overridden
 from checks.sections import HomeDoc
 
+
 @dataclass(frozen=True)
 class Fetch:
     """A page a chain asks for."""

@@ -72,7 +72,7 @@ class Link:
     hidden: bool = False  # inside a block hidden from citizens (a leftover menu with display:none)
     directory: bool = False  # inside a related-links block ("Liên kết website"): a link to another site
     post: str | None = None  # body of an ASP.NET postback (href is then the form's action)
-    children: list["Link"] = field(default_factory=list)
+    children: list[Link] = field(default_factory=list)
 
     @property
     def image_only(self) -> bool:

@@ -18,8 +18,8 @@ from bs4 import BeautifulSoup
 from checks.functions import config, observation, page_verdict
 from checks.lexicon import load_lexicon
 from checks.model import Observation, Page
-from checks.rendering import needs_rendering
 from checks.page_content import Chrome
+from checks.rendering import needs_rendering
 from checks.sections import HomeDoc, clean_url, host_of, parse_html
 from checks.text import fold, normalise
 

@@ -6,8 +6,20 @@ from pathlib import Path
 
 import pytest
 
-from checks.functions import Found, chain_observation, emc, english, https, mobile, not_measured, print_button
-from checks.functions import related_links, rss, search, site_map
+from checks.functions import (
+    Found,
+    chain_observation,
+    emc,
+    english,
+    https,
+    mobile,
+    not_measured,
+    print_button,
+    related_links,
+    rss,
+    search,
+    site_map,
+)
 from checks.model import Page
 from checks.page_content import chrome_of
 from checks.sections import read_home

@@ -7,16 +7,16 @@ from __future__ import annotations
 
 import pytest
 
-from checks.lexicon import load_lexicon
-from checks.text import fold
-from checks.model import SECTION_KEYS
-from checks.rendering import needs_rendering
 from checks.candidates import find_candidates
+from checks.lexicon import load_lexicon
+from checks.model import SECTION_KEYS
 from checks.page_content import chrome_of
 from checks.portal_judge import judge_offline
+from checks.rendering import needs_rendering
 from checks.section_chain import section_observation
 from checks.section_content import judge_target
 from checks.sections import contact_details, read_home
+from checks.text import fold
 
 
 @pytest.fixture(scope="module")

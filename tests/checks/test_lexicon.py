@@ -5,10 +5,10 @@ import unicodedata
 
 import pytest
 
+from checks.candidates import find_candidates
 from checks.functions import legal_ref as function_legal_ref
 from checks.lexicon import load_hints, load_lexicon
 from checks.model import FUNCTION_KEYS, SECTION_KEYS
-from checks.candidates import find_candidates
 from checks.sections import read_home
 from checks.text import fold
 

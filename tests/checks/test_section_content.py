@@ -1,8 +1,8 @@
 """Judging the page a section link leads to: empty, soft 404, decoy, dates; the verdict rules."""
 from __future__ import annotations
 
-from checks.model import Page, SECTION_KEYS
 from checks.candidates import Candidate
+from checks.model import SECTION_KEYS, Page
 from checks.page_content import chrome_of
 from checks.portal_judge import judge_offline
 from checks.section_chain import section_observation

@@ -12,9 +12,9 @@ or form post picks the page (`/Pages/default.aspx?ItemID=7`, an ASP.NET postback
 from __future__ import annotations
 
 import threading
+from collections.abc import Callable
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
-from typing import Callable
 from urllib.parse import parse_qs, unquote, urlsplit
 
 import yaml
@@ -76,7 +76,7 @@ class Site:
         kind = _TYPES.get(file.suffix, "application/octet-stream")
         return 200, {"Content-Type": kind}, file.read_bytes()
 
-    def start(self) -> "Site":
+    def start(self) -> Site:
         site = self
 
         class Handler(BaseHTTPRequestHandler):

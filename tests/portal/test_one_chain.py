@@ -17,7 +17,6 @@ from checks.fetch_status import NotFoundFingerprint, classify_response
 from checks.lexicon import load_hints
 from checks.model import Page
 from checks.portal_judge import judge_offline
-from checks.section_chain import Fetch
 from crawler.netsafety.addresses import is_private_address
 
 SITES = ("hanoi", "mau", "moi", "soft404", "drupal", "sharepoint", "liferay7", "aspnet")

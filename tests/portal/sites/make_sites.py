@@ -5,6 +5,7 @@ Labels are written on purpose as numeric entities, in NFD, without diacritics, i
 or alt attributes only, in image file names and in slugs. truth.yaml files are hand-written."""
 import os
 import unicodedata
+
 OUT=os.path.dirname(os.path.abspath(__file__))
 def ent(s, hexa=False):
     return ''.join(c if ord(c)<128 else (f'&#x{ord(c):X};' if hexa else f'&#{ord(c)};') for c in s)
