@@ -18,7 +18,7 @@ from urllib.parse import quote, urljoin
 
 from checks.functions import Found, chain_observation, english, observation, print_button, rss, search, site_map
 from checks.model import Observation, Page
-from checks.page_content import Chrome
+from checks.page_content import SiteTemplate
 from checks.section_chain import Fetch
 from checks.sections import HomeDoc, read_home
 
@@ -28,8 +28,8 @@ LINKED = {"site_map": site_map, "rss": rss, "english": english}
 class LinkChain:
     """Site map, RSS or English: candidate links tried until one is good."""
 
-    def __init__(self, key: str, items: list[Found], chrome: Chrome | None):
-        self.key, self.items, self.chrome = key, list(items), chrome
+    def __init__(self, key: str, items: list[Found], template: SiteTemplate | None):
+        self.key, self.items, self.template = key, list(items), template
         self.results: list[tuple[bool | None, Observation]] = []
         self.waiting: tuple[bool | None, Observation] | None = None  # a site map page being rendered
 
@@ -69,7 +69,7 @@ class LinkChain:
             self.items[at:at] = [Found(f, f"feed listed on {page.final_url}", "feed_page") for f in feeds
                                  if f not in known]
         else:
-            ok, obs = english.judge(page, item, self.chrome)
+            ok, obs = english.judge(page, item, self.template)
         self.results.append((ok, obs))
 
     def observations(self) -> list[Observation]:
@@ -113,8 +113,8 @@ class SearchChain:
 
     key = "search"
 
-    def __init__(self, home: HomeDoc, chrome: Chrome | None, hint: dict | None = None):
-        self.chrome = chrome
+    def __init__(self, home: HomeDoc, template: SiteTemplate | None, hint: dict | None = None):
+        self.template = template
         self.form, self.query = search.find_form(home), search.choose_query(home)
         self.verdict: Observation | None = None
         self.fetch: Fetch | None = None
@@ -144,7 +144,7 @@ class SearchChain:
         self.verdict = observation(self.key, "inconclusive", reason=reason, href=self.form.action)
 
     def feed(self, page: Page) -> None:
-        obs = search.judge_results(page, self.query, self.form, self.chrome)
+        obs = search.judge_results(page, self.query, self.form, self.template)
         if obs is None and not page.rendered and self.form.method == "GET":
             self.fetch = Fetch(page.url, "function_rendered", render=True)
             return

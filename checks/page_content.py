@@ -28,7 +28,7 @@ _DATE_CLASS = re.compile(r"date|time|ngay|publish(?!er)|thoigian", re.I)
 
 
 @dataclass(frozen=True)
-class Chrome:
+class SiteTemplate:
     """What every page of the site repeats (menus, boxes, footer), taken from the homepage."""
 
     texts: frozenset[str]
@@ -50,7 +50,7 @@ def title_parts(title: str) -> list[str]:
     return [part.strip() for part in _TITLE_SEPARATORS.split(normalise(title)) if part.strip()]
 
 
-def chrome_of(home: HomeDoc) -> Chrome:
+def site_template(home: HomeDoc) -> SiteTemplate:
     texts = frozenset(fold(s) for s in home.soup.stripped_strings if fold(s))
     # Navigation links only: an article the homepage lists may rightly appear in a
     # section's list or in search results (a menu item at /node/12 is navigation).
@@ -61,14 +61,14 @@ def chrome_of(home: HomeDoc) -> Chrome:
     names = frozenset(fold(part) for part in title_parts(title))
     unlinked = frozenset(fold(s) for s in home.soup.find_all(string=True)
                          if type(s) is NavigableString and fold(s) and s.find_parent("a") is None)
-    return Chrome(texts, hrefs, clean_url(home.page.final_url or home.page.url), images, names, unlinked)
+    return SiteTemplate(texts, hrefs, clean_url(home.page.final_url or home.page.url), images, names, unlinked)
 
 
-def page_names(soup: BeautifulSoup, title: str, chrome: Chrome | None, lex: Lexicon) -> list[tuple[str, str]]:
+def page_names(soup: BeautifulSoup, title: str, template: SiteTemplate | None, lex: Lexicon) -> list[tuple[str, str]]:
     """What a page calls itself: (where, text) from its title (without the site's name),
     its first headings, its breadcrumb's last steps and the titles of its portlets."""
     out: list[tuple[str, str]] = []
-    site = chrome.site_names if chrome else frozenset()
+    site = template.site_names if template else frozenset()
     parts = title_parts(title)
     own = [part for part in parts if fold(part) not in site and len(part.split()) <= lex.max_words]
     # The first part is the page's own name ("Lịch công tác - Sở X"); the rest is often the
@@ -97,7 +97,7 @@ def page_names(soup: BeautifulSoup, title: str, chrome: Chrome | None, lex: Lexi
         # Text the homepage shows too (the logo, a sidebar box on every page) is not this page's
         # name; the words of one of its menu items are (a Liferay portlet titled "Văn bản ban
         # hành" on the page the menu item "Văn bản ban hành" leads to).
-        if text and len(text.split()) <= 10 and not (chrome and fold(text) in chrome.unlinked):
+        if text and len(text.split()) <= 10 and not (template and fold(text) in template.unlinked):
             out.append(("heading" if el.name == "h1" or portlet else "subheading", text))
             found += 1
     return out
@@ -122,7 +122,7 @@ def _chrome_elements(soup: BeautifulSoup, lex: Lexicon) -> set[int]:
     return drop
 
 
-# Chrome words that, inside the page's main content, name the content's own header.
+# Template words that, inside the page's main content, name the content's own header.
 _HEADER_WORDS = ("header", "banner")
 
 
@@ -148,7 +148,7 @@ def _inside_main_content(el, lex: Lexicon) -> bool:
     return any(_is_main_content(p, marks) for p in el.parents if p.name not in ("body", "html", "[document]"))
 
 
-def own_images(soup: BeautifulSoup, page_url: str, chrome: Chrome | None, lex: Lexicon) -> list[str]:
+def own_images(soup: BeautifulSoup, page_url: str, template: SiteTemplate | None, lex: Lexicon) -> list[str]:
     """Images of the page's own content (the leaders' photos, an org chart), not the site's."""
     drop = _chrome_elements(soup, lex)
     out = []
@@ -156,13 +156,13 @@ def own_images(soup: BeautifulSoup, page_url: str, chrome: Chrome | None, lex: L
         if not img["src"].strip():
             continue  # <img src=""> shows nothing
         src = urljoin(page_url, img["src"])
-        if (chrome and src in chrome.images) or any(id(p) in drop for p in img.parents):
+        if (template and src in template.images) or any(id(p) in drop for p in img.parents):
             continue
         out.append(src)
     return out
 
 
-def own_content(soup: BeautifulSoup, chrome: Chrome | None, lex: Lexicon, items_only: bool = False) -> list[str]:
+def own_content(soup: BeautifulSoup, template: SiteTemplate | None, lex: Lexicon, items_only: bool = False) -> list[str]:
     """The page's own text nodes: without chrome containers, and without any text the
     homepage also shows (menus, boxes, footer lines). `items_only`: without the labels
     of a form or a table either (what the page lists, not how it would list it)."""
@@ -173,12 +173,12 @@ def own_content(soup: BeautifulSoup, chrome: Chrome | None, lex: Lexicon, items_
         if type(text) is not NavigableString or any(id(p) in drop for p in text.parents):
             continue  # comments, CDATA and doctype are not content
         folded = fold(text)
-        if not folded or (chrome and folded in chrome.texts):
+        if not folded or (template and folded in template.texts):
             continue
         anchor = text.find_parent("a")
-        if chrome and anchor is not None and anchor.get("href"):
+        if template and anchor is not None and anchor.get("href"):
             # A link the homepage also has is navigation repeated in a sidebar.
-            if clean_url(urljoin(chrome.home_url, anchor["href"])) in chrome.hrefs:
+            if clean_url(urljoin(template.home_url, anchor["href"])) in template.hrefs:
                 continue
         out.append(normalise(text))
     return out
@@ -209,7 +209,7 @@ def _labels(body) -> set[int]:
 
 
 def item_dates(soup: BeautifulSoup, texts: list[str], lex: Lexicon, today: date | None = None,
-               own_only: bool = False, chrome: Chrome | None = None) -> list[date]:
+               own_only: bool = False, template: SiteTemplate | None = None) -> list[date]:
     """Dates of listed items: a text that is only a date ("03/04/2020 | 10:36 PM",
     "Ngày đăng 24/04/2018 | View count: 1252"), or a date/time element outside the chrome
     (`own_only`: the texts' dates only). A date inside a headline ("Chỉ thị số 12/CT-UBND
@@ -247,7 +247,7 @@ def item_dates(soup: BeautifulSoup, texts: list[str], lex: Lexicon, today: date 
         if any(id(p) in drop for p in el.parents):
             continue
         stamp = el.get("datetime") or el.get_text(" ", strip=True)
-        if chrome and fold(stamp) in chrome.texts and el.find_parent(["li", "tr", "article", "dd"]) is None:
+        if template and fold(stamp) in template.texts and el.find_parent(["li", "tr", "article", "dd"]) is None:
             continue  # today's date in the site's header ("Thứ năm, 09/05/2019"), on every page
         if len(stamp) <= 60:
             for m in _DATE.finditer(stamp):
@@ -261,10 +261,10 @@ def item_dates(soup: BeautifulSoup, texts: list[str], lex: Lexicon, today: date 
     return found
 
 
-def newest_date(soup: BeautifulSoup, texts: list[str], lex: Lexicon, chrome: Chrome | None = None) -> str | None:
+def newest_date(soup: BeautifulSoup, texts: list[str], lex: Lexicon, template: SiteTemplate | None = None) -> str | None:
     """Newest dated item, for freshness scoring. Numeric dates are day-first in Vietnam;
     other spellings are left to dateparser."""
-    dates = item_dates(soup, texts, lex, chrome=chrome)
+    dates = item_dates(soup, texts, lex, template=template)
     if not dates:
         for text in texts:
             if len(text) <= 60 and re.search(r"(ngày đăng|cập nhật|posted|published)", text, re.I):

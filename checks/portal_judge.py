@@ -25,7 +25,7 @@ from checks.functions import NOT_MEASURED, Found, emc, mobile, not_measured, pri
 from checks.functions import legal_ref as function_legal
 from checks.lexicon import Lexicon, load_lexicon
 from checks.model import FUNCTION_KEYS, SECTION_KEYS, Observation, Page
-from checks.page_content import chrome_of
+from checks.page_content import site_template
 from checks.section_chain import Fetch, PortalView, SectionChain, unjudged_observation
 from checks.sections import HomeDoc, contact_details, host_of, read_home
 
@@ -39,15 +39,15 @@ class PortalJudge:
         # Contact details in the footer, or at the end of the page (many portals' address
         # sits in an unmarked last table).
         contact = contact_details(home.footer_text) or contact_details(home.end_text)
-        self.view = PortalView(home, chrome_of(home), lex, random_page, rendered, render_reason, contact)
+        self.view = PortalView(home, site_template(home), lex, random_page, rendered, render_reason, contact)
         candidates = find_candidates(home, lex, hints)
         self.chains: dict = {key: SectionChain(key, candidates.get(key, []), self.view) for key in SECTION_KEYS}
-        self.chains["search"] = SearchChain(home, self.view.chrome, hints.get("search"))
+        self.chains["search"] = SearchChain(home, self.view.template, hints.get("search"))
         for key, module in LINKED.items():
             hint = hints.get(key, {})
             items = [Found(urljoin(home.base_url, hint["url"]), hint["url"], "hint")] if hint.get("url") \
                 else module.candidates(home)
-            self.chains[key] = LinkChain(key, items, self.view.chrome)
+            self.chains[key] = LinkChain(key, items, self.view.template)
         self.chains["print"] = PrintChain(print_button.articles(home))
         self.closed: set[str] = set()
 

@@ -23,8 +23,8 @@ from dataclasses import dataclass
 from checks.candidates import Candidate
 from checks.lexicon import Lexicon
 from checks.model import Observation, Page
-from checks.page_content import Chrome
-from checks.section_content import TargetResult, judge_target, soft_404_overridden
+from checks.page_content import SiteTemplate
+from checks.section_content import DestinationVerdict, judge_destination, soft_404_overridden
 from checks.sections import HomeDoc
 
 
@@ -44,7 +44,7 @@ class PortalView:
     """What every page of one portal is judged against."""
 
     home: HomeDoc
-    chrome: Chrome
+    template: SiteTemplate
     lex: Lexicon
     random_page: Page | None = None  # the site's answer to a path that cannot exist
     rendered: bool = False  # the homepage was read in a browser
@@ -55,8 +55,8 @@ class PortalView:
 class SectionChain:
     def __init__(self, key: str, candidates: list[Candidate], view: PortalView):
         self.key, self.candidates, self.view = key, list(candidates), view
-        self.results: list[TargetResult] = []  # one per candidate tried, in order
-        self.waiting: TargetResult | None = None  # the plain page's reading, while it is rendered
+        self.results: list[DestinationVerdict] = []  # one per candidate tried, in order
+        self.waiting: DestinationVerdict | None = None  # the plain page's reading, while it is rendered
         self.found_items = False
         self.item_page: Page | None = None  # the page with items (the news page lists articles to print)
 
@@ -74,7 +74,7 @@ class SectionChain:
         while not self.done:
             cand = self.candidates[len(self.results)]
             if not cand.href:  # a link only scripts follow: nothing to fetch, nothing proven
-                self.results.append(TargetResult(href="", status="not_fetched", reason="script_link"))
+                self.results.append(DestinationVerdict(href="", status="not_fetched", reason="script_link"))
                 continue
             if self.waiting is not None:
                 return Fetch(cand.href, "section_rendered", render=True)
@@ -88,14 +88,14 @@ class SectionChain:
             self.waiting = None
             return
         href = self.candidates[len(self.results)].href
-        self.results.append(TargetResult(href=href, status="not_fetched", reason=reason))
+        self.results.append(DestinationVerdict(href=href, status="not_fetched", reason=reason))
 
     def feed(self, page: Page) -> None:
         cand = self.candidates[len(self.results)]
         view = self.view
-        if soft_404_overridden(page, view.random_page, view.chrome, view.lex):
+        if soft_404_overridden(page, view.random_page, view.template, view.lex):
             page.status, page.error = "live", "soft_404 fingerprint overridden: own content differs"
-        result = judge_target(page, self.key, view.chrome, None, view.lex, cand)
+        result = judge_destination(page, self.key, view.template, None, view.lex, cand)
         if result.reason == "needs_rendering" and not page.rendered:
             self.waiting = result
             return
@@ -105,7 +105,7 @@ class SectionChain:
         if self.found_items:
             self.item_page = page
 
-    def _best(self) -> tuple[Candidate, TargetResult] | None:
+    def _best(self) -> tuple[Candidate, DestinationVerdict] | None:
         tried = list(zip(self.candidates, self.results))
         return next(((c, r) for c, r in tried if r.ok and not r.empty), None) or \
             next(((c, r) for c, r in tried if r.ok), None)
@@ -122,7 +122,7 @@ class SectionChain:
         return out
 
 
-def section_observation(key: str, candidates: list[Candidate], results: list[TargetResult],
+def section_observation(key: str, candidates: list[Candidate], results: list[DestinationVerdict],
                         contact: dict | None = None, rendered: bool = False,
                         lex: Lexicon | None = None) -> Observation:
     """The verdict for one key from its candidates (best first) and what each led to.
@@ -170,7 +170,7 @@ def section_observation(key: str, candidates: list[Candidate], results: list[Tar
     return Observation("section", key, "fail", spec.legal_ref, ev)
 
 
-def content_observation(key: str, result: TargetResult, lex: Lexicon) -> Observation:
+def content_observation(key: str, result: DestinationVerdict, lex: Lexicon) -> Observation:
     """Does a present section list anything? Category `content`, the section's key: an empty
     section is present (its `section` verdict passes), and this says it is empty."""
     spec = lex.sections[key]

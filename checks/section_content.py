@@ -13,7 +13,7 @@ be confirmed by them (a feedback form is not the consultation on draft documents
 An empty section is present: a live page of the section that says it has nothing yet
 ("Không có dữ liệu") or names the section and lists nothing is `ok` with `empty` set;
 its emptiness is a separate content observation (checks/section_chain.py).
-Pure: Pages (and their soups) in, a TargetResult out.
+Pure: Pages (and their soups) in, a DestinationVerdict out.
 """
 from __future__ import annotations
 
@@ -26,14 +26,14 @@ from checks.candidates import Candidate
 from checks.fetch_status import page_title
 from checks.lexicon import Lexicon, load_lexicon
 from checks.model import DEAD_STATUSES, Page
-from checks.page_content import Chrome, item_dates, newest_date, own_content, own_images, page_names
+from checks.page_content import SiteTemplate, item_dates, newest_date, own_content, own_images, page_names
 from checks.rendering import needs_rendering
 from checks.sections import EMAIL_RE, PHONE_RE, clean_url, parse_html
 from checks.text import fold, normalise
 
 
 @dataclass
-class TargetResult:
+class DestinationVerdict:
     """What one candidate link led to."""
 
     href: str
@@ -56,7 +56,7 @@ class TargetResult:
         return {k: v for k, v in self.__dict__.items() if v not in (None, "", {}, 0, False) or k == "ok"}
 
 
-def _unusable(page: Page, chrome: Chrome | None, res: TargetResult) -> bool:
+def _unusable(page: Page, template: SiteTemplate | None, res: DestinationVerdict) -> bool:
     """Dead, soft 404, unreadable, or sent back to the homepage: sets res, True."""
     if page.status == "soft_404":
         res.ok, res.reason = False, "soft_404"
@@ -64,7 +64,7 @@ def _unusable(page: Page, chrome: Chrome | None, res: TargetResult) -> bool:
         res.ok, res.reason = False, "link_dead"
     elif not page.ok:
         res.ok, res.reason = None, page.status
-    elif chrome and clean_url(page.final_url) == chrome.home_url and clean_url(page.url) != chrome.home_url:
+    elif template and clean_url(page.final_url) == template.home_url and clean_url(page.url) != template.home_url:
         res.ok, res.reason = False, "soft_404"  # sent back to the homepage: the classic soft 404
     else:
         return False
@@ -92,13 +92,13 @@ def _names_verdict(key: str, names: list[tuple[str, str]], lex: Lexicon) -> tupl
     return decoy, confirmed, "" if confirmed else next(iter(others), "")
 
 
-def judge_target(page: Page, key: str, chrome: Chrome | None, soup: BeautifulSoup | None = None,
-                 lex: Lexicon | None = None, cand: Candidate | None = None) -> TargetResult:
+def judge_destination(page: Page, key: str, template: SiteTemplate | None, soup: BeautifulSoup | None = None,
+                 lex: Lexicon | None = None, cand: Candidate | None = None) -> DestinationVerdict:
     """Is the page a section link leads to a live page of that section?"""
     lex = lex or load_lexicon()
-    res = TargetResult(href=page.url, url=page.final_url, status=page.status,
+    res = DestinationVerdict(href=page.url, url=page.final_url, status=page.status,
                        http_status=page.http_status, rendered=page.rendered)
-    if _unusable(page, chrome, res):
+    if _unusable(page, template, res):
         return res
     kind = (page.headers.get("content-type") or "").split(";")[0].strip().lower()
     if kind and not page.text and kind.split("/")[0] in ("application", "image") and "html" not in kind:
@@ -107,7 +107,7 @@ def judge_target(page: Page, key: str, chrome: Chrome | None, soup: BeautifulSou
         return res
     soup = soup if soup is not None else parse_html(page.text)
     res.title = normalise(page_title(page.text))
-    names = page_names(soup, res.title, chrome, lex)
+    names = page_names(soup, res.title, template, lex)
     decoy, res.confirmed_by, other = _names_verdict(key, names, lex)
     if decoy and not res.confirmed_by.startswith("title"):
         res.ok, res.reason = False, "target_decoy"  # the "lấy ý kiến" link that opens a poll
@@ -122,21 +122,21 @@ def judge_target(page: Page, key: str, chrome: Chrome | None, soup: BeautifulSou
         res.ok, res.reason = False, "target_unconfirmed"
         res.extra = {"names": [f"{w}: {t}" for w, t in names[:4]]}
         return res
-    texts = own_content(soup, chrome, lex)
+    texts = own_content(soup, template, lex)
     res.words = len(" ".join(texts).split())
-    res.newest_date = newest_date(soup, texts, lex, chrome)
+    res.newest_date = newest_date(soup, texts, lex, template)
     res.snippet = " | ".join(texts)[:240]
     if cand is not None and cand.within:
         return _within(res, key, texts, lex)
-    res = _items_or_empty(res, page, soup, own_content(soup, chrome, lex, items_only=True), chrome, lex)
+    res = _items_or_empty(res, page, soup, own_content(soup, template, lex, items_only=True), template, lex)
     if res.ok and not res.empty and lex.must_show.get(key) == "contact" and not _shows_contact(soup, texts):
         # A "Liên hệ" page of prose (a paragraph on the trade unions) gives no contact at all.
         res.ok, res.reason = False, "no_contact_details"
     return res
 
 
-def _items_or_empty(res: TargetResult, page: Page, soup: BeautifulSoup, texts: list[str], chrome: Chrome | None,
-                    lex: Lexicon) -> TargetResult:
+def _items_or_empty(res: DestinationVerdict, page: Page, soup: BeautifulSoup, texts: list[str], template: SiteTemplate | None,
+                    lex: Lexicon) -> DestinationVerdict:
     """A live page of the section: does it list items, is it empty, or must it be rendered first?
     `texts`: its own content without the labels of a form or a table (an empty search)."""
     words = len(" ".join(texts).split())
@@ -145,8 +145,8 @@ def _items_or_empty(res: TargetResult, page: Page, soup: BeautifulSoup, texts: l
                       None)
     # A dated item, a phone number or email, or an image of its own (the leaders' photos,
     # an org chart) is content, however short the page ...
-    has_item = bool(item_dates(soup, texts, lex, chrome=chrome) or PHONE_RE.search(" ".join(texts))
-                    or EMAIL_RE.search(" ".join(texts)) or own_images(soup, page.final_url, chrome, lex))
+    has_item = bool(item_dates(soup, texts, lex, template=template) or PHONE_RE.search(" ".join(texts))
+                    or EMAIL_RE.search(" ".join(texts)) or own_images(soup, page.final_url, template, lex))
     # ... unless the page declares itself empty ("Đang cập nhật …" as a line of its own, on
     # a short page): then only a dated item of its own text says otherwise.
     declared = says_empty and words < int(lex.settings["empty_declared_max_words"]) and any(
@@ -173,7 +173,7 @@ def _items_or_empty(res: TargetResult, page: Page, soup: BeautifulSoup, texts: l
     return res
 
 
-def _within(res: TargetResult, key: str, texts: list[str], lex: Lexicon) -> TargetResult:
+def _within(res: DestinationVerdict, key: str, texts: list[str], lex: Lexicon) -> DestinationVerdict:
     """Another section's page that may hold this one: a short line of its own content must
     name the section ("1. Ban Giám đốc", "Lãnh đạo thanh tra tỉnh") or open with the title
     of one of its people ("2. Các Phó Giám đốc:", "- Bí thư"; `leader_titles`), and the page
@@ -217,7 +217,7 @@ def _shows_contact(soup: BeautifulSoup, texts: list[str]) -> bool:
                and form.find("textarea") is not None for form in soup.find_all("form"))
 
 
-def soft_404_overridden(page: Page, random_page: Page | None, chrome: Chrome | None,
+def soft_404_overridden(page: Page, random_page: Page | None, template: SiteTemplate | None,
                         lex: Lexicon | None = None) -> bool:
     """Should a page the site's fingerprint calls a soft 404 be judged live after all?
 
@@ -233,6 +233,6 @@ def soft_404_overridden(page: Page, random_page: Page | None, chrome: Chrome | N
     lex = lex or load_lexicon()
     if page.status != "soft_404" or random_page is None or says_not_found(page.text):
         return False
-    mine = " ".join(own_content(parse_html(page.text), chrome, lex))
-    theirs = " ".join(own_content(parse_html(random_page.text or ""), chrome, lex))
+    mine = " ".join(own_content(parse_html(page.text), template, lex))
+    theirs = " ".join(own_content(parse_html(random_page.text or ""), template, lex))
     return len(mine.split()) >= int(lex.settings["empty_min_words"]) and fuzz.ratio(mine, theirs) < 80

@@ -15,7 +15,7 @@ from bs4 import BeautifulSoup
 from checks.functions import Found, config, find_links, observation, page_verdict
 from checks.lexicon import load_lexicon
 from checks.model import Observation, Page
-from checks.page_content import Chrome, own_content
+from checks.page_content import SiteTemplate, own_content
 from checks.sections import HomeDoc, clean_url, parse_html
 
 KEY = "english"
@@ -35,11 +35,11 @@ def candidates(home: HomeDoc) -> list[Found]:
     return [f for f in out + [f for f in find_links(home, KEY) if f.href not in known] if f.href != home_url]
 
 
-def english_share(soup: BeautifulSoup, chrome: Chrome | None = None) -> tuple[float, float]:
+def english_share(soup: BeautifulSoup, template: SiteTemplate | None = None) -> tuple[float, float]:
     """(share of common English words among words, share of Vietnamese letters among letters)
     in the page's own text: portals keep their Vietnamese menus and footer around the
     English content, so the text the homepage also shows is left out."""
-    text = " ".join(own_content(soup, chrome, load_lexicon()))
+    text = " ".join(own_content(soup, template, load_lexicon()))
     words = re.findall(r"[^\W\d_]+", text.lower())
     letters = sum(len(w) for w in words)
     if not words or not letters:
@@ -50,7 +50,7 @@ def english_share(soup: BeautifulSoup, chrome: Chrome | None = None) -> tuple[fl
     return round(english, 3), round(vietnamese, 3)
 
 
-def judge(page: Page, found: Found, chrome: Chrome | None = None) -> tuple[bool | None, Observation]:
+def judge(page: Page, found: Found, template: SiteTemplate | None = None) -> tuple[bool | None, Observation]:
     ev = {**found.evidence(), "url": page.final_url, "target_status": page.status, "http_status": page.http_status}
     ok, reason = page_verdict(page)
     if ok is False:
@@ -58,7 +58,7 @@ def judge(page: Page, found: Found, chrome: Chrome | None = None) -> tuple[bool 
     if ok is None:
         return None, observation(KEY, "inconclusive", reason=f"unreadable:{reason}", **ev)
     cfg = config(KEY)
-    english, vietnamese = english_share(parse_html(page.text), chrome)
+    english, vietnamese = english_share(parse_html(page.text), template)
     ev.update(english_share=english, vietnamese_share=vietnamese)
     if english >= cfg["min_english_share"] and vietnamese <= cfg["max_vietnamese_share"]:
         return True, observation(KEY, "pass", **ev)

@@ -18,7 +18,7 @@ from bs4 import BeautifulSoup
 from checks.functions import config, observation, page_verdict
 from checks.lexicon import load_lexicon
 from checks.model import Observation, Page
-from checks.page_content import Chrome
+from checks.page_content import SiteTemplate
 from checks.rendering import needs_rendering
 from checks.sections import HomeDoc, clean_url, host_of, parse_html
 from checks.text import fold, normalise
@@ -156,7 +156,7 @@ def request_for(form: SearchForm, query: str) -> tuple[str, str, str | None]:
     return urlunsplit((parts.scheme, parts.netloc, parts.path, data, "")), "GET", None
 
 
-def judge_results(page: Page, query: str, form: SearchForm, chrome: Chrome | None,
+def judge_results(page: Page, query: str, form: SearchForm, template: SiteTemplate | None,
                   soup: BeautifulSoup | None = None) -> Observation | None:
     """The verdict on a results page; None when it must be rendered first."""
     ev = {"query": query, "url": page.final_url, "href": page.url, "method": form.method,
@@ -177,7 +177,7 @@ def judge_results(page: Page, query: str, form: SearchForm, chrome: Chrome | Non
                for p in a.parents if p.name not in ("body", "html", "[document]")):
             continue  # menus and footers are on every page, results are not
         href = clean_url(urljoin(page.final_url, a["href"]))
-        if chrome and href in chrome.hrefs:
+        if template and href in template.hrefs:
             continue
         text = fold(a.get_text(" ", strip=True) + " " + (a.get("title") or ""))
         if re.search(rf"\b{re.escape(word)}\b", text):

@@ -21,7 +21,7 @@ from checks.functions import (
     site_map,
 )
 from checks.model import Page
-from checks.page_content import chrome_of
+from checks.page_content import site_template
 from checks.sections import read_home
 
 FIX = Path(__file__).resolve().parent / "fixtures"
@@ -50,7 +50,7 @@ def test_search_pass():
     url, method, body = search.request_for(form, query)
     assert url == BASE + "tim-kiem?lang=vi&keyword=tri%E1%BB%83n" and method == "GET" and body is None
     results = page("search/results_pass.html", url)
-    obs = search.judge_results(results, query, form, chrome_of(doc))
+    obs = search.judge_results(results, query, form, site_template(doc))
     assert obs.outcome == "pass" and obs.evidence["result_links"] == 1
     assert obs.evidence["label"] == "Phát triển hạ tầng số tỉnh Mẫu"
 
@@ -59,7 +59,7 @@ def test_search_fail():
     assert search.find_form(home("search/fail.html")) is None        # a login form is not a search
     assert search.without_form(home("search/fail.html")).evidence["reason"] == "no_search_form"
     doc = home("search/pass.html")
-    obs = search.judge_results(page("search/results_fail.html"), "tầng", search.find_form(doc), chrome_of(doc))
+    obs = search.judge_results(page("search/results_fail.html"), "tầng", search.find_form(doc), site_template(doc))
     assert obs.outcome == "fail" and obs.evidence["reason"] == "no_results"
 
 
@@ -127,9 +127,9 @@ def test_english_pass_and_fail():
     doc = home("english/home.html")
     found = english.candidates(doc)
     assert found[0].href == BASE + "en" and found[0].matched_by in ("slug", "img_name")
-    ok, obs = english.judge(page("english/pass.html", BASE + "en"), found[0], chrome_of(doc))
+    ok, obs = english.judge(page("english/pass.html", BASE + "en"), found[0], site_template(doc))
     assert ok and obs.outcome == "pass"             # Vietnamese menu and footer around it do not matter
-    ok, obs = english.judge(page("english/fail.html", BASE + "en"), found[0], chrome_of(doc))
+    ok, obs = english.judge(page("english/fail.html", BASE + "en"), found[0], site_template(doc))
     assert ok is False and obs.evidence["reason"] == "target_not_english"
 
 

@@ -10,11 +10,11 @@ import pytest
 from checks.candidates import find_candidates
 from checks.lexicon import load_lexicon
 from checks.model import SECTION_KEYS
-from checks.page_content import chrome_of
+from checks.page_content import site_template
 from checks.portal_judge import judge_offline
 from checks.rendering import needs_rendering
 from checks.section_chain import section_observation
-from checks.section_content import judge_target
+from checks.section_content import judge_destination
 from checks.sections import contact_details, read_home
 from checks.text import fold
 
@@ -110,10 +110,10 @@ def test_empty_sections_are_present(home, hanoi, name, key, why):
     """README test (d): live pages of a section with nothing in them yet. Such pages carry
     scripts, so without a browser the verdict waits for a render; the rendered DOM (the
     same, here) is the section's page, empty: present, and its emptiness said apart."""
-    chrome = chrome_of(home)
-    plain = judge_target(hanoi.page(name), key, chrome)
+    template = site_template(home)
+    plain = judge_destination(hanoi.page(name), key, template)
     assert plain.ok is None and plain.reason == "needs_rendering"
-    rendered = judge_target(hanoi.page(name, rendered=True), key, chrome)
+    rendered = judge_destination(hanoi.page(name, rendered=True), key, template)
     assert rendered.ok is True and rendered.empty is True
     for field, value in why.items():
         have = rendered.confirmed_by if field == "confirmed_by" else rendered.extra.get(field)
@@ -127,28 +127,28 @@ def test_empty_sections_are_present(home, hanoi, name, key, why):
     ("cong-khai-ngan-sach.html", "ngan_sach", "2020-07-28"),
 ])
 def test_newest_item_date_is_recorded(home, hanoi, name, key, newest):
-    result = judge_target(hanoi.page(name), key, chrome_of(home))
+    result = judge_destination(hanoi.page(name), key, site_template(home))
     assert result.ok is True and result.newest_date == newest
 
 
 def test_a_page_named_after_another_section_is_not_this_one(home, hanoi):
     """The budget disclosure page ("Công khai ngân sách") reached by a link said to be the
     work calendar is the wrong content: rejected, with the page's own name as evidence."""
-    result = judge_target(hanoi.page("cong-khai-ngan-sach.html"), "lich_cong_tac", chrome_of(home))
+    result = judge_destination(hanoi.page("cong-khai-ngan-sach.html"), "lich_cong_tac", site_template(home))
     assert (result.ok, result.reason) == (False, "target_other_section")
     assert result.extra["names"][0].startswith("title: Công khai ngân sách")
 
 
 def test_poll_page_is_not_a_consultation(home, hanoi):
     """`chien-luoc-quy-hoachba6a.html` is the poll "THĂM DÒ Ý KIẾN" HTTrack named after a slug."""
-    result = judge_target(hanoi.page("chien-luoc-quy-hoachba6a.html"), "lay_y_kien", chrome_of(home))
+    result = judge_destination(hanoi.page("chien-luoc-quy-hoachba6a.html"), "lay_y_kien", site_template(home))
     assert result.ok is False and result.reason == "target_decoy"
 
 
 def test_missing_page_is_link_dead_and_evidence_is_complete(home, hanoi):
     key = "van_ban"
     cands = find_candidates(home)[key]
-    results = [judge_target(hanoi.get(c.href), key, chrome_of(home)) for c in cands]
+    results = [judge_destination(hanoi.get(c.href), key, site_template(home)) for c in cands]
     obs = section_observation(key, cands, results)
     assert obs.outcome == "fail" and obs.evidence["reason"] == "link_dead"
     assert obs.legal_ref == load_lexicon().sections[key].legal_ref and "Điều 4.1.a" in obs.legal_ref
@@ -171,6 +171,6 @@ def test_unreadable_candidate_is_inconclusive_never_fail(home, hanoi):
     """TTHC: the saved box links are 404s, the DVC banners lead off-site (not fetched)."""
     key = "thu_tuc_hanh_chinh"
     cands = find_candidates(home)[key]
-    results = [judge_target(hanoi.get(c.href), key, chrome_of(home)) for c in cands]
+    results = [judge_destination(hanoi.get(c.href), key, site_template(home)) for c in cands]
     assert [r.ok for r in results].count(None) >= 1
     assert section_observation(key, cands, results).outcome == "inconclusive"

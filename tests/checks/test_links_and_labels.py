@@ -13,8 +13,8 @@ import pytest
 from checks.candidates import find_candidates
 from checks.lexicon import load_lexicon
 from checks.model import Page
-from checks.page_content import chrome_of
-from checks.section_content import judge_target
+from checks.page_content import site_template
+from checks.section_content import judge_destination
 from checks.sections import read_home
 from checks.text import fold
 
@@ -112,13 +112,13 @@ def test_foreign_hosts_and_slug_words():
 def test_the_destination_confirms_a_weak_label_or_rejects_it():
     doc = home('<ul class="menu"><li><a href="/gop-y">Góp ý</a></li></ul>')
     cand = find_candidates(doc)["lay_y_kien"][0]
-    chrome = chrome_of(doc)
+    template = site_template(doc)
     form = page("<h1>Góp ý</h1><form><textarea></textarea></form><p>" + "Ý kiến về giao diện website. " * 5 + "</p>",
                 "Góp ý - UBND xã Mẫu")
-    assert judge_target(form, "lay_y_kien", chrome, cand=cand).reason == "target_unconfirmed"
+    assert judge_destination(form, "lay_y_kien", template, cand=cand).reason == "target_unconfirmed"
     drafts = page("<div class='breadcrumb'>Trang chủ » Lấy ý kiến dự thảo văn bản</div><ul><li>Dự thảo quy chế "
                   "<span class='date'>02/03/2025</span></li></ul>", "Góp ý - UBND xã Mẫu")
-    result = judge_target(drafts, "lay_y_kien", chrome, cand=cand)
+    result = judge_destination(drafts, "lay_y_kien", template, cand=cand)
     assert result.ok is True and result.confirmed_by == "breadcrumb: Lấy ý kiến dự thảo văn bản"
 
 
@@ -126,7 +126,7 @@ def test_a_decoy_in_the_breadcrumb_rejects_a_strong_link():
     doc = home('<ul class="menu"><li><a href="/y-kien">Lấy ý kiến</a></li></ul>')
     poll = page("<div class='breadcrumb'>Trang chủ › Thăm dò ý kiến</div><p>" + "Bạn đánh giá thế nào? " * 5 + "</p>",
                 "UBND xã Mẫu")
-    assert judge_target(poll, "lay_y_kien", chrome_of(doc)).reason == "target_decoy"
+    assert judge_destination(poll, "lay_y_kien", site_template(doc)).reason == "target_decoy"
 
 
 def test_leaders_found_inside_the_organisation_page():
@@ -135,11 +135,11 @@ def test_leaders_found_inside_the_organisation_page():
     assert [(c.href, c.within) for c in within] == [(BASE + "co-cau-to-chuc", "gioi_thieu")]
     org = page("<h2>Cơ cấu tổ chức</h2><p>1. Ban Giám đốc:</p><p>Giám đốc: Đ/c Nguyễn Văn A</p>"
                "<p>2. Các phòng chuyên môn</p>", "UBND xã Mẫu")
-    result = judge_target(org, "lanh_dao", chrome_of(doc), cand=within[0])
+    result = judge_destination(org, "lanh_dao", site_template(doc), cand=within[0])
     assert result.ok is True and result.confirmed_by == "content: 1. Ban Giám đốc:"
     plain = page("<h2>Cơ cấu tổ chức</h2><p>" + "Các phòng chuyên môn và đơn vị sự nghiệp. " * 4 + "</p>",
                  "UBND xã Mẫu")
-    assert judge_target(plain, "lanh_dao", chrome_of(doc), cand=within[0]).reason == "not_within"
+    assert judge_destination(plain, "lanh_dao", site_template(doc), cand=within[0]).reason == "not_within"
 
 
 def test_a_dated_item_that_is_the_information():

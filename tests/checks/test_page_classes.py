@@ -24,8 +24,8 @@ from checks.fetch_status import classify_response
 from checks.functions import related_links, search
 from checks.lexicon import load_lexicon
 from checks.model import Page
-from checks.page_content import chrome_of, own_content
-from checks.section_content import judge_target
+from checks.page_content import own_content, site_template
+from checks.section_content import judge_destination
 from checks.sections import PHONE_RE, parse_html, read_home
 from checks.text import fold
 
@@ -68,11 +68,11 @@ def test_the_bodies_of_a_district_are_read_for_its_leaders():
     cand = next(c for c in find_candidates(doc)["lanh_dao"] if c.href.endswith("/huyen-uy"))
     party = page("<h3>HUYỆN ỦY HUYỆN MẪU</h3><p>I. CƠ CẤU TỔ CHỨC HUYỆN ỦY</p><p>1. Thường trực Huyện ủy</p>"
                  "<p>- Bí thư</p><p>Đ/c Trần Văn Bình</p><p>Bí thư Huyện ủy, Chủ tịch HĐND huyện</p>", "huyen-uy")
-    result = judge_target(party, "lanh_dao", chrome_of(doc), cand=cand)
+    result = judge_destination(party, "lanh_dao", site_template(doc), cand=cand)
     assert result.ok is True and result.confirmed_by == "content: 1. Thường trực Huyện ủy"
     council = page("<h3>HỘI ĐỒNG NHÂN DÂN</h3><ul><li><a href='/tin-1'>Chủ tịch HĐND huyện làm việc với các xã về "
                    "tiến độ giải ngân vốn đầu tư công năm 2019</a></li></ul>", "hoi-dong-nhan-dan")
-    assert judge_target(council, "lanh_dao", chrome_of(doc), cand=cand).reason == "not_within"
+    assert judge_destination(council, "lanh_dao", site_template(doc), cand=cand).reason == "not_within"
 
 
 def test_leaders_named_by_their_titles_on_the_organisation_page():
@@ -80,12 +80,12 @@ def test_leaders_named_by_their_titles_on_the_organisation_page():
     cand = find_candidates(doc)["lanh_dao"][0]
     org = page("<p>1. Giám đốc:</p><p>Họ và tên: Võ Văn Hải</p><p>Số điện thoại: 0913.436.657</p>"
                "<p>2. Các Phó Giám đốc:</p><p>Họ và tên: Nguyễn Văn Bản</p>", "co-cau-to-chuc")
-    result = judge_target(org, "lanh_dao", chrome_of(doc), cand=cand)
+    result = judge_destination(org, "lanh_dao", site_template(doc), cand=cand)
     assert result.ok is True and result.confirmed_by == "content: 1. Giám đốc:"
     # The functions decree mentions the director in long sentences, and names nobody.
     decree = page("<p>Điều 3. Giám đốc Sở chịu trách nhiệm trước Ủy ban nhân dân tỉnh về toàn bộ hoạt động của Sở "
                   "và việc thực hiện chức năng, nhiệm vụ được giao</p>" * 3, "co-cau-to-chuc")
-    assert judge_target(decree, "lanh_dao", chrome_of(doc), cand=cand).reason == "not_within"
+    assert judge_destination(decree, "lanh_dao", site_template(doc), cand=cand).reason == "not_within"
 
 
 def test_standing_committees_are_the_leadership():
@@ -209,16 +209,16 @@ def test_wrappers_named_like_chrome_hold_the_content():
 
 def test_a_contact_page_must_give_contact_details():
     doc = home('<ul class="menu"><li><a href="/lien-he">Liên hệ</a></li></ul>')
-    chrome = chrome_of(doc)
+    template = site_template(doc)
     prose = page("<h2>Liên hệ <span>(2019-05-17T07:49:00.000Z)</span></h2><p>Theo Bách khoa toàn thư mở Wikipedia: "
                  "Công đoàn Việt Nam là tổ chức chính trị – xã hội rộng lớn của giai cấp công nhân.</p>", "lien-he")
-    assert judge_target(prose, "lien_he", chrome).reason == "no_contact_details"
+    assert judge_destination(prose, "lien_he", template).reason == "no_contact_details"
     phone = page("<p>Văn phòng Liên đoàn: 02613.544.142</p><p>Tiếp nhận ý kiến của đoàn viên trong giờ hành chính</p>",
                  "lien-he")
-    assert judge_target(phone, "lien_he", chrome).ok is True
+    assert judge_destination(phone, "lien_he", template).ok is True
     form = page("<form><input name='hoten' type='text'><input name='email' type='text'><textarea name='noidung'>"
                 "</textarea></form><p>Mọi ý kiến xin gửi về Ban biên tập qua biểu mẫu dưới đây</p>", "lien-he")
-    assert judge_target(form, "lien_he", chrome).ok is True
+    assert judge_destination(form, "lien_he", template).ok is True
     assert PHONE_RE.search("(2019-05-17T07:49:00.000Z)") is None
 
 
@@ -227,7 +227,7 @@ def test_an_under_construction_page_is_present_and_empty_a_404_stub_is_not():
     cand = find_candidates(doc)["hoi_dap"][0]
     stub = Page(url=BASE + "hoi-dap", final_url=BASE + "hoi-dap", http_status=200, rendered=True,
                 text="<h1>EasyWeb</h1><h3>Trang đang được cập nhật</h3>")
-    result = judge_target(stub, "hoi_dap", chrome_of(doc), cand=cand)
+    result = judge_destination(stub, "hoi_dap", site_template(doc), cand=cand)
     assert (result.ok, result.empty) == (True, True)
     not_found = "<h1>EasyWeb</h1><h3>Default 404 Not Found Page</h3>"
     assert classify_response(200, not_found) == "soft_404"
@@ -243,11 +243,11 @@ def test_an_empty_document_search_is_an_empty_section():
                    '<option>--Vui lòng chọn--</option><option>Chính sách - Pháp luật</option><option>Tài chính công '
                    'đoàn</option></select></td></tr></table></form><table><tr><th>STT</th><th>Số hiệu</th>'
                    '<th>Trích yếu nội dung</th><th>Ngày ban hành</th></tr></table></section>')
-    empty = judge_target(page(search_form, "van-ban-ban-hanh"), "van_ban", chrome_of(doc))
+    empty = judge_destination(page(search_form, "van-ban-ban-hanh"), "van_ban", site_template(doc))
     assert (empty.ok, empty.empty, empty.confirmed_by) == (True, True, "heading: Văn bản ban hành")
     rows = search_form.replace("</th></tr></table>", "</th></tr><tr><td>1</td><td>12/QĐ-LĐLĐ</td><td>Quyết định "
                                "khen thưởng công đoàn cơ sở</td><td>05/03/2019</td></tr></table>")
-    listed = judge_target(page(rows, "van-ban-ban-hanh"), "van_ban", chrome_of(doc))
+    listed = judge_destination(page(rows, "van-ban-ban-hanh"), "van_ban", site_template(doc))
     assert (listed.ok, listed.empty) == (True, False)
 
 
@@ -256,7 +256,7 @@ def test_a_pages_own_heading_and_date_are_no_item():
     article = ('<div class="portlet-boundary portlet-asset-publisher"><div class="asset-full-content '
                'default-asset-publisher"><h2>Ban thường vụ <span>(30/04/2018)</span></h2>'
                '<div class="journal-content-article"><table><tbody></tbody></table><p>&nbsp;</p></div></div></div>')
-    result = judge_target(page(article, "ban-thuong-vu"), "lanh_dao", chrome_of(doc))
+    result = judge_destination(page(article, "ban-thuong-vu"), "lanh_dao", site_template(doc))
     assert (result.ok, result.empty) == (True, True)
 
 
