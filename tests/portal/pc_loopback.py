@@ -11,13 +11,13 @@ or form post picks the page (`/Pages/default.aspx?ItemID=7`, an ASP.NET postback
 """
 from __future__ import annotations
 
-import threading
 from collections.abc import Callable
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from urllib.parse import parse_qs, unquote, urlsplit
 
 import yaml
+
+from crawler.demo.loopback import LoopbackHost, Reply
 
 _TYPES = {".html": "text/html; charset=utf-8", ".xml": "application/rss+xml; charset=utf-8",
           ".txt": "text/plain; charset=utf-8", ".aspx": "text/html; charset=utf-8", ".htm": "text/html; charset=utf-8",
@@ -27,25 +27,24 @@ _TYPES = {".html": "text/html; charset=utf-8", ".xml": "application/rss+xml; cha
 Answer = tuple[int, dict[str, str], bytes]
 
 
-class Site:
+class Site(LoopbackHost):
     def __init__(self, folder: str | Path | None = None, ip: str = "127.0.0.1",
                  routes: dict[str, Callable[[str, dict], Answer]] | None = None,
                  not_found: Callable[[str], Answer] | None = None,
                  everything: Answer | None = None, headers: dict[str, str] | None = None):
+        super().__init__(ip)
         self.folder = Path(folder) if folder else None
-        self.ip = ip
         self.routes = routes or {}
         self.not_found = not_found or (lambda path: (404, {}, b"<html><body><h1>404 Not Found</h1></body></html>"))
         self.everything = everything  # answer every request with this (a firewall)
         self.headers = headers or {}
         self.requests: list[str] = []
-        self.server: ThreadingHTTPServer | None = None
         urls = self.folder / "_urls.yaml" if self.folder else None
         self.urls: dict[str, str] = yaml.safe_load(urls.read_text(encoding="utf-8")) if urls and urls.is_file() else {}
 
     @property
     def url(self) -> str:
-        return f"http://{self.ip}:{self.server.server_address[1]}/"
+        return f"http://{self.ip}:{self.port}/"
 
     def file_for(self, path: str) -> Path | None:
         if self.folder is None:
@@ -76,44 +75,18 @@ class Site:
         kind = _TYPES.get(file.suffix, "application/octet-stream")
         return 200, {"Content-Type": kind}, file.read_bytes()
 
+    def serve(self, handler) -> None:
+        status, headers, payload = self.answer(handler.command, handler.path, handler.body())
+        headers = {"Content-Type": "text/html; charset=utf-8", **self.headers, **headers}
+        handler.send(Reply(status, payload, headers.pop("Content-Type"), headers))
+
     def start(self) -> Site:
-        site = self
-
-        class Handler(BaseHTTPRequestHandler):
-            def _serve(self, method: str) -> None:
-                length = int(self.headers.get("Content-Length") or 0)
-                body = self.rfile.read(length) if length else b""
-                status, headers, payload = site.answer(method, self.path, body)
-                self.send_response(status)
-                headers = {"Content-Type": "text/html; charset=utf-8", **site.headers, **headers}
-                for key, value in headers.items():
-                    self.send_header(key, value)
-                self.send_header("Content-Length", str(len(payload)))
-                self.end_headers()
-                if method != "HEAD":
-                    self.wfile.write(payload)
-
-            def do_GET(self):  # noqa: N802
-                self._serve("GET")
-
-            def do_POST(self):  # noqa: N802
-                self._serve("POST")
-
-            def do_HEAD(self):  # noqa: N802
-                self._serve("HEAD")
-
-            def log_message(self, *args):  # quiet
-                pass
-
-        self.server = ThreadingHTTPServer((self.ip, 0), Handler)
-        self.server.daemon_threads = True
-        threading.Thread(target=self.server.serve_forever, daemon=True).start()
+        super().start(name=f"site-{self.ip}")
         return self
 
     def stop(self) -> None:
-        if self.server:
-            self.server.shutdown()
-            self.server.server_close()
+        self.stop_event.set()
+        super().stop()
 
 
 from loopback import free_port  # noqa: E402,F401  (one helper for every test package)
