@@ -96,6 +96,8 @@ def _compact_file(words: str) -> str:
 
 
 class Lexicon:
+    # Long on purpose: one statement per field of lexicon.yaml, in the file's order, each with
+    # what it is for; split, a reader would hunt for where a field is compiled.
     def __init__(self, data: dict):
         self.settings = data["settings"]
         s = self.settings
