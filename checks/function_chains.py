@@ -64,10 +64,13 @@ class LinkChain:
             return
         if self.key == "rss":
             ok, obs, feeds = rss.judge(page, item)
-            known = {i.href for i in self.items}
-            at = len(self.results) + 1
-            self.items[at:at] = [Found(f, f"feed listed on {page.final_url}", "feed_page") for f in feeds
-                                 if f not in known]
+            # One level down only: a page reached as a listed feed adds nothing, or a site whose
+            # pages list ever new "feed" addresses (`…/rss?page=2`, a calendar) keeps the chain going forever.
+            if item.matched_by != "feed_page":
+                known = {i.href for i in self.items}
+                at = len(self.results) + 1
+                self.items[at:at] = [Found(f, f"feed listed on {page.final_url}", "feed_page") for f in feeds
+                                     if f not in known]
         else:
             ok, obs = english.judge(page, item, self.template)
         self.results.append((ok, obs))

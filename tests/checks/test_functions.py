@@ -192,3 +192,22 @@ def test_https(tls, page_status, outcome, reason):
 def test_not_measured():
     obs = not_measured("accessibility")
     assert obs.outcome == "inconclusive" and obs.evidence["reason"] == "not_measured" and obs.legal_ref
+
+
+def test_rss_feed_pages_are_followed_one_level_only():
+    """A site whose every page lists new "feed" addresses (`…/rss?muc=1`, then `…?muc=1&muc=2`…)
+    must not keep the RSS chain fetching forever: feeds listed on a listed feed are not added."""
+    from checks.function_chains import LinkChain
+
+    def endless(url: str) -> Page:
+        links = "".join(f'<a href="{url}{"&" if "?" in url else "?"}muc={i}">RSS {i}</a>' for i in range(5))
+        return Page(url=url, final_url=url, http_status=200, text=f"<html><body>{links}</body></html>",
+                    headers={"content-type": "text/html"})
+
+    chain = LinkChain("rss", [Found(BASE + "rss", "RSS", "text")], None)
+    fetched = []
+    while (fetch := chain.next_fetch()) is not None and len(fetched) < 100:
+        fetched.append(fetch.url)
+        chain.feed(endless(fetch.url))
+    assert len(fetched) == 3  # the RSS page, then the two feeds it lists first (max_feed_links), no deeper
+    assert chain.observations()[0].outcome == "fail"
