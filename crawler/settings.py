@@ -66,6 +66,8 @@ PORTALCHECK_SERVICES_IN_FLIGHT = 16
 PORTALCHECK_FOLLOW_OFFSITE = "all"
 # A YAML file of an agency's hints (where its sections are); `-a hints=FILE` too.
 PORTALCHECK_HINTS = None
+# A section lexicon file in place of checks/data/lexicon.yaml (a trial of new labels; `rejudge -s`).
+PORTALCHECK_LEXICON = None
 # Verify the portal's TLS certificate with Python's ssl module (Scrapy's accepts any).
 PORTALCHECK_TLS_CHECK = True
 

@@ -129,8 +129,8 @@ class ArchiveReader:
                 self.probes[(headers.get_header(TARGET_HEADER) or "", purpose, origin)] = key
             if record.rec_type == "response" and key:
                 self.by_key.setdefault(key, {})["response"] = (at, record_id)
-            elif record.rec_type == "metadata" and role == "failure" and key:
-                self.by_key.setdefault(key, {})["failure"] = (at, record_id)
+            elif record.rec_type == "metadata" and role in ("failure", "tls-probe") and key:
+                self.by_key.setdefault(key, {})[role] = (at, record_id)
             elif record.rec_type == "metadata" and role == "render-extras" and concurrent:
                 self.extras_of[concurrent] = at
             elif record.rec_type == "resource" and (headers.get_header("WARC-Target-URI") or "").startswith(
@@ -152,6 +152,8 @@ class ArchiveReader:
         found = self.by_key.get(key)
         if not found:
             return None
+        if "response" not in found and "failure" not in found:
+            return None
         at, _ = found.get("response") or found["failure"]
         answer = self._read(at)
         if answer.status is not None and answer.record_id in self.extras_of:
@@ -159,6 +161,15 @@ class ArchiveReader:
             with contextlib.suppress(ValueError):
                 answer.extras = json.loads(extras.body)
         return answer
+
+    def tls_probe(self, key: str) -> dict | None:
+        """The certificate check's archived answer (spiders.portal.tls_probe's dict)."""
+        found = (self.by_key.get(key) or {}).get("tls-probe")
+        if not found:
+            return None
+        with contextlib.suppress(ValueError):
+            return json.loads(self._read(found[0]).body)
+        return None
 
     def record(self, record_id: str) -> Answer | None:
         at = self.by_id.get(record_id)

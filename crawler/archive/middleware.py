@@ -25,7 +25,8 @@ from scrapy.exceptions import NotConfigured
 from scrapy.http import Headers, HtmlResponse
 from scrapy.responsetypes import responsetypes
 
-from crawler.archive.records import WarcRecorder, request_key
+from crawler import signals as portalcheck_signals
+from crawler.archive.records import WarcRecorder, request_key, tls_probe_uri
 from results.archive import ArchiveReader, archive_root, run_warc_dir
 
 log = logging.getLogger(__name__)
@@ -66,7 +67,11 @@ class ArchiveMiddleware:
         purposes = set(settings.getlist("PORTALCHECK_SCREENSHOT_PURPOSES"))
         middleware = cls(crawler, recorder, purposes)
         crawler.signals.connect(middleware.spider_closed, signal=signals.spider_closed)
+        crawler.signals.connect(middleware.tls_probed, signal=portalcheck_signals.tls_probed)
         return middleware
+
+    def tls_probed(self, spider=None, target=None, host=None, port=None, result=None):
+        self.recorder.tls_probe(host=host, port=port, result=result, target=getattr(target, "id", None))
 
     def process_request(self, request, spider=None):
         meta = request.meta
@@ -147,7 +152,17 @@ class ReplayMiddleware:
         path = crawler.settings.get("PORTALCHECK_REPLAY_FROM")
         if not path:
             raise NotConfigured("not a re-judgement")
-        return cls(_reader(str(path)))
+        middleware = cls(_reader(str(path)))
+        crawler.signals.connect(middleware.spider_opened, signal=signals.spider_opened)
+        return middleware
+
+    def spider_opened(self, spider=None):
+        """The certificate check opens its own connection: answered from the archive too."""
+        if hasattr(spider, "tls_probe"):
+            spider.tls_probe = self.archived_tls_probe
+
+    def archived_tls_probe(self, host: str, port: int, timeout: float) -> dict | None:
+        return self.reader.tls_probe(request_key("TLS", tls_probe_uri(host, port), None, False))
 
     def process_request(self, request, spider=None):
         meta = request.meta

@@ -54,6 +54,10 @@ def request_key(method: str, url: str, body: bytes | None, rendered: bool) -> st
     return digest.hexdigest()[:32]
 
 
+def tls_probe_uri(host: str, port: int) -> str:
+    return f"https://{host}:{port}/"
+
+
 def _http_headers(status: int, pairs: list[tuple[str, str]], dropped: frozenset[str]) -> StatusAndHeaders:
     kept = [(k, v) for k, v in pairs if k.lower() not in dropped]
     return StatusAndHeaders(f"{status} {http.client.responses.get(status, 'Unknown')}", kept, protocol="HTTP/1.1")
@@ -124,6 +128,17 @@ class WarcRecorder:
         record = self.writer.create_warc_record(
             url, "metadata", payload=BytesIO(body), length=len(body), warc_content_type="application/json",
             warc_headers_dict={**self._meta(key, target, purpose), ROLE_HEADER: "failure"})
+        self._write(record)
+        return record.rec_headers.get_header("WARC-Record-ID")
+
+    def tls_probe(self, *, host: str, port: int, result: dict, target: str | None) -> str:
+        """The certificate check's answer (it opens its own connection, not Scrapy's)."""
+        uri = tls_probe_uri(host, port)
+        body = json.dumps(result, ensure_ascii=False, default=str).encode()
+        record = self.writer.create_warc_record(
+            uri, "metadata", payload=BytesIO(body), length=len(body), warc_content_type="application/json",
+            warc_headers_dict={**self._meta(request_key("TLS", uri, None, False), target, "tls_probe"),
+                               ROLE_HEADER: "tls-probe"})
         self._write(record)
         return record.rec_headers.get_header("WARC-Record-ID")
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from crawler.cli.i18n import t
-from crawler.cli.preflight import stderr, unknown_methodology
+from crawler.cli.preflight import scrapy_overrides, stderr, unknown_methodology
 from crawler.orchestration.process import DEFAULT_SPIDERS
 from crawler.orchestration.runs import execute, targets_of_run
 from results import archive_store, store
@@ -27,6 +27,7 @@ def register(sub) -> None:
     p.add_argument("--db", default=str(store.DEFAULT_DB), help=t("cli.db"))
     p.add_argument("--run", required=True, type=int, metavar="N", help=t("rejudge.run"))
     p.add_argument("--methodology", default=None, help=t("sweep.methodology"))
+    p.add_argument("-s", "--set", action="append", default=[], metavar="NAME=VALUE", help=t("sweep.set"))
     p.add_argument("--verbose", "-v", action="store_true", help=t("sweep.verbose"))
     p.set_defaults(func=run)
 
@@ -74,10 +75,11 @@ def run(args) -> int:
     targets = targets_of_run(db, args.run)
     db.conn.close()
     overrides = {k: v for k, v in settings.items() if k.isupper() and k not in _NOT_REPLAYED}
-    overrides.update({
-        "PORTALCHECK_REPLAY_FROM": str(path),
-        # no network at all: the certificate check opens its own connection
-        "PORTALCHECK_TLS_CHECK": False,
+    overrides.update(scrapy_overrides(args))  # -s: e.g. a trial lexicon (PORTALCHECK_LEXICON)
+    overrides.update({  # after -s: a re-judgement never reaches the network, whatever it is told
+        "PORTALCHECK_REPLAY_FROM": str(path), "PORTALCHECK_ARCHIVE": False,
+        # and should a request slip past the archive, there is nothing to fetch it with
+        "DOWNLOAD_HANDLERS": {"http": None, "https": None},
         # nothing to be polite to
         "AUTOTHROTTLE_ENABLED": False, "DOWNLOAD_DELAY": 0,
     })

@@ -1,0 +1,36 @@
+"""One archived sweep of part of the demo farm, then its re-judgements, shared
+by the module's tests (docs/archive.md). The farm is stopped before anything
+is re-judged: nothing can be fetched again."""
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import pytest
+
+HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE))   # archive_helpers (tests use --import-mode=importlib)
+
+from archive_helpers import portalcheck, trial_lexicon  # noqa: E402
+
+from crawler.demo import DemoFarm  # noqa: E402
+
+# A portal rendered in Chromium (homepage and single-page services portal: screenshots),
+# a garbage homepage, a firewall, a rich one and a department sharing a services portal.
+ONLY = "tinh-lam-son,so-khcn-lam-son,so-nnptnt-cao-nguyen,tinh-cao-nguyen,tinh-song-hong"
+SETTINGS = ["-s", "DOWNLOAD_TIMEOUT=5", "-s", "RETRY_TIMES=1"]
+
+
+@pytest.fixture(scope="package")
+def archived(tmp_path_factory):
+    """{db, run, rejudged, trial}: run 1 swept with --archive, run 2 its
+    re-judgement, run 3 its re-judgement with the trial lexicon."""
+    work = tmp_path_factory.mktemp("archive")
+    db = work / "results.db"
+    with DemoFarm(timeout_hang_seconds=5, slow_seconds=0.3) as farm:
+        targets = farm.write_targets_csv(work / "targets.csv")
+        portalcheck("sweep", "--targets", str(targets), "--only", ONLY, "--db", str(db), "--archive", *SETTINGS)
+    portalcheck("rejudge", "--db", str(db), "--run", "1")
+    lexicon = trial_lexicon(work / "lexicon.yaml")
+    portalcheck("rejudge", "--db", str(db), "--run", "1", "-s", f"PORTALCHECK_LEXICON={lexicon}")
+    return {"db": db, "work": work, "run": 1, "rejudged": 2, "trial": 3}
