@@ -37,3 +37,24 @@ def trial_lexicon(path: Path) -> Path:
         section[field] = []
     path.write_text(yaml.safe_dump(lexicon, allow_unicode=True), encoding="utf-8")
     return path
+
+
+def archive_without(wacz: Path, url: str, out_dir: Path) -> Path:
+    """A copy of a run's WACZ in which nothing was ever archived for `url`."""
+    import zipfile
+
+    from warcio.archiveiterator import ArchiveIterator
+    from warcio.warcwriter import WARCWriter
+
+    from crawler.archive.package import pack
+
+    warcs = out_dir / "run-1"
+    warcs.mkdir(parents=True)
+    with zipfile.ZipFile(wacz) as archive:
+        for name in (n for n in archive.namelist() if n.startswith("archive/")):
+            with archive.open(name) as source, open(warcs / Path(name).name, "wb") as target:
+                writer = WARCWriter(target, gzip=True, warc_version="WARC/1.1")
+                for record in ArchiveIterator(source):
+                    if record.rec_headers.get_header("WARC-Target-URI") != url:
+                        writer.write_record(record)
+    return pack(out_dir, 1, "trimmed")[0]

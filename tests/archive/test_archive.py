@@ -103,3 +103,20 @@ def test_a_changed_lexicon_changes_the_verdict_on_the_same_archive(archived):
     assert {k: after[k] for k in unrelated} == {k: before[k] for k in unrelated}
     shown = portalcheck("diff", "1", "3", "--db", str(archived["db"])).stdout
     assert "gioi_thieu" in shown
+
+
+def test_a_page_missing_from_the_archive_is_inconclusive_not_archived(archived):
+    trimmed = archived["trimmed"]
+    conn = sqlite3.connect(trimmed["db"])
+    assert conn.execute("SELECT rejudge_of FROM runs WHERE id = ?", [trimmed["run"]]).fetchone() == (1,)
+    statuses = conn.execute("SELECT status FROM fetches WHERE run_id = ? AND url = ?",
+                            [trimmed["run"], trimmed["url"]]).fetchall()
+    assert statuses and {s for (s,) in statuses} == {"not_archived"}
+    rows = conn.execute("SELECT outcome, reason FROM observations WHERE run_id = ? AND target_id = ? "
+                        "AND category = 'section' AND key = 'tin_tuc'", [trimmed["run"], trimmed["target"]]).fetchall()
+    assert rows and all(outcome == "inconclusive" for outcome, _ in rows), rows
+    assert {reason.rsplit(":", 1)[-1] for _, reason in rows} == {"not_archived"}
+    # everything else stood on pages still archived: judged as before
+    before, after = verdicts(conn, 1), verdicts(conn, trimmed["run"])
+    assert {k: v for k, v in after.items() if k[0] != trimmed["target"]} == \
+        {k: v for k, v in before.items() if k[0] != trimmed["target"]}
