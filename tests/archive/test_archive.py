@@ -1,6 +1,7 @@
 """--archive, the WACZ and rejudge, end to end on the demo farm (docs/archive.md)."""
 from __future__ import annotations
 
+import re
 import sqlite3
 import zipfile
 from collections import Counter
@@ -120,3 +121,17 @@ def test_a_page_missing_from_the_archive_is_inconclusive_not_archived(archived):
     before, after = verdicts(conn, 1), verdicts(conn, trimmed["run"])
     assert {k: v for k, v in after.items() if k[0] != trimmed["target"]} == \
         {k: v for k, v in before.items() if k[0] != trimmed["target"]}
+
+
+def test_the_report_links_archived_copies_and_shows_screenshots(archived):
+    out = archived["work"] / "report"
+    portalcheck("report", "--db", str(archived["db"]), "--run", "1", "--out", str(out), "--format", "html",
+                "--lang", "en")
+    page = (out / "targets" / "tinh-lam-son.html").read_text(encoding="utf-8")
+    links = re.findall(r'class="archived" href="(archive/[0-9a-f]{20}\.html)">view archived copy<', page)
+    assert links
+    copy = (out / "targets" / links[0]).read_text(encoding="utf-8")
+    assert "Content-Security-Policy\" content=\"default-src 'none'" in copy
+    assert "<iframe sandbox srcdoc=" in copy and "<script" not in copy.split("<iframe", 1)[1]
+    shots = re.findall(r'<img src="(archive/[0-9a-f]{20}\.png)"', page)
+    assert shots and (out / "targets" / shots[0]).read_bytes().startswith(b"\x89PNG")
