@@ -1,6 +1,7 @@
 """--archive, the WACZ and rejudge, end to end on the demo farm (docs/archive.md)."""
 from __future__ import annotations
 
+import contextlib
 import re
 import sqlite3
 import zipfile
@@ -135,3 +136,65 @@ def test_the_report_links_archived_copies_and_shows_screenshots(archived):
     assert "<iframe sandbox srcdoc=" in copy and "<script" not in copy.split("<iframe", 1)[1]
     shots = re.findall(r'<img src="(archive/[0-9a-f]{20}\.png)"', page)
     assert shots and (out / "targets" / shots[0]).read_bytes().startswith(b"\x89PNG")
+
+
+def test_serve_shows_an_archived_page_read_only_with_scripts_disabled(archived):
+    conn = sqlite3.connect(archived["db"])
+    record, url = conn.execute("SELECT archive_record_id, url FROM fetches WHERE run_id = 1 AND purpose = 'homepage' "
+                               "AND status = 'live' AND http_status = 200 ORDER BY id").fetchone()
+    shot = conn.execute("SELECT screenshot_record_id FROM fetches WHERE run_id = 1 "
+                        "AND screenshot_record_id IS NOT NULL").fetchone()[0]
+    uuid = lambda rec: rec[len("<urn:uuid:"):-1]  # noqa: E731
+    with serving(archived["db"]) as get:
+        status, headers, body = get(f"/-/archive/1/{uuid(record)}")
+        assert status == 200 and b"<html" in body.lower()
+        assert headers["content-security-policy"].startswith("sandbox; default-src 'none'")
+        assert headers["x-content-type-options"] == "nosniff"
+        status, headers, body = get(f"/-/archive/1/{uuid(shot)}")
+        assert status == 200 and headers["content-type"] == "image/png" and body.startswith(b"\x89PNG")
+        # a record this run does not name, a record of another run, a path: nothing
+        assert get("/-/archive/1/00000000-0000-0000-0000-000000000000")[0] == 404
+        assert get(f"/-/archive/2/{uuid(record)}")[0] == 404
+        assert get("/-/archive/1/..%2F..%2Fetc%2Fpasswd")[0] == 404
+        # the results table links the record
+        status, _, body = get("/results/fetches?_size=5&archive_record_id__notblank=1")
+        assert status == 200 and b"/-/archive/1/" in body
+
+
+@contextlib.contextmanager
+def serving(db):
+    import http.client
+    import socket
+    import subprocess
+    import sys
+    import time
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    proc = subprocess.Popen([sys.executable, "-m", "crawler", "serve", "--db", str(db), "--port", str(port)],
+                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+
+    def get(path):
+        conn = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
+        try:
+            conn.request("GET", path)
+            answer = conn.getresponse()
+            return answer.status, {k.lower(): v for k, v in answer.getheaders()}, answer.read()
+        finally:
+            conn.close()
+
+    try:
+        deadline = time.monotonic() + 30
+        while True:
+            try:
+                get("/-/versions.json")
+                break
+            except OSError:
+                if time.monotonic() > deadline or proc.poll() is not None:
+                    raise
+                time.sleep(0.2)
+        yield get
+    finally:
+        proc.terminate()
+        proc.wait(timeout=15)
