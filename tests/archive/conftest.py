@@ -18,8 +18,8 @@ from crawler.demo import DemoFarm  # noqa: E402
 from results.archive import sha256_of  # noqa: E402
 
 # A portal rendered in Chromium (homepage and single-page services portal: screenshots),
-# a garbage homepage, a firewall, and a rich one.
-ONLY = "tinh-lam-son,so-nnptnt-cao-nguyen,tinh-cao-nguyen,tinh-song-hong"
+# a garbage homepage and a firewall.
+ONLY = "tinh-lam-son,so-nnptnt-cao-nguyen,tinh-cao-nguyen"
 SETTINGS = ["-s", "DOWNLOAD_TIMEOUT=5", "-s", "RETRY_TIMES=1"]
 
 

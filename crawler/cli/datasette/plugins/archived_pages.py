@@ -54,7 +54,9 @@ async def archived(datasette, request):
     params = {"run": int(run), "rec": record_id}
     if not (await db.execute(_BELONGS, params)).rows:
         return _not_found("this run names no such record")
-    row = (await db.execute("SELECT archive_path FROM runs WHERE id = :run", params)).first()
+    # a re-judgement's rows name the records of the archive it judged
+    row = (await db.execute("SELECT COALESCE(r.archive_path, o.archive_path) AS archive_path FROM runs r "
+                            "LEFT JOIN runs o ON o.id = r.rejudge_of WHERE r.id = :run", params)).first()
     path = row["archive_path"] if row else None
     if not path or not os.path.isfile(path):
         return _not_found("the run's archive is missing")
