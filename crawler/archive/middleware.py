@@ -33,7 +33,7 @@ log = logging.getLogger(__name__)
 
 # What a render learns besides its DOM, kept so a replay learns it too.
 _RENDER_EXTRAS = ("pc_api_calls",)
-_SCREENSHOT_METHOD = "pc_screenshot"
+_SCREENSHOT_METHOD = "portalcheck_screenshot"
 
 
 def _pairs(headers) -> list[tuple[str, str]]:

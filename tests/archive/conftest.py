@@ -12,7 +12,7 @@ import pytest
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))   # archive_helpers (tests use --import-mode=importlib)
 
-from archive_helpers import archive_without, portalcheck, trial_lexicon  # noqa: E402
+from archive_helpers import TRIAL, archive_without, portalcheck, trial_lexicon  # noqa: E402
 
 from crawler.demo import DemoFarm  # noqa: E402
 from results.archive import sha256_of  # noqa: E402
@@ -34,7 +34,7 @@ def archived(tmp_path_factory):
         portalcheck("sweep", "--targets", str(targets), "--only", ONLY, "--db", str(db), "--archive", *SETTINGS)
     portalcheck("rejudge", "--db", str(db), "--run", "1")
     lexicon = trial_lexicon(work / "lexicon.yaml")
-    portalcheck("rejudge", "--db", str(db), "--run", "1", "-s", f"PORTALCHECK_LEXICON={lexicon}")
+    portalcheck("rejudge", "--db", str(db), "--run", "1", "--only", TRIAL, "-s", f"PORTALCHECK_LEXICON={lexicon}")
     # a copy whose archive lacks one page a verdict rested on
     trimmed_db = work / "trimmed.db"
     trimmed_db.write_bytes(db.read_bytes())
@@ -48,6 +48,6 @@ def archived(tmp_path_factory):
         conn.execute("UPDATE runs SET archive_path = ?, archive_digest = ? WHERE id = 1",
                      [str(wacz), sha256_of(wacz)])
     conn.close()
-    portalcheck("rejudge", "--db", str(trimmed_db), "--run", "1")
+    portalcheck("rejudge", "--db", str(trimmed_db), "--run", "1", "--only", target)
     return {"db": db, "work": work, "run": 1, "rejudged": 2, "trial": 3,
             "trimmed": {"db": trimmed_db, "run": 4, "target": target, "url": url}}

@@ -7,10 +7,15 @@ import sqlite3
 import zipfile
 from collections import Counter
 
-from archive_helpers import portalcheck, verdicts
+import pytest
+from archive_helpers import TRIAL, portalcheck, verdicts
 from warcio.archiveiterator import ArchiveIterator
 
 from results.archive import ArchiveReader, sha256_of
+
+# One archived sweep and three re-judgements (tests/archive/conftest.py) are set up
+# for the first test: seconds each on an idle machine, several minutes under load.
+pytestmark = pytest.mark.timeout(900)
 
 
 def test_the_run_records_its_archive_and_digest(archived):
@@ -98,10 +103,12 @@ def test_rejudge_offline_gives_the_same_verdicts(archived):
 def test_a_changed_lexicon_changes_the_verdict_on_the_same_archive(archived):
     conn = sqlite3.connect(archived["db"])
     before, after = verdicts(conn, 1), verdicts(conn, 3)
-    intro = {k: v for k, v in before.items() if k[1:] == ("section", "gioi_thieu")}
+    assert {k[0] for k in after} == set(TRIAL.split(","))      # --only
+    intro = {k: v for k, v in before.items() if k[1:] == ("section", "gioi_thieu") and k[0] in TRIAL.split(",")}
     assert "pass" in intro.values()
     assert all(after.get(k) == "fail" for k, v in intro.items() if v == "pass")  # nothing can name it now
-    unrelated = {k for k in before if k[2] in ("tin_tuc", "van_ban", "hoi_dap", "search", "rss")}
+    unrelated = {k for k in before if k[2] in ("tin_tuc", "van_ban", "hoi_dap", "search", "rss") and k in after}
+    assert unrelated
     assert {k: after[k] for k in unrelated} == {k: before[k] for k in unrelated}
     shown = portalcheck("diff", "1", "3", "--db", str(archived["db"])).stdout
     assert "gioi_thieu" in shown
@@ -118,10 +125,10 @@ def test_a_page_missing_from_the_archive_is_inconclusive_not_archived(archived):
                         "AND category = 'section' AND key = 'tin_tuc'", [trimmed["run"], trimmed["target"]]).fetchall()
     assert rows and all(outcome == "inconclusive" for outcome, _ in rows), rows
     assert {reason.rsplit(":", 1)[-1] for _, reason in rows} == {"not_archived"}
-    # everything else stood on pages still archived: judged as before
+    # the other sections stood on pages still archived: judged as before
     before, after = verdicts(conn, 1), verdicts(conn, trimmed["run"])
-    assert {k: v for k, v in after.items() if k[0] != trimmed["target"]} == \
-        {k: v for k, v in before.items() if k[0] != trimmed["target"]}
+    others = {k for k in after if k[1] == "section" and k[2] != "tin_tuc"}
+    assert others and {k: after[k] for k in others} == {k: before[k] for k in others}
 
 
 def test_the_report_links_archived_copies_and_shows_screenshots(archived):
@@ -140,7 +147,8 @@ def test_the_report_links_archived_copies_and_shows_screenshots(archived):
 
 def test_serve_shows_an_archived_page_read_only_with_scripts_disabled(archived):
     conn = sqlite3.connect(archived["db"])
-    record, url = conn.execute("SELECT archive_record_id, url FROM fetches WHERE run_id = 1 AND purpose = 'homepage' "
+    # a homepage both runs name (a re-judgement's rows point at the records it judged)
+    record, url = conn.execute("SELECT archive_record_id, url FROM fetches WHERE run_id = 2 AND purpose = 'homepage' "
                                "AND status = 'live' AND http_status = 200 ORDER BY id").fetchone()
     shot = conn.execute("SELECT screenshot_record_id FROM fetches WHERE run_id = 1 "
                         "AND screenshot_record_id IS NOT NULL").fetchone()[0]

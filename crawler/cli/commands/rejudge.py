@@ -26,6 +26,7 @@ def register(sub) -> None:
     p = sub.add_parser("rejudge", help=t("rejudge.help"), description=t("rejudge.description"))
     p.add_argument("--db", default=str(store.DEFAULT_DB), help=t("cli.db"))
     p.add_argument("--run", required=True, type=int, metavar="N", help=t("rejudge.run"))
+    p.add_argument("--only", metavar="ID,...", help=t("rejudge.only"))
     p.add_argument("--methodology", default=None, help=t("sweep.methodology"))
     p.add_argument("-s", "--set", action="append", default=[], metavar="NAME=VALUE", help=t("sweep.set"))
     p.add_argument("--verbose", "-v", action="store_true", help=t("sweep.verbose"))
@@ -74,6 +75,13 @@ def run(args) -> int:
     spiders = tuple(settings.get("spiders") or DEFAULT_SPIDERS)
     targets = targets_of_run(db, args.run)
     db.conn.close()
+    if args.only:
+        wanted = {x.strip() for x in args.only.split(",") if x.strip()}
+        unknown = wanted - {target.id for target in targets}
+        if unknown:
+            stderr(t("rejudge.unknown_targets", run=args.run, ids=", ".join(sorted(unknown))))
+            return 2
+        targets = [target for target in targets if target.id in wanted]
     overrides = {k: v for k, v in settings.items() if k.isupper() and k not in _NOT_REPLAYED}
     overrides.update(scrapy_overrides(args))  # -s: e.g. a trial lexicon (PORTALCHECK_LEXICON)
     overrides.update({  # after -s: a re-judgement never reaches the network, whatever it is told
