@@ -28,7 +28,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
-from bench.archive_cost import archive_cost, archive_line  # noqa: E402
+from bench.archive_cost import archive_cost, archive_line, micro, micro_line  # noqa: E402
 from bench.farm import build_farm, nginx_conf, write_targets  # noqa: E402
 from crawler.orchestration.workers import worker_count  # noqa: E402
 
@@ -190,6 +190,7 @@ def main() -> None:
                 one_rate = one["pages"] / one["seconds"]
                 print(f"{name:6s} the same sweep in one process: {one['seconds']:.1f}s ({one_rate:.0f} p/s) "
                       f"ratio={one_rate / scrapy_rate:.2f} peak_pss={one['peak_kb'] / 1024:.0f} MB", flush=True)
+        print(micro_line(micro(10_000, workroot / "archive-micro")), flush=True)
         render = render_bench(workroot, args.render_pages)
         print(f"render pages={render['pages']} {render['seconds']:.1f}s ({render['rate']:.1f} p/s) "
               f"peak_pss={render['peak_kb'] / 1024:.0f} MB", flush=True)

@@ -85,7 +85,9 @@ def render_cell(row, value, column, table):
         return None
     found = _RECORD.match(value)
     try:
-        run = int(row["run_id"])
+        run = row["run_id"]
+        # a foreign key Datasette expanded to {"value", "label"}
+        run = int(run["value"] if isinstance(run, dict) else run)
     except (KeyError, IndexError, TypeError, ValueError):
         return None
     if not found:
