@@ -7,14 +7,17 @@ network, and the result is a new run marked as a re-judgement of the first.
 """
 from __future__ import annotations
 
+from datetime import date
 from pathlib import Path
 
 from crawler.cli.i18n import t
 from crawler.cli.preflight import scrapy_overrides, stderr, unknown_methodology
+from crawler.cli.summary import print_summary
 from crawler.orchestration.process import DEFAULT_SPIDERS
 from crawler.orchestration.runs import execute, targets_of_run
 from results import archive_store, store
 from results.archive import sha256_of
+from results.export import build_export
 
 # Settings of the original run a re-judgement does not take over: where things are
 # written, the progress display, and archiving (a re-judgement writes no archive).
@@ -93,14 +96,9 @@ def run(args) -> int:
     })
     valid_on = settings.get("valid_on")
     stderr(t("rejudge.starting", run=args.run, path=path, count=len(targets)))
-    from datetime import date
-
     run_id = execute(targets, args.db, mode="rejudge", label=t("rejudge.label", run=args.run),
                      methodology=methodology, spiders=spiders, overrides=overrides, verbose=args.verbose,
                      valid_on=date.fromisoformat(valid_on) if valid_on else None, rejudge_of=args.run)
-    from crawler.cli.summary import print_summary
-    from results.export import build_export
-
     print_summary(build_export(store.open_db(args.db), run_id))
     stderr(t("rejudge.done", run=run_id, original=args.run, db=args.db))
     return 0
