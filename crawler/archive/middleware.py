@@ -40,6 +40,15 @@ def _pairs(headers) -> list[tuple[str, str]]:
     return [(k.decode("latin-1"), v.decode("latin-1")) for k, values in headers.items() for v in values]
 
 
+async def screenshot_or_nothing(page) -> bytes | None:
+    """The viewport as PNG, run as the render's last page method; a screenshot that
+    fails costs the evidence its picture, never the render its verdict."""
+    try:
+        return await page.screenshot(type="png", full_page=False, timeout=10_000)
+    except Exception:
+        return None
+
+
 class NotArchived(Exception):
     """The archive holds no answer to this request (status not_archived)."""
 
@@ -80,7 +89,7 @@ class ArchiveMiddleware:
             from scrapy_playwright.page import PageMethod
 
             meta["pc_screenshot_asked"] = True
-            shot = PageMethod("screenshot", type="png", full_page=False, timeout=10_000)
+            shot = PageMethod(screenshot_or_nothing)
             methods = meta.get("playwright_page_methods") or []
             meta["playwright_page_methods"] = ({**methods, _SCREENSHOT_METHOD: shot} if isinstance(methods, dict)
                                                else [*methods, shot])
@@ -97,6 +106,7 @@ class ArchiveMiddleware:
             body=response.body, rendered=rendered, final_url=response.url,
             target=meta.get("pc_target"), purpose=meta.get("pc_purpose"))
         if record_id is None:
+            meta.pop("pc_archive_record", None)  # an earlier hop's record is not this answer
             self.crawler.stats.inc_value("portalcheck/archive_skipped_size")
             return response
         meta["pc_archive_record"] = record_id
@@ -119,7 +129,8 @@ class ArchiveMiddleware:
         methods = meta.get("playwright_page_methods") or []
         candidates = [methods.get(_SCREENSHOT_METHOD)] if isinstance(methods, dict) else methods
         for method in candidates:
-            if getattr(method, "method", None) == "screenshot" and isinstance(getattr(method, "result", None), bytes):
+            if getattr(method, "method", None) is screenshot_or_nothing and isinstance(
+                    getattr(method, "result", None), bytes):
                 return method.result
         return None
 
