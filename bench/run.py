@@ -28,6 +28,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
+from bench.archive_cost import archive_cost, archive_line, micro, micro_line  # noqa: E402
 from bench.farm import build_farm, nginx_conf, write_targets  # noqa: E402
 from crawler.orchestration.workers import worker_count  # noqa: E402
 
@@ -116,9 +117,9 @@ class Nginx:
             return s.connect_ex((host, PORT)) == 0
 
 
-def sweep(targets: Path, db: Path, workers: int) -> dict:
+def sweep(targets: Path, db: Path, workers: int, extra: tuple[str, ...] = ()) -> dict:
     seconds, peak, _ = run_measured([PYTHON, "-m", "crawler", "sweep", "--targets", str(targets),
-                                     "--db", str(db), "--label", "bench", "--workers", str(workers)])
+                                     "--db", str(db), "--label", "bench", "--workers", str(workers), *extra])
     conn = sqlite3.connect(db)
     run_id = conn.execute("SELECT MAX(id) FROM runs").fetchone()[0]
     started, finished = conn.execute("SELECT started_at, finished_at FROM runs WHERE id = ?", [run_id]).fetchone()
@@ -154,6 +155,8 @@ def main() -> None:
                         help="sweep worker processes (0: one per core, as `portalcheck sweep` does)")
     parser.add_argument("--one-worker-sizes", default="small,medium",
                         help="sizes also swept in a single process, to show what the workers add")
+    parser.add_argument("--archive-sizes", default="medium",
+                        help="sizes also swept with --archive, then re-judged (docs/archive.md)")
     args = parser.parse_args()
     workroot = Path(tempfile.mkdtemp(prefix="portalcheck-bench-"))
     workroot.chmod(0o755)  # nginx workers run as an unprivileged user
@@ -171,6 +174,8 @@ def main() -> None:
                 b = baseline(workdir / "bench.db", workdir)
                 one = sweep(targets, workdir / "one.db", 1) if name in args.one_worker_sizes.split(",") \
                     and workers > 1 else None
+                archive = archive_cost(targets, workdir, workers, s, sweep) \
+                    if name in args.archive_sizes.split(",") else None
             sweep_rate = s["pages"] / s["seconds"]
             scrapy_rate = b["pages"] / b["seconds"]
             figures.append({"name": name, "sweep": s, "baseline": b, "sweep_rate": sweep_rate,
@@ -179,10 +184,13 @@ def main() -> None:
                   f"sweep={s['seconds']:.1f}s ({sweep_rate:.0f} p/s) scrapy={b['seconds']:.1f}s "
                   f"({scrapy_rate:.0f} p/s) ratio={sweep_rate / scrapy_rate:.2f} rendered={s['rendered']} "
                   f"peak_pss={s['peak_kb'] / 1024:.0f} MB db={s['db_bytes'] / 1e6:.1f} MB", flush=True)
+            if archive is not None:
+                print(f"{name:6s} {archive_line(archive)}", flush=True)
             if one is not None:
                 one_rate = one["pages"] / one["seconds"]
                 print(f"{name:6s} the same sweep in one process: {one['seconds']:.1f}s ({one_rate:.0f} p/s) "
                       f"ratio={one_rate / scrapy_rate:.2f} peak_pss={one['peak_kb'] / 1024:.0f} MB", flush=True)
+        print(micro_line(micro(10_000, workroot / "archive-micro")), flush=True)
         render = render_bench(workroot, args.render_pages)
         print(f"render pages={render['pages']} {render['seconds']:.1f}s ({render['rate']:.1f} p/s) "
               f"peak_pss={render['peak_kb'] / 1024:.0f} MB", flush=True)

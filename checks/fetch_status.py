@@ -220,6 +220,8 @@ def classify_response(http_status: int, html: str = "",
 
 _EXCEPTION_RULES = (
     # (status, words found in the exception's class name or message), first match wins
+    # A re-judgement asked for a page its archive does not hold (crawler.archive).
+    ("not_archived", ("notarchived", "not_archived")),
     # Our browser, not the portal: it did not start, died, or is turned off.
     ("render_failed", ("browserunavailable", "browsertype.launch", "executable doesn't exist",
                        "failed to launch", "browser has been closed", "browser closed",

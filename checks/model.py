@@ -23,11 +23,13 @@ FETCH_STATUSES = (
     "connection_error",
     "render_failed",
     "error",
+    "not_archived",
 )
 # Statuses that say nothing about the agency's compliance: the page could not be
 # judged (bot protection, our timeout, a tool error). Never "dead", never a fail.
 # render_failed: the browser did not start, crashed or was turned off.
-UNJUDGEABLE_STATUSES = frozenset({"blocked", "timeout", "render_failed", "error"})
+# not_archived: a re-judgement found no archived answer to a request (docs/archive.md).
+UNJUDGEABLE_STATUSES = frozenset({"blocked", "timeout", "render_failed", "error", "not_archived"})
 # Statuses that prove the page does not work for a citizen.
 DEAD_STATUSES = frozenset(
     {"not_found", "soft_404", "server_error", "redirect_loop", "dns_error", "tls_error", "connection_error"}

@@ -22,6 +22,8 @@ class FetchItem:
     rendered: bool = False
     error: str | None = None
     fetched_at: str | None = None   # when the answer (or the failure) came, UTC
+    archive_record_id: str | None = None     # its WARC record in the run's archive (--archive)
+    screenshot_record_id: str | None = None  # the screenshot of its render, in the archive
 
 
 @dataclass
@@ -38,6 +40,8 @@ class ObservationItem:
     snippet: str | None = None
     reason: str | None = None
     evidence: dict[str, Any] = field(default_factory=dict)
+    archived_url: str | None = None       # the archived page the verdict rests on (crawler.archive.pipeline)
+    archive_record_id: str | None = None  # its WARC-Record-ID
 
     @classmethod
     def from_observation(cls, target_id: str, obs) -> ObservationItem:

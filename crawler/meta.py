@@ -27,6 +27,11 @@ class RequestMeta(TypedDict, total=False):
     pc_browser_guarded: bool      # the browser's guard was added (crawler.browser.policy)
     pc_api_calls: list[dict]      # XHR/fetch calls the rendered page made: {method, url, body, resource_type}
 
+    # --- the archive (crawler/archive/, --archive and rejudge) ---
+    pc_archive_record: str        # the WARC-Record-ID of the answer (or failure) this request got
+    pc_screenshot_record: str     # the WARC-Record-ID of its render's screenshot
+    pc_screenshot_asked: bool     # a screenshot was added to the render's page methods
+
     # --- requests that fetch nothing (crawler.middlewares.internal_request) ---
     pc_internal: bool             # answered in the process with an empty response
     pc_stale: list[str]           # the targets to finish whose requests were dropped

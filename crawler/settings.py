@@ -66,6 +66,8 @@ PORTALCHECK_SERVICES_IN_FLIGHT = 16
 PORTALCHECK_FOLLOW_OFFSITE = "all"
 # A YAML file of an agency's hints (where its sections are); `-a hints=FILE` too.
 PORTALCHECK_HINTS = None
+# A section lexicon file in place of checks/data/lexicon.yaml (a trial of new labels; `rejudge -s`).
+PORTALCHECK_LEXICON = None
 # Verify the portal's TLS certificate with Python's ssl module (Scrapy's accepts any).
 PORTALCHECK_TLS_CHECK = True
 
@@ -84,6 +86,16 @@ PORTALCHECK_MONITOR_SERVICES = None
 PORTALCHECK_MONITOR_CONFIG = None
 # Notification URLs (apprise), separated by spaces, besides `--notify` (environment variable).
 PORTALCHECK_NOTIFY = os.environ.get("PORTALCHECK_NOTIFY", "")
+
+# --- portalcheck: the archive (docs/archive.md) ------------------------------
+# Keep every response of the run in a web archive (WACZ) beside the database (`--archive`).
+PORTALCHECK_ARCHIVE = False
+# Where the archives go; None: `<db>.archive/` beside the database.
+PORTALCHECK_ARCHIVE_DIR = None
+# Rendered pages whose screenshot is kept in the archive (fetch purposes a verdict rests on).
+PORTALCHECK_SCREENSHOT_PURPOSES = ["homepage_rendered", "spa_render"]
+# A WACZ every request is answered from, with no network (set by `portalcheck rejudge`).
+PORTALCHECK_REPLAY_FROM = None
 
 # --- portalcheck: the browser ------------------------------------------------
 # False (`--no-browser`): nothing is rendered; what needed a browser is inconclusive (render_failed).
@@ -136,6 +148,11 @@ RETRY_HTTP_CODES = [500, 502, 503, 504, 522, 524, 408]
 RETRY_GIVE_UP_LOG_LEVEL = "INFO"  # a page that stays down is a finding, not our error
 
 DOWNLOADER_MIDDLEWARES = {
+    # A re-judgement (`rejudge`): every request answered from the archive,
+    # before robots.txt, the address check or the browser are asked.
+    "crawler.archive.middleware.ReplayMiddleware": 2,
+    # `--archive`: next to the download handler, every answer kept as it came.
+    "crawler.archive.middleware.ArchiveMiddleware": 960,
     # Same slot as Scrapy's RetryMiddleware, which it replaces: permanent
     # failures (DNS, TLS) are not retried.
     "scrapy.downloadermiddlewares.retry.RetryMiddleware": None,
@@ -154,6 +171,8 @@ DOWNLOADER_MIDDLEWARES = {
     "crawler.browser.pool.PagePoolMiddleware": 950,
 }
 ITEM_PIPELINES = {
+    # Observations pointed at their archived page (--archive and rejudge only).
+    "crawler.archive.pipeline.ArchivePipeline": 290,
     "crawler.pipelines.SQLitePipeline": 300,
 }
 # No listening consoles on a machine that sweeps the internet.

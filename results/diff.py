@@ -23,14 +23,18 @@ def build_diff(db, run_a: int, run_b: int) -> dict[str, Any]:
     return diff_exports(build_export(db, run_a), build_export(db, run_b))
 
 
-def _items(a: dict, b: dict) -> dict[str, list[str]]:
+def _items(a: dict, b: dict) -> dict[str, Any]:
     keys = sorted(set(a) | set(b))
     out = lambda x: (x or {}).get("outcome")  # noqa: E731
-    return {
+    items: dict[str, Any] = {
         "gained": [k for k in keys if out(b.get(k)) == "pass" and out(a.get(k)) != "pass"],
         "lost": [k for k in keys if out(a.get(k)) == "pass" and out(b.get(k)) == "fail"],
         "now_inconclusive": [k for k in keys if out(a.get(k)) == "pass" and out(b.get(k)) in ("inconclusive", None)],
     }
+    # why: the reason the later run gives for an item it no longer passes
+    changed = items["lost"] + items["now_inconclusive"]
+    items["why"] = {k: (b.get(k) or {}).get("reason") for k in changed if (b.get(k) or {}).get("reason")}
+    return items
 
 
 def _service_key(service: dict) -> tuple[str, str]:

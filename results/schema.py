@@ -218,6 +218,18 @@ MIGRATIONS: list[str] = [
     );
     CREATE INDEX staged_rows_target ON staged_rows(run_id, spider, target_id);
     """,
+    # 4: evidence that can be replayed (docs/archive.md): a run's web archive
+    # (its WACZ and SHA-256), a re-judgement's original run, and each fetch's and
+    # observation's WARC record in it.
+    """
+    ALTER TABLE runs ADD COLUMN archive_path TEXT;
+    ALTER TABLE runs ADD COLUMN archive_digest TEXT;
+    ALTER TABLE runs ADD COLUMN rejudge_of INTEGER REFERENCES runs(id);
+    ALTER TABLE fetches ADD COLUMN archive_record_id TEXT;
+    ALTER TABLE fetches ADD COLUMN screenshot_record_id TEXT;
+    ALTER TABLE observations ADD COLUMN archived_url TEXT;
+    ALTER TABLE observations ADD COLUMN archive_record_id TEXT;
+    """,
 ]
 
 SCHEMA_VERSION = len(MIGRATIONS)

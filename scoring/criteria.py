@@ -29,7 +29,8 @@ def _obs_evidence(o: dict) -> dict:
     ev = ev if isinstance(ev, dict) else {}
     return {"url": o.get("evidence_url") or ev.get("url"), "label": o.get("label"),
             "snippet": o.get("snippet"), "reason": o.get("reason"), "outcome": o.get("outcome"),
-            "status": ev.get("status"), "http_status": ev.get("http_status")}
+            "status": ev.get("status"), "http_status": ev.get("http_status"),
+            "archived": o.get("archive_record_id")}  # its WARC record (--archive): "xem bản lưu"
 
 
 def _from_observations(crit: dict, target: dict, observations: list[dict]) -> tuple[float | None, str | None, dict]:

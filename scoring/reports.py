@@ -14,6 +14,7 @@ from pathlib import Path
 import jinja2
 
 from scoring import charts
+from scoring.archived import attach
 from scoring.exports import write_csv, write_xlsx
 from scoring.methodology import choose_methodology, load_methodology, text
 from scoring.tables import rank_text, ranking_tables, target_index, target_views, tr
@@ -154,6 +155,10 @@ def write_reports(evidence: dict, scores: list[dict], out_dir: str | Path,
         target_dir = out / "targets"
         target_dir.mkdir(exist_ok=True)
         page = env.get_template("target.html.j2")
+        copy = env.get_template("archived_page.html.j2")
+        written += attach(evidence.get("run") or {}, views, target_dir, lambda answer, text: copy.render(
+            url=answer.url, final_url=answer.final_url, status=answer.status, rendered=answer.rendered,
+            record_id=answer.record_id, text=text))
         for v in views:
             path = target_dir / f"{v['slug']}.html"
             path.write_text(page.render(v=v, **context), encoding="utf-8")

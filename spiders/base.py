@@ -205,6 +205,7 @@ class PortalcheckSpider(scrapy.Spider):
             final_url=page.final_url, redirect_chain=page.redirect_chain,
             http_status=page.http_status, elapsed_ms=round(page.elapsed_ms or 0, 1), bytes=size,
             rendered=page.rendered, error=page.error,
+            archive_record_id=meta.get("pc_archive_record"), screenshot_record_id=meta.get("pc_screenshot_record"),
             # stamped now, not when the target's rows are written at its end
             fetched_at=datetime.now(UTC).isoformat(timespec="milliseconds"))
         try:

@@ -38,6 +38,7 @@ from checks.portal_judge import PortalJudge, unjudged_portal
 from checks.rendering import judged_without_render, needs_rendering
 from checks.section_chain import unjudged_observation
 from checks.sections import clean_url, host_of, parse_html, read_home
+from crawler import signals as portalcheck_signals
 from crawler.items import ObservationItem, TargetItem
 from crawler.meta import RequestMeta
 from crawler.netsafety.addresses import is_private_address
@@ -110,6 +111,7 @@ class PortalCrawl:
     home_variant: str | None = None
     aux: dict[str, Page] = field(default_factory=dict)
     tls: Any = None  # Future of tls_probe
+    tls_host: tuple[str, int] | None = None  # the host and port it probes
     emitted: set = field(default_factory=set)
     tool_error: bool = False
 
@@ -132,6 +134,9 @@ class PortalSpider(PortalcheckSpider):
         spider.offsite_policy = {"0": "none", "false": "none", "1": "all", "true": "all"}.get(policy, policy)
         spider.tls_enabled = s.getbool("PORTALCHECK_TLS_CHECK")
         spider.tls_timeout = min(s.getfloat("DOWNLOAD_TIMEOUT"), 10.0)
+        spider.tls_probe = tls_probe
+        if s.get("PORTALCHECK_LEXICON"):
+            spider.lex = load_lexicon(s.get("PORTALCHECK_LEXICON"))
         return spider
 
     # --- start -------------------------------------------------------------
@@ -150,7 +155,9 @@ class PortalSpider(PortalcheckSpider):
                 requests.append(self.fetch(variant, self.on_aux, target, "variant", meta={"pc_slot": name}))
         if self.tls_enabled:
             root = urlsplit(reach.variant_urls(url)["https"])
-            state.tls = _TLS_POOL.submit(tls_probe, root.hostname, root.port or 443, self.tls_timeout)
+            state.tls_host = (root.hostname, root.port or 443)
+            # self.tls_probe: a re-judgement answers it from the archive (crawler.archive.middleware)
+            state.tls = _TLS_POOL.submit(self.tls_probe, root.hostname, root.port or 443, self.tls_timeout)
         return [r for r in requests if r is not None]
 
     def on_aux(self, page: Page, meta: RequestMeta):
@@ -306,6 +313,10 @@ class PortalSpider(PortalcheckSpider):
                 tls = state.tls.result(timeout=self.tls_timeout)
             except Exception:
                 tls = None
+            if tls is not None:
+                self.crawler.signals.send_catch_log(
+                    signal=portalcheck_signals.tls_probed, spider=self, target=target,
+                    host=state.tls_host[0], port=state.tls_host[1], result=tls)
         aux = state.aux
         https_page = aux.get("https") or aux.get("https_www")
         live = home is not None and home.ok

@@ -9,12 +9,14 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 from crawler import __version__
+from crawler.archive.package import discard_warcs, pack
 from crawler.netsafety.addresses import is_private_address
 from crawler.netsafety.redact import redact_value
 from crawler.orchestration.process import DEFAULT_SPIDERS, fast_local_settings
 from crawler.orchestration.workers import crawl
 from crawler.registry.targets import Target
-from results import store
+from results import archive_store, store
+from results.archive import archive_root
 from scoring.runs import score_and_save
 
 log = logging.getLogger(__name__)
@@ -64,8 +66,14 @@ def targets_of_run(db, run_id: int) -> list[Target]:
 def execute(targets: list[Target], db_path: str | Path, mode: str = "sweep", label: str | None = None,
             methodology: str = "nd42-2025", spiders: tuple[str, ...] = DEFAULT_SPIDERS,
             overrides: dict | None = None, verbose: bool = False, progress: bool = True,
-            resume_run: int | None = None, valid_on: date | None = None) -> int:
+            resume_run: int | None = None, valid_on: date | None = None,
+            rejudge_of: int | None = None) -> int:
     """Create a run (or resume one), crawl `targets` into it, score it; returns the run id.
+
+    `rejudge_of`: the run whose archive this run judges again (`portalcheck rejudge`).
+    With PORTALCHECK_ARCHIVE on, the run's WARC files are packed into one WACZ
+    at its end, recorded on the run; a run whose archive could not be written is
+    `incomplete` (reason archive_failed), never finished.
 
     `valid_on`: the day whose map of units `targets` are (crawler.registry.targets.targets_on),
     stored with the run: its ranking holds those units only, and a resume the same.
@@ -92,6 +100,8 @@ def execute(targets: list[Target], db_path: str | Path, mode: str = "sweep", lab
                                                          **{k: v for k, v in settings.items() if k.isupper()}}),
                                   tool_version=__version__, targets=[t.as_run_target() for t in targets])
         todo = {name: list(targets) for name in spiders}
+        if rejudge_of is not None:
+            archive_store.mark_rejudge(db, run_id, rejudge_of)
     else:
         run_id = resume_run
         store.reopen_run(db, run_id)
@@ -117,10 +127,29 @@ def execute(targets: list[Target], db_path: str | Path, mode: str = "sweep", lab
         # The results cannot even be read back: nothing can be called finished.
         reason = "disk_full" if fault.reason == "disk_full" else "write_failed"
         status, unfinished = "incomplete", sum(len(v) for v in todo.values())
+    if status == "finished" and settings.get("PORTALCHECK_ARCHIVE"):
+        if not _pack_archive(db_path, run_id, settings.get("PORTALCHECK_ARCHIVE_DIR"), label):
+            status, reason = "incomplete", "archive_failed"
     _close_run(db_path, run_id, status, methodology)
     if status != "finished":
         raise RunIncomplete(run_id, unfinished, reason or "stopped", mode, str(db_path))
     return run_id
+
+
+def _pack_archive(db_path, run_id: int, directory: str | None, label: str | None) -> bool:
+    """The run's WARC files into its WACZ, its path and digest on the run."""
+    root = archive_root(db_path, directory)
+    try:
+        packed = pack(root, run_id, label or f"portalcheck run {run_id}")
+        if packed is not None:
+            db = store.open_db(db_path)
+            archive_store.set_run_archive(db, run_id, str(packed[0]), packed[1])
+            db.conn.close()
+            discard_warcs(root, run_id)
+        return True
+    except (OSError, RuntimeError, store.DatabaseError) as fault:
+        log.error("could not write the archive of run %s in %s: %s", run_id, root, fault)
+        return False
 
 
 def _close_run(db_path, run_id: int, status: str, methodology: str | None) -> None:

@@ -59,7 +59,7 @@ def test_diff_of_the_last_two_sweeps(tmp_path):
     diff = json.loads(result.stdout)
     assert (diff["run_a"]["id"], diff["run_b"]["id"]) == (first, second)
     a = {t["id"]: t for t in diff["targets"]}["so-a"]
-    assert a["sections"] == {"gained": ["hoi_dap"], "lost": ["lanh_dao"], "now_inconclusive": ["van_ban"]}
+    assert a["sections"] == {"gained": ["hoi_dap"], "lost": ["lanh_dao"], "now_inconclusive": ["van_ban"], "why": {}}
     services = a["services"]
     # Matched by procedure code when there is one (the URL of 1.001 changed).
     assert [s["code"] for s in services["gone_dead"]] == ["1.001"] and services["gone_dead"][0]["status"] == "not_found"

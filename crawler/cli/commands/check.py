@@ -8,6 +8,7 @@ from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
 
+from crawler.cli.commands.rejudge import say_archive
 from crawler.cli.i18n import t
 from crawler.cli.preflight import ready_to_fetch, stderr, unknown_methodology
 from crawler.orchestration.runs import execute
@@ -29,6 +30,7 @@ def register(sub) -> None:
     p.add_argument("--methodology", default="nd42-2025", help=t("sweep.methodology"))
     p.add_argument("--db", default=str(store.DEFAULT_DB), help=t("cli.db"))
     p.add_argument("--no-browser", action="store_true", help=t("browser.no_browser"))
+    p.add_argument("--archive", action="store_true", help=t("archive.flag"))
     p.add_argument("--verbose", "-v", action="store_true", help=t("sweep.verbose"))
     p.set_defaults(func=run)
 
@@ -81,12 +83,15 @@ def run(args) -> int:
         stderr(str(exc))
         return 2
     overrides = {"PORTALCHECK_HINTS": args.hints} if args.hints else {}
+    if args.archive:
+        overrides["PORTALCHECK_ARCHIVE"] = True
     if not ready_to_fetch(args.db, args.no_browser, overrides):
         return 2
     run_id = execute(targets, args.db, mode="check", methodology=args.methodology,
                      overrides=overrides, verbose=args.verbose)
     target = build_export(store.open_db(args.db), run_id)["targets"][0]
     print_report(target, Console())
+    say_archive(store.open_db(args.db), run_id)
     if args.fail_under is not None:
         score = target["scores"]["overall"]
         if score is None or score < args.fail_under:

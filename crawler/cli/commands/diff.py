@@ -49,6 +49,9 @@ def render(diff: dict, show_all: bool = False) -> str:
     a, b = diff["run_a"], diff["run_b"]
     lines = [t("diff.header", a=a["id"], a_at=(a["started_at"] or "")[:16], a_label=a["label"] or "",
                b=b["id"], b_at=(b["started_at"] or "")[:16], b_label=b["label"] or "")]
+    if b.get("mode") == "rejudge":
+        # the same archived pages on both sides: a change is the checks', not the portal's
+        lines.append(t("diff.rejudged", a=a["id"], b=b["id"]))
     totals = diff["totals"]
     lines.append(t("diff.totals", **totals))
     if diff["targets_added"]:
@@ -66,7 +69,9 @@ def render(diff: dict, show_all: bool = False) -> str:
         for part in ("sections", "functions"):
             for change in ("gained", "lost", "now_inconclusive"):
                 if target[part][change]:
-                    lines.append(t(f"diff.{part}.{change}", keys=", ".join(target[part][change])))
+                    why = target[part].get("why") or {}
+                    keys = ", ".join(f"{k} ({why[k]})" if k in why else k for k in target[part][change])
+                    lines.append(t(f"diff.{part}.{change}", keys=keys))
         services = target["services"]
         for change in ("gone_dead", "revived", "added", "removed"):
             items = services[change]

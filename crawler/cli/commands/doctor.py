@@ -101,7 +101,7 @@ def findings(db: str, overrides: dict) -> dict:
         "browser": {"ok": browser.ok, "path": browser.path, "version": browser.version,
                     "error": browser.error, "seconds": browser.seconds},
         "versions": {name: _package(name) for name in
-                     ("portalcheck", "playwright", "scrapy", "scrapy-playwright", "sqlite-utils")},
+                     ("portalcheck", "playwright", "scrapy", "scrapy-playwright", "sqlite-utils", "warcio", "wacz")},
         "database": database_finding(db),
         "data": data_findings(),
         "methodologies": methodology_findings(),

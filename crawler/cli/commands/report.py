@@ -42,7 +42,13 @@ def run(args) -> int:
         return 2
     out = Path(args.out or Path("reports") / f"run-{the_run['id']}")
     lang = args.report_lang or get_lang()
-    written = write_reports(load_evidence(db, the_run["id"]), scores, out, formats=formats, lang=lang,
+    evidence = load_evidence(db, the_run["id"])
+    if evidence["run"].get("rejudge_of") and not evidence["run"].get("archive_path"):
+        # a re-judgement's evidence points at the archive it judged (docs/archive.md)
+        from results.archive_store import run_archive
+
+        evidence["run"]["archive_path"] = (run_archive(db, evidence["run"]["rejudge_of"]) or {}).get("path")
+    written = write_reports(evidence, scores, out, formats=formats, lang=lang,
                             previous=previous_bundle(db, the_run, m), methodology=m)
     index = out / "index.html" if "html" in formats else written[0] if written else out
     print(t("report.written", count=len(written), path=out, index=index))

@@ -4,6 +4,7 @@ from __future__ import annotations
 from datetime import date
 from pathlib import Path
 
+from crawler.cli.commands.rejudge import say_archive
 from crawler.cli.i18n import t
 from crawler.cli.preflight import ready_to_fetch, scrapy_overrides, stderr, unknown_methodology
 from crawler.cli.summary import print_summary
@@ -29,6 +30,7 @@ def register(sub) -> None:
     p.add_argument("-s", "--set", action="append", default=[], metavar="NAME=VALUE",
                    help=t("sweep.set"))
     p.add_argument("--no-browser", action="store_true", help=t("browser.no_browser"))
+    p.add_argument("--archive", action="store_true", help=t("archive.flag"))
     p.add_argument("--verbose", "-v", action="store_true", help=t("sweep.verbose"))
     p.set_defaults(func=run)
 
@@ -51,6 +53,8 @@ def run(args) -> int:
         return 2
     spiders = tuple(s.strip() for s in args.spiders.split(",") if s.strip())
     overrides = scrapy_overrides(args)
+    if args.archive:
+        overrides["PORTALCHECK_ARCHIVE"] = True
     if not ready_to_fetch(args.db, args.no_browser, overrides):
         return 2
     stderr(t("sweep.starting", count=len(targets), db=args.db))
@@ -85,6 +89,8 @@ def resume(args) -> int:
         stderr(t("sweep.map_of", on=settings["valid_on"]))
     overrides = {k: v for k, v in settings.items() if k.isupper() and not k.startswith("PORTALCHECK_PROGRESS")}
     overrides.update(scrapy_overrides(args))
+    if args.archive:
+        overrides["PORTALCHECK_ARCHIVE"] = True
     if not ready_to_fetch(args.db, args.no_browser, overrides):
         return 2
     run_id = execute(targets, args.db, mode="sweep", methodology=previous["methodology"] or args.methodology,
@@ -96,4 +102,5 @@ def report(args, run_id: int) -> int:
     db = store.open_db(args.db)
     print_summary(build_export(db, run_id))
     stderr(t("sweep.done", run=run_id, db=args.db))
+    say_archive(db, run_id)
     return 0
