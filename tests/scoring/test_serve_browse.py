@@ -82,9 +82,14 @@ def test_ranking_defaults_to_the_latest_run_facets_and_monitor_history(b, tmp_pa
         verdicts = _get(port, "/portalcheck/latest_verdicts.json?_size=1")
         passes = _get(port, "/portalcheck/monitor_passes.json?_shape=array")
         changes = _get(port, "/portalcheck/monitor_changes.json?_shape=array")
+        downloaded, shown = (urllib.request.urlopen(f"http://127.0.0.1:{port}/portalcheck/run_targets.csv{q}",
+                                                    timeout=30).read() for q in ("?_dl=1", ""))
     finally:
         proc.send_signal(signal.SIGTERM)
         proc.communicate(timeout=20)
+    # a CSV downloaded for Excel carries the UTF-8 mark; one shown in the browser does not
+    assert downloaded.startswith(b"\xef\xbb\xbfrun_id,") and shown.startswith(b"run_id,")
+    assert "Sở A".encode() in downloaded
     assert {r["Lượt"] for r in latest} == {second} and {r["Đơn vị"] for r in latest} == {"Sở A", "Xã X"}
     assert {r["Lượt"] for r in chosen} == {first} and {r["Đơn vị"] for r in chosen} == {"Sở A", "Sở C"}
     hidden = {t["name"] for t in database["tables"] if t["hidden"]}
