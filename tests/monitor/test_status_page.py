@@ -123,6 +123,9 @@ def test_status_page_in_headless_chromium(servers, kit, tmp_path):
     assert any("còn 10 ngày" in r for r in so_b["rows"])                         # the certificate
     assert "Thời gian phản hồi trang chủ" in body and "Trung bình" in body
     assert "Down" in english and "1 units need attention" in english and "Incidents" in english
+    for text in (body, english):   # words, not codes: no snake_case key reaches a reader
+        assert not re.search(r"\b[a-z]+_[a-z_]+\b", text), text
+    assert not re.search(r"\b(up|down|timeout|blocked|live)\b", body)   # nor an English state code in Vietnamese
     png = shot.read_bytes()
     assert png[:8] == b"\x89PNG\r\n\x1a\n"
     width, height = struct.unpack(">II", png[16:24])
@@ -171,3 +174,18 @@ def test_an_empty_database_gives_a_page_that_says_so(tmp_path):
     assert [p.name for p in written] == ["index.html", "index.vi.html"]
     assert "No monitoring results yet" in written[0].read_text(encoding="utf-8")
     assert "Chưa có kết quả theo dõi nào" in written[1].read_text(encoding="utf-8")
+
+
+def test_every_word_of_the_page_exists_in_both_languages():
+    import yaml
+
+    root = Path(__file__).resolve().parents[2]
+    for name in ("scoring/templates/strings_monitor.yaml", "scoring/templates/strings_workbook.yaml",
+                 "crawler/cli/messages/monitor_page.yaml"):
+        data = yaml.safe_load((root / name).read_text(encoding="utf-8"))
+        entries = [v for section in data.values() for v in (section.values() if "vi" not in section else [section])]
+        assert entries and all(set(e) == {"vi", "en"} and e["vi"] and e["en"] for e in entries), name
+    template = (root / "scoring/templates/monitor.html.j2").read_text(encoding="utf-8")
+    page_words = yaml.safe_load((root / "scoring/templates/strings_monitor.yaml").read_text(encoding="utf-8"))
+    used = set(re.findall(r"""tr\(["']([a-z_]+)["']""", template))
+    assert used and used <= set(page_words["monitor_page"]), used - set(page_words["monitor_page"])

@@ -82,6 +82,9 @@ def test_ranking_and_criteria_sheets(b, tmp_path):
     assert rows["tinh-x"][titles["khoa_hoc"]].value == "Không đạt (tham khảo)"
     assert rows["so-tc"][titles["search"]].value == "Đạt"
     assert len({VERDICT_FILLS[k] for k in ("fail", "inconclusive", "not_applicable")}) == 3
+    codes = [c.value for ws in (ranking, sheet) for row in ws.iter_rows(min_row=2) for c in row[2:]
+             if isinstance(c.value, str) and re.fullmatch(r"[a-z]+(_[a-z]+)+|pass|fail|ranked", c.value)]
+    assert not codes   # words, not codes, in every verdict, class and status cell
     about = {r[0].value: r[1].value for r in wb["Thông tin lượt kiểm tra"].iter_rows(min_row=2) if r[0].value}
     assert about["Bắt đầu"] == "01/06/2025 07:00"   # 00:00 UTC, in Asia/Ho_Chi_Minh, through Babel
 

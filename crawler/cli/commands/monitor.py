@@ -65,7 +65,7 @@ def run(args) -> int:
     except (OSError, ValueError, yaml.YAMLError) as exc:
         stderr(t("monitor.bad_config", error=exc))
         return 2
-    if args.report:
+    if args.report or args.format or args.out:   # a report format or folder asks for the report
         return report(args, config)
     if not args.targets:
         stderr(t("monitor.need_targets"))
