@@ -145,8 +145,10 @@ def _current(info: dict, problems: list[dict], last: tuple | None, lang: str, tz
         state = "maintenance"
     elif portal is not None:
         state = portal["state"]
-    elif mine:
+    elif any(p["state"] == "down" for p in mine):
         state = "partial"
+    elif mine:   # only timeouts or blocks: not judged, never a fault of the portal
+        state = "some_unjudged"
     else:
         state = "up"
     return {"state": state, "words": tr(state, lang, "monitor_states"),

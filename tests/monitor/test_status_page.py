@@ -189,3 +189,25 @@ def test_every_word_of_the_page_exists_in_both_languages():
     page_words = yaml.safe_load((root / "scoring/templates/strings_monitor.yaml").read_text(encoding="utf-8"))
     used = set(re.findall(r"""tr\(["']([a-z_]+)["']""", template))
     assert used and used <= set(page_words["monitor_page"]), used - set(page_words["monitor_page"])
+
+
+def test_the_state_now_never_calls_a_blocked_or_slow_address_down():
+    from scoring.monitor_page import _current
+
+    at = int(datetime(2026, 11, 27, 7, 5, tzinfo=ZoneInfo("UTC")).timestamp())
+    info = {"id": "a"}
+
+    def problem(kind, state):
+        return {"target_id": "a", "kind": kind, "state": state, "since": at, "name": "Thủ tục 1", "url": "https://a/"}
+
+    def state(problems, last=(at, 0, 120)):
+        return _current(info, problems, last, "vi", VN)
+
+    assert state([])["state"] == "up" and state([])["response"] == "120 ms"
+    assert state([problem("service", "blocked"), problem("service", "timeout")])["words"] == \
+        "Có địa chỉ không đánh giá được (bị chặn, quá thời gian)"
+    assert state([problem("service", "blocked"), problem("service", "down")])["state"] == "partial"
+    assert state([problem("portal", "timeout")])["words"] == "Không phản hồi kịp"
+    assert state([problem("portal", "down")])["problems"][0]["since_text"] == "27/11/2026 14:05"
+    assert state([problem("portal", "down")], last=(at, 1, None))["state"] == "maintenance"
+    assert state([], last=None)["words"] == "Chưa có kết quả"
