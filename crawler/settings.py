@@ -86,6 +86,10 @@ PORTALCHECK_MONITOR_SERVICES = None
 PORTALCHECK_MONITOR_CONFIG = None
 # Notification URLs (apprise), separated by spaces, besides `--notify` (environment variable).
 PORTALCHECK_NOTIFY = os.environ.get("PORTALCHECK_NOTIFY", "")
+# Where `monitor --report --format html` writes the status page without --out.
+PORTALCHECK_MONITOR_PAGE_DIR = "reports/monitor"
+# Days of uptime bars and response times the status page shows without --last.
+PORTALCHECK_MONITOR_PAGE_DAYS = 30
 
 # --- portalcheck: the archive (docs/archive.md) ------------------------------
 # Keep every response of the run in a web archive (WACZ) beside the database (`--archive`).

@@ -17,6 +17,10 @@ from results.spreadsheet import neutralise
 
 SCHEMA_PATH = Path(__file__).with_name("export_schema.json")
 CATEGORIES = ("portal", "services", "overall")
+# The export's version, "major.minor": the minor grows when fields are added
+# (old readers keep working), the major would change only if one were removed or
+# changed meaning. 1.1 added "$schema" and "version" themselves.
+EXPORT_VERSION = "1.1"
 
 
 @lru_cache(maxsize=1)
@@ -73,7 +77,8 @@ def build_export(db, run_id: int) -> dict[str, Any]:
             "classification": _by_category(target_scores, "classification"),
             "rank": _by_category(target_scores, "rank"),
         })
-    return {"run": {"id": run["id"], "label": run["label"], "methodology": (scoring or run)["methodology"],
+    return {"$schema": export_schema()["$id"], "version": EXPORT_VERSION,
+            "run": {"id": run["id"], "label": run["label"], "methodology": (scoring or run)["methodology"],
                     "mode": run["mode"], "started_at": run["started_at"],
                     "finished_at": run["finished_at"], "status": run["status"],
                     "tool_version": run["tool_version"]},

@@ -223,3 +223,38 @@ def pass_vectors(db, at: int) -> list[tuple[str, int, bytes]]:
     return [(target_id, maint, unpack(blob)) for target_id, maint, blob in db.execute(
         "SELECT t.target_id, r.maintenance, r.statuses FROM monitor_raw r "
         "JOIN monitor_targets t ON t.id = r.tid WHERE r.at = ? ORDER BY t.target_id", [at])]
+
+
+# --- reading for the status page (scoring.monitor_page) ----------------------------
+
+def last_passes(db) -> dict[int, tuple[int, int, int | None]]:
+    """{tid: (at, maintenance, portal_ms)} of each target's latest pass still held raw."""
+    return {tid: (at, maint, ms) for tid, at, maint, ms in db.execute(
+        "SELECT r.tid, r.at, r.maintenance, r.portal_ms FROM monitor_raw r JOIN "
+        "(SELECT tid, MAX(at) AS at FROM monitor_raw GROUP BY tid) m ON m.tid = r.tid AND m.at = r.at")}
+
+
+def portal_times(db, tid: int, since_at: int) -> list[tuple[int, int | None]]:
+    """(at, portal response in ms or None) of a target's passes since `since_at`, in time order."""
+    return list(db.execute("SELECT at, portal_ms FROM monitor_raw WHERE tid = ? AND at >= ? ORDER BY at",
+                           [tid, since_at]))
+
+
+def state_events(db, tid: int) -> list[dict]:
+    """A target's state changes (oldest first), with the URL each one is about."""
+    cursor = db.execute(
+        "SELECT e.id, e.at, e.url_id, e.from_state, e.to_state, e.status, e.http_status, e.maintenance, "
+        "u.kind AS url_kind, u.url, u.name AS url_name FROM monitor_events e "
+        "LEFT JOIN monitor_urls u ON u.id = e.url_id WHERE e.tid = ? AND e.kind = 'state' ORDER BY e.at, e.id",
+        [tid])
+    names = [d[0] for d in cursor.description]
+    return [dict(zip(names, row)) for row in cursor]
+
+
+def certificates(db) -> dict[int, list[dict]]:
+    """{tid: [{host, not_after, subject}]} of the certificates the monitor has seen."""
+    out: dict[int, list[dict]] = {}
+    for host, tid, not_after, subject in db.execute(
+            "SELECT host, tid, not_after, subject FROM monitor_certs ORDER BY host"):
+        out.setdefault(tid, []).append({"host": host, "not_after": not_after, "subject": subject})
+    return out

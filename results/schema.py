@@ -230,6 +230,31 @@ MIGRATIONS: list[str] = [
     ALTER TABLE observations ADD COLUMN archived_url TEXT;
     ALTER TABLE observations ADD COLUMN archive_record_id TEXT;
     """,
+    # 5: views a person browsing the database (`portalcheck serve`) reads. The
+    # monitor's own tables hold packed vectors and unix seconds; these give
+    # one row per pass and per change, with times as text (UTC and Việt Nam's,
+    # UTC+7 all year). latest_verdicts puts the unit's group and kind beside each
+    # verdict of its latest run, so Datasette can facet on group, kind and outcome.
+    """
+    CREATE VIEW monitor_passes AS
+        SELECT r.run_id, datetime(r.at, 'unixepoch') AS at_utc,
+               datetime(r.at, 'unixepoch', '+7 hours') AS at_vietnam,
+               t.target_id, t.name, r.maintenance, r.portal_ms
+        FROM monitor_raw r JOIN monitor_targets t ON t.id = r.tid;
+    CREATE VIEW monitor_changes AS
+        SELECT e.id, e.run_id, datetime(e.at, 'unixepoch') AS at_utc,
+               datetime(e.at, 'unixepoch', '+7 hours') AS at_vietnam,
+               t.target_id, t.name, e.kind, u.kind AS url_kind, u.url, u.name AS url_name, u.code,
+               e.from_state, e.to_state, e.status, e.http_status, e.maintenance,
+               datetime(e.sent_at, 'unixepoch') AS sent_at_utc
+        FROM monitor_events e JOIN monitor_targets t ON t.id = e.tid
+        LEFT JOIN monitor_urls u ON u.id = e.url_id;
+    CREATE VIEW latest_verdicts AS
+        SELECT o.run_id, o.target_id, rt.name, rt.group_name, rt.kind, o.category, o.key, o.outcome,
+               o.reason, o.legal_ref, o.evidence_url, o.label, o.observed_at
+        FROM latest_observations o
+        LEFT JOIN run_targets rt ON rt.run_id = o.run_id AND rt.target_id = o.target_id;
+    """,
 ]
 
 SCHEMA_VERSION = len(MIGRATIONS)

@@ -15,9 +15,11 @@ import jinja2
 
 from scoring import charts
 from scoring.archived import attach
-from scoring.exports import write_csv, write_xlsx
+from scoring.exports import write_csv
+from scoring.matrix import criteria_matrix
 from scoring.methodology import choose_methodology, load_methodology, text
 from scoring.tables import rank_text, ranking_tables, target_index, target_views, tr
+from scoring.workbook import about_rows, write_xlsx
 
 FORMATS = ("html", "md", "csv", "xlsx")
 TEMPLATE_DIR = Path(__file__).with_name("templates")
@@ -146,7 +148,9 @@ def write_reports(evidence: dict, scores: list[dict], out_dir: str | Path,
     if "csv" in formats:
         written.append(write_csv(tables, out / "rankings.csv", lang, decimals))
     if "xlsx" in formats:
-        written.append(write_xlsx(tables, out / "rankings.xlsx", lang, decimals))
+        written.append(write_xlsx(tables, out / "rankings.xlsx", lang, decimals,
+                                  matrix=criteria_matrix(evidence, scores, m, lang),
+                                  about=about_rows(evidence.get("run"), text(m["title"], lang), lang)))
     if "md" in formats:
         path = out / "rankings.md"
         path.write_text(env.get_template("rankings.md.j2").render(**context), encoding="utf-8")

@@ -26,7 +26,16 @@ SHORT_OUTCOMES = ("fail", "partial")
 
 @lru_cache(maxsize=1)
 def strings() -> dict:
-    return yaml.safe_load(STRINGS_FILE.read_text(encoding="utf-8"))
+    """strings.yaml, plus one strings_<feature>.yaml per feature (the workbook,
+    the monitor page): a feature adds its words without editing the shared file."""
+    merged = yaml.safe_load(STRINGS_FILE.read_text(encoding="utf-8"))
+    for path in sorted(STRINGS_FILE.parent.glob("strings_*.yaml")):
+        for key, value in (yaml.safe_load(path.read_text(encoding="utf-8")) or {}).items():
+            if key in merged and not (isinstance(value, dict) and isinstance(merged[key], dict)
+                                      and not set(value) & set(merged[key]) and "vi" not in value):
+                raise ValueError(f"report string {key!r} defined twice ({path.name})")
+            merged[key] = {**merged.get(key, {}), **value} if key in merged else value
+    return merged
 
 
 def tr(key: str, lang: str, section: str | None = None, **values) -> str:

@@ -65,14 +65,23 @@ def test_all_formats_render_and_xlsx_matches_csv(b, tmp_path):
             "targets/so-nv.html"} <= names
     rows = _csv_rows(tmp_path / "vi" / "rankings.csv")
     assert rows[0][:3] == ["Nhóm", "Hạng mục", "Hạng"]
+    # The workbook's group sheets hold the CSV's figures, a row per unit with its
+    # categories side by side (tests/scoring/test_workbook.py says more).
     wb = load_workbook(tmp_path / "vi" / "rankings.xlsx")
-    sheet_rows = []
-    for ws in wb.worksheets:
+    from_csv = {(r[0], r[1], r[4]): [_normal(r[2]), _normal(r[6]), r[7]] for r in rows[1:]}
+    from_xlsx = {}
+    for ws in wb.worksheets[:2]:
         values = list(ws.iter_rows(values_only=True))
-        assert [str(v) for v in values[0]] == rows[0]
-        sheet_rows += [[_normal(v) for v in r] for r in values[1:]]
-    assert sheet_rows == [[_normal(v) for v in r] for r in rows[1:]]
-    assert len(wb.worksheets) == 6  # 2 groups x (overall, portal, services)
+        header = [str(v) for v in values[0]]
+        for r in values[1:]:
+            for i, title in enumerate(header):
+                if title.endswith(" — Hạng"):
+                    category = title.removesuffix(" — Hạng")
+                    group = next(k[0] for k in from_csv if k[2] == r[0])
+                    from_xlsx[(group, category, r[0])] = [_normal(r[i]), _normal(r[i + 1]), r[i + 2] or ""]
+    assert from_xlsx == from_csv
+    assert [ws.title for ws in wb.worksheets] == ["Sở, ban, ngành tỉnh", "UBND cấp huyện",
+                                                   "Tiêu chí từng đơn vị", "Thông tin lượt kiểm tra"]
     index = (tmp_path / "vi" / "index.html").read_text(encoding="utf-8")
     assert index.count("<svg") >= 3  # distributions of 2 groups + the change chart
     assert "Thay đổi so với lượt trước" in index and "http://" not in index.split("<body>")[1].split("<svg")[0]

@@ -1,6 +1,8 @@
 """portalcheck export: a stored run as JSON (the public contract) or CSV."""
 from __future__ import annotations
 
+import os
+import stat
 import sys
 from pathlib import Path
 
@@ -33,9 +35,20 @@ def run(args) -> int:
         return 2
     export = build_export(db, run_row["id"])
     text = to_json(export) if args.format == "json" else to_csv(export)
+    # A CSV file a person opens in Excel needs a UTF-8 byte-order mark to show
+    # Vietnamese text; a pipe into another program gets none.
+    bom = args.format == "csv" and (args.out or _stdout_is_a_file())
     if args.out:
-        Path(args.out).write_text(text, encoding="utf-8")
+        Path(args.out).write_text(text, encoding="utf-8-sig" if bom else "utf-8")
         stderr(t("export.written", path=args.out, run=run_row["id"]))
     else:
-        sys.stdout.write(text)
+        sys.stdout.write(("\ufeff" if bom else "") + text)
     return 0
+
+
+def _stdout_is_a_file() -> bool:
+    """`portalcheck export --format csv > ranking.csv`: a file, not a pipe or a terminal."""
+    try:
+        return stat.S_ISREG(os.fstat(sys.stdout.fileno()).st_mode)
+    except (OSError, ValueError, AttributeError):   # a captured stream has no descriptor
+        return False

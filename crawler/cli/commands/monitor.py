@@ -15,6 +15,7 @@ import sys
 import time
 import warnings
 from datetime import date
+from pathlib import Path
 
 import yaml
 
@@ -52,6 +53,8 @@ def register(sub) -> None:
     g.add_argument("--target", metavar="ID", help=t("monitor.target"))
     g.add_argument("--each-service", action="store_true", help=t("monitor.each_service"))
     g.add_argument("--json", action="store_true", help=t("monitor.json"))
+    g.add_argument("--format", choices=("table", "json", "html"), default=None, help=t("monitor_page.format"))
+    g.add_argument("--out", metavar="DIR", help=t("monitor_page.out"))
     p.set_defaults(func=run)
 
 
@@ -62,7 +65,7 @@ def run(args) -> int:
     except (OSError, ValueError, yaml.YAMLError) as exc:
         stderr(t("monitor.bad_config", error=exc))
         return 2
-    if args.report:
+    if args.report or args.format or args.out:   # a report format or folder asks for the report
         return report(args, config)
     if not args.targets:
         stderr(t("monitor.need_targets"))
@@ -178,9 +181,11 @@ def report(args, config) -> int:
         stderr(t("export.no_db", db=args.db))
         return 2
     db = store.open_db(args.db)
+    if args.format == "html":
+        return status_page(args, config, db)
     last = args.last or {"day": 14, "week": 8, "quarter": 4}[args.by]
     data = build_report(db, args.by, last, int(time.time()), config.tz, args.target, args.each_service)
-    if args.json:
+    if args.json or args.format == "json":
         sys.stdout.write(json.dumps(data, ensure_ascii=False, indent=2) + "\n")
         return 0
     if not data["targets"]:
@@ -204,4 +209,20 @@ def report(args, config) -> int:
         for s in target.get("services", []):
             cells = "  ".join(f"{label}: {pct(v)}" for label, v in s["periods"].items())
             console.print(f"  {escape(s['name'] or s['url'])}  {cells}")
+    return 0
+
+
+def status_page(args, config, db) -> int:
+    """The static status page (scoring.monitor_page) into --out, in both languages."""
+    from crawler.cli.i18n import get_lang
+    from scoring.monitor_page import write_monitor_page
+
+    out = Path(args.out or defaults.PORTALCHECK_MONITOR_PAGE_DIR)
+    try:
+        written = write_monitor_page(db, out, int(time.time()), config.tz, get_lang(),
+                                     days=args.last or defaults.PORTALCHECK_MONITOR_PAGE_DAYS, only=args.target)
+    except OSError as exc:
+        stderr(t("monitor_page.not_written", path=out, error=exc))
+        return 2
+    print(t("monitor_page.written", path=written[0], other=written[1].name))
     return 0

@@ -8,6 +8,10 @@ Datasette has no hook for its CSV rows, so this is ASGI middleware: the
 response body is re-read record by record (a newline outside quotes ends a
 record), each field passed through `neutralise`, and written again with the
 same dialect Datasette uses (csv module defaults, CRLF).
+
+A CSV downloaded as a file (`_dl`, Datasette's "download file" option) starts
+with a UTF-8 byte-order mark: Excel then shows Vietnamese text as it is. A CSV
+shown in the browser or read by a script (no `_dl`) gets none.
 """
 from __future__ import annotations
 
@@ -24,7 +28,8 @@ from results.spreadsheet import neutralise
 class CsvNeutraliser:
     """Rewrites a CSV byte stream, chunk by chunk, records whole."""
 
-    def __init__(self):
+    def __init__(self, bom: bool = False):
+        self.bom = bom          # still to be written before the first byte
         self.decoder = codecs.getincrementaldecoder("utf-8")(errors="replace")
         self.pending = ""
         self.in_quotes = False
@@ -41,7 +46,10 @@ class CsvNeutraliser:
                 end = i + 1
         complete, self.pending = (self.pending, "") if final else (self.pending[:end], self.pending[end:])
         self.scanned = len(self.pending)
-        return self._rewrite(complete).encode("utf-8") if complete else b""
+        out = self._rewrite(complete).encode("utf-8") if complete else b""
+        if self.bom and (out or final):
+            out, self.bom = b"\xef\xbb\xbf" + out, False
+        return out
 
     @staticmethod
     def _rewrite(text: str) -> str:
@@ -50,6 +58,10 @@ class CsvNeutraliser:
         for record in csv.reader(io.StringIO(text, newline="")):
             writer.writerow([neutralise(field) for field in record])
         return out.getvalue()
+
+
+def _is_download(scope) -> bool:
+    return "_dl" in parse_qs(scope.get("query_string", b"").decode("latin-1"), keep_blank_values=True)
 
 
 def _is_csv(scope) -> bool:
@@ -64,7 +76,7 @@ def asgi_wrapper(datasette):
             if scope.get("type") != "http" or not _is_csv(scope):
                 await app(scope, receive, send)
                 return
-            neutraliser = CsvNeutraliser()
+            neutraliser = CsvNeutraliser(bom=_is_download(scope))
             rewriting = []
 
             async def neutralising_send(event):
