@@ -26,6 +26,11 @@ class RequestMeta(TypedDict, total=False):
     pc_pool_acquired: bool        # the pool gave it one (a retry keeps it)
     pc_browser_guarded: bool      # the browser's guard was added (crawler.browser.policy)
     pc_api_calls: list[dict]      # XHR/fetch calls the rendered page made: {method, url, body, resource_type}
+    pc_pool_key: str              # a page pool of its own (a speed audit's phone context), not the target's
+
+    # --- browser audits (spiders/audits.py, crawler/browser/audits.py) ---
+    pc_audit_role: str            # the audited page: homepage, or the section key of a sampled page
+    pc_visitor: dict              # the emulated phone and its throttling (checks/data/audits.yaml, visitor)
 
     # --- requests that fetch nothing (crawler.middlewares.internal_request) ---
     pc_internal: bool             # answered in the process with an empty response

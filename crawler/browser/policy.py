@@ -43,7 +43,7 @@ async def abort_heavy_request(request) -> bool:
     """True for requests Chromium must not make (PLAYWRIGHT_ABORT_REQUEST).
 
     Anything but http(s). Images, fonts and media: checks read the DOM, not the
-    pixels. And the same address rule as
+    pixels (except on a page a speed audit measures). And the same address rule as
     crawler.netsafety.middleware.AddressSafetyMiddleware: a page served from a private
     address (the demo, a test) loads nothing from the internet (tracking
     scripts, CDNs), and a public page loads nothing from a private address,
@@ -53,9 +53,9 @@ async def abort_heavy_request(request) -> bool:
     parts = urlsplit(request.url)
     if parts.scheme.lower() not in _FETCHED_SCHEMES:
         return True
-    if request.resource_type in _HEAVY:
-        return True
     frame = getattr(request, "frame", None)
+    if request.resource_type in _HEAVY and not _measured(frame):
+        return True
     page_url = getattr(frame, "url", "") or ""
     page_host = urlsplit(page_url).hostname
     host = parts.hostname or ""
@@ -69,6 +69,22 @@ async def abort_heavy_request(request) -> bool:
     if is_ip_literal(host):
         return False
     return await resolves_to_private(host)
+
+
+# Pages a speed audit measures (crawler/browser/audits.py): they load images, fonts and media
+# as a visitor's browser does, or their largest paint and bytes would be wrong.
+_MEASURED: weakref.WeakSet = weakref.WeakSet()
+
+
+def measure_heavy_resources(page) -> None:
+    _MEASURED.add(page)
+
+
+def _measured(frame) -> bool:
+    try:
+        return frame is not None and frame.page in _MEASURED
+    except Exception:  # a detached frame has no page
+        return False
 
 
 # Pages already guarded (WebSockets refused): the init callback runs per render.

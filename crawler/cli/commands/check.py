@@ -9,7 +9,7 @@ from rich.markup import escape
 from rich.table import Table
 
 from crawler.cli.i18n import t
-from crawler.cli.preflight import ready_to_fetch, stderr, unknown_methodology
+from crawler.cli.preflight import audits_option, ready_to_fetch, stderr, unknown_methodology
 from crawler.orchestration.runs import execute
 from crawler.registry.targets import KINDS, TargetFileError, parse_targets
 from results import store
@@ -29,6 +29,7 @@ def register(sub) -> None:
     p.add_argument("--methodology", default="nd42-2025", help=t("sweep.methodology"))
     p.add_argument("--db", default=str(store.DEFAULT_DB), help=t("cli.db"))
     p.add_argument("--no-browser", action="store_true", help=t("browser.no_browser"))
+    p.add_argument("--audits", metavar="LIST", type=audits_option, help=t("audits.help"))
     p.add_argument("--verbose", "-v", action="store_true", help=t("sweep.verbose"))
     p.set_defaults(func=run)
 
@@ -81,6 +82,8 @@ def run(args) -> int:
         stderr(str(exc))
         return 2
     overrides = {"PORTALCHECK_HINTS": args.hints} if args.hints else {}
+    if args.audits is not None:
+        overrides["PORTALCHECK_AUDITS"] = args.audits
     if not ready_to_fetch(args.db, args.no_browser, overrides):
         return 2
     run_id = execute(targets, args.db, mode="check", methodology=args.methodology,

@@ -5,7 +5,7 @@ from datetime import date
 from pathlib import Path
 
 from crawler.cli.i18n import t
-from crawler.cli.preflight import ready_to_fetch, scrapy_overrides, stderr, unknown_methodology
+from crawler.cli.preflight import audits_option, ready_to_fetch, scrapy_overrides, stderr, unknown_methodology
 from crawler.cli.summary import print_summary
 from crawler.orchestration.process import DEFAULT_SPIDERS
 from crawler.orchestration.runs import execute, targets_of_run, unfinished_count
@@ -29,6 +29,7 @@ def register(sub) -> None:
     p.add_argument("-s", "--set", action="append", default=[], metavar="NAME=VALUE",
                    help=t("sweep.set"))
     p.add_argument("--no-browser", action="store_true", help=t("browser.no_browser"))
+    p.add_argument("--audits", metavar="LIST", type=audits_option, help=t("audits.help"))
     p.add_argument("--verbose", "-v", action="store_true", help=t("sweep.verbose"))
     p.set_defaults(func=run)
 
