@@ -17,6 +17,8 @@ from results.spreadsheet import neutralise
 
 SCHEMA_PATH = Path(__file__).with_name("export_schema.json")
 CATEGORIES = ("portal", "services", "overall")
+# Criteria whose whole evidence the export carries (docs/audits.md): the browser audits' figures.
+AUDIT_EVIDENCE_KEYS = ("accessibility", "performance", "mobile_width", "lang_vi", "image_link_alt")
 
 
 @lru_cache(maxsize=1)
@@ -54,6 +56,10 @@ def build_export(db, run_id: int) -> dict[str, Any]:
         functions = {o["key"]: {"outcome": o["outcome"], "evidence_url": o["evidence_url"],
                                 "reason": o["reason"]}
                      for o in mine if o["category"] == "function" and o["key"] in FUNCTION_KEYS}
+        audits = {o["key"]: {"outcome": o["outcome"], "reason": o["reason"],
+                             "evidence": o["evidence"] if isinstance(o["evidence"], dict) else {}}
+                  for o in mine if o["category"] == "function" and o["key"] in AUDIT_EVIDENCE_KEYS
+                  and o["reason"] != "not_measured"}
         target_scores = [s for s in scores if s["target_id"] == tid]
         targets.append({
             "id": tid, "name": t["name"] or tid, "group": t["group_name"] or "",
@@ -63,6 +69,7 @@ def build_export(db, run_id: int) -> dict[str, Any]:
                        "rendered": bool(t["rendered"])},
             "sections": {k: sections[k] for k in SECTION_KEYS if k in sections},
             "functions": {k: functions[k] for k in FUNCTION_KEYS if k in functions},
+            "audits": {k: audits[k] for k in AUDIT_EVIDENCE_KEYS if k in audits},
             "services_portal": {"url": t["services_portal_url"], "status": t["services_portal_status"]},
             "services": [{"url": s["url"], "code": s["code"], "name": s["name"],
                           "level": s["level"] or "unknown", "level_raw": s["level_raw"],

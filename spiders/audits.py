@@ -98,8 +98,11 @@ class AuditsMixin:
         return ()
 
     def on_visitor(self, page, meta: RequestMeta):
-        measured = self._method_result(meta, "visitor") if page.ok else {}
-        audit = {"url": page.final_url, "status": page.status, "metrics": measured.get("metrics") or {},
+        # What was measured counts even when the render then failed (the page method returned
+        # before scrapy-playwright's own wait for the load event ran out).
+        measured = self._method_result(meta, "visitor")
+        status = "live" if measured.get("metrics") and (page.ok or page.status == "timeout") else page.status
+        audit = {"url": page.final_url, "status": status, "metrics": measured.get("metrics") or {},
                  "widths": measured.get("widths") or {}, "error": measured.get("error")}
         yield from self._emit_visitor(meta["pc_target"], audit)
 

@@ -37,7 +37,8 @@ def measured(raw: dict) -> dict[str, float | None]:
 
 def check(audit: dict, config: dict, visitor: dict | None = None) -> Observation:
     """`audit`: {url, status, metrics: {...} or error}; `config`: the `performance` block of
-    checks.audit_config.audit_config(); `visitor`: the emulated phone and network (evidence)."""
+    checks.audit_config.audit_config() (`thresholds`, and `judged`: those the verdict rests on,
+    the others are shown only); `visitor`: the emulated phone and network (evidence)."""
     ev: dict[str, Any] = {"url": audit.get("url"), "thresholds": dict(config["thresholds"]),
                           "sources": dict(config.get("sources") or {})}
     if visitor:
@@ -50,8 +51,13 @@ def check(audit: dict, config: dict, visitor: dict | None = None) -> Observation
     figures = measured(raw)
     ev.update(figures)
     thresholds = config["thresholds"]
-    over_keys = [k for k, limit in thresholds.items() if figures.get(k) is not None and figures[k] > float(limit)]
-    missing = [k for k in thresholds if figures.get(k) is None]
+    judged = [k for k in config.get("judged") or thresholds if k in thresholds]
+    ev["judged"] = judged
+    over_all = [k for k, limit in thresholds.items() if figures.get(k) is not None and figures[k] > float(limit)]
+    over_keys = [k for k in over_all if k in judged]
+    if set(over_all) - set(over_keys):  # shown against its threshold, not judged
+        ev["over_informational"] = [k for k in over_all if k not in judged]
+    missing = [k for k in judged if figures.get(k) is None]
     if over_keys:
         return observation(KEY, "fail", reason="over_threshold", over=over_keys, **ev)
     if raw.get("error"):

@@ -142,9 +142,11 @@ async def measure_visitor(page, visitor: dict, widths: list[int], timeout: float
     """Wait for the load event (at most `timeout` s), read the vitals, then the layout's width at
     each phone width. Returns {"metrics": {...}, "widths": {...}} with "error" when cut short."""
     out: dict[str, Any] = {"metrics": {}, "widths": {}}
+    loaded = True
     try:
         await page.wait_for_load_state("load", timeout=timeout * 1000)
     except Exception:
+        loaded = False
         out["metrics"]["error"] = f"timeout: the page did not finish loading within {timeout:g} s"
     try:
         vitals = await asyncio.wait_for(page.evaluate(_VITALS, int(visitor["settle_ms"])), timeout)
@@ -154,6 +156,13 @@ async def measure_visitor(page, visitor: dict, widths: list[int], timeout: float
     counters = _COUNTERS.get(page) or {}
     out["metrics"]["transfer_bytes"] = counters.get("bytes")
     out["metrics"]["requests"] = counters.get("requests")
+    if not loaded:
+        # What was measured is kept; the page is left for a blank one, so the render ends now
+        # instead of waiting out the navigation timeout (scrapy-playwright waits for "load").
+        with suppress(Exception):
+            await page.goto("about:blank", timeout=5000)
+        out["error"] = out["metrics"]["error"]
+        return out
     session = counters.get("session")
     if session is not None:
         with suppress(Exception):  # the width test need not crawl at 4× slower

@@ -2,19 +2,34 @@
 
 `good`: Vietnamese, responsive, image links named, light. `bad`: no `lang`, an image link to
 a section with no text alternative, a table wider than any phone. `slow`: good markup, but its
-hero image comes from a throttling server (the bytes trickle for several seconds), so its
+hero image comes from a throttling server (its bytes trickle for 12 s), so its
 largest paint is late. Each is a portal of its own (a port each) with a "Giới thiệu" section
 page, which the accessibility audit samples.
 """
 from __future__ import annotations
 
 import base64
+import struct
 import time
+import zlib
 
 from loopback import LoopbackServer
 
-# A 1×1 PNG (the logo and banners); the hero is larger and served slowly.
+# A 1×1 PNG (the banners); the hero is a real 400×300 picture, served slowly.
 PNG = base64.b64decode("iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAAAABJRU5ErkJggg==")
+
+
+def png(width: int, height: int) -> bytes:
+    """A noisy RGB picture (it does not compress away: the transfer is its size)."""
+    def chunk(kind: bytes, data: bytes) -> bytes:
+        return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
+    rows = b"".join(b"\0" + bytes((x * 7 + y * 13 + (x * y) % 251) % 256 for x in range(width * 3))
+                    for y in range(height))
+    return (b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0))
+            + chunk(b"IDAT", zlib.compress(rows, 1)) + chunk(b"IEND", b""))
+
+
+HERO = png(400, 300)
 
 HEAD = ('<meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">'
         '<title>Cổng thông tin điện tử tỉnh Mẫu</title>'
@@ -49,7 +64,7 @@ def _png(handler) -> None:
 def _slow_png(seconds: float):
     """The hero image: headers at once, then the body in pieces over `seconds` (a throttling server)."""
     def serve(handler) -> None:
-        body = PNG + b"\0" * 30_000  # padding after IEND: browsers ignore it, the transfer counts it
+        body = HERO
         handler.send_response(200)
         handler.send_header("Content-Type", "image/png")
         handler.send_header("Content-Length", str(len(body)))
@@ -71,8 +86,11 @@ def _html(text: str):
     return lambda handler: handler.reply(200, text)
 
 
-def server(kind: str, slow_seconds: float = 6.0) -> LoopbackServer:
-    home = {"good": GOOD_HOME, "bad": BAD_HOME, "slow": SLOW_HOME}[kind]
+def server(kind: str, slow_seconds: float = 12.0) -> LoopbackServer:
+    """`hang`: the slow portal whose hero takes far longer than an audit may (the timeout test)."""
+    home = {"good": GOOD_HOME, "bad": BAD_HOME, "slow": SLOW_HOME, "hang": SLOW_HOME}[kind]
+    if kind == "hang":
+        slow_seconds = 90.0
     routes = {"/": _html(home), "/gioi-thieu": _html(ABOUT), "/banner.png": _png,
               "/hero.png": _slow_png(slow_seconds), "/robots.txt": lambda h: h.reply(200, "User-agent: *\nAllow: /\n",
                                                                                    content_type="text/plain")}
