@@ -181,9 +181,11 @@ EXTENSIONS = {
 # Only http and https are ever fetched (docs/security.md): a page linking to
 # file:///etc/passwd, ftp:// or data: gets nothing (AddressSafetyMiddleware
 # refuses the request first; without a handler it could not run anyway).
+# crawler.browser.handler is scrapy-playwright's handler with the DOM size bound
+# checked without an extra wait for the load event.
 DOWNLOAD_HANDLERS = {
-    "http": "scrapy_playwright.handler.ScrapyPlaywrightDownloadHandler",
-    "https": "scrapy_playwright.handler.ScrapyPlaywrightDownloadHandler",
+    "http": "crawler.browser.handler.PortalcheckPlaywrightHandler",
+    "https": "crawler.browser.handler.PortalcheckPlaywrightHandler",
     "file": None,
     "ftp": None,
     "s3": None,

@@ -111,8 +111,8 @@ class DomTooLarge(Exception):
 
 
 async def check_dom_size(page, limit: int) -> int:
-    """Page method run before scrapy-playwright reads the DOM: raises when the
-    serialised page would exceed `limit` characters, so it is never read."""
+    """Run before scrapy-playwright reads the DOM (crawler.browser.handler): raises when
+    the serialised page would exceed `limit` characters, so it is never read."""
     size = await page.evaluate("() => document.documentElement ? document.documentElement.outerHTML.length : 0")
     if limit and size > limit:
         raise DomTooLarge(f"size_limit: rendered page of {size} characters > {limit}")
@@ -126,7 +126,8 @@ CONTEXT_GUARD = {"service_workers": "block", "accept_downloads": False}
 
 class BrowserGuardMiddleware:
     """Downloader middleware: every render request gets the guard — the init
-    callback (WebSockets), the context options, the DOM size check."""
+    callback (WebSockets), the context options, the DOM size bound (checked by
+    crawler.browser.handler)."""
 
     def __init__(self, crawler):
         self.limit = crawler.settings.getint("DOWNLOAD_MAXSIZE")
@@ -139,17 +140,11 @@ class BrowserGuardMiddleware:
         meta = request.meta
         if not meta.get("playwright") or meta.get("pc_browser_guarded"):
             return None
-        from scrapy_playwright.page import PageMethod
-
         meta["pc_browser_guarded"] = True
         meta["playwright_context_kwargs"] = {**(meta.get("playwright_context_kwargs") or {}), **CONTEXT_GUARD}
         meta.setdefault("playwright_page_init_callback", "crawler.browser.policy.guard_page")
-        methods = meta.get("playwright_page_methods") or []
-        if isinstance(methods, dict):
-            methods = {**methods, "dom_size_check": PageMethod(check_dom_size, self.limit)}
-        else:
-            methods = [*methods, PageMethod(check_dom_size, self.limit)]
-        meta["playwright_page_methods"] = methods
+        # checked by crawler.browser.handler after the page methods, before the DOM is read
+        meta["pc_dom_limit"] = self.limit
         return None
 
 

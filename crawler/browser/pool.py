@@ -83,6 +83,10 @@ def release_page(meta: dict) -> bool:
     return True
 
 
+# Seconds a target keeps its context after its last render in flight (PagePool._close_soon).
+SLOT_GRACE_SECONDS = 0.25
+
+
 class RenderSlotTimeout(Exception):
     """A render waited longer than PORTALCHECK_RENDER_SLOT_WAIT for a context or a page:
     its fetch fails with the taxonomy status timeout (never a fault of the portal)."""
@@ -190,6 +194,23 @@ class PagePool:
                 waiter.set_result(None)
         self.in_flight[key] = self.in_flight.get(key, 1) - 1
         if self.in_flight[key] <= 0:
+            self._close_soon(key)
+
+    def _close_soon(self, key: str) -> None:
+        """Give the slot back a moment after the target's last render in flight: its next
+        render is usually on its way (Scrapy hands the freed per-host slot to the same host),
+        and closing at once made every few renders close a context and its renderer process,
+        and open new ones: a third of the render bench's CPU (docs/performance.md, Rendering).
+        The moment is bounded, so a waiting target still gets the slot."""
+        try:
+            loop = asyncio.get_running_loop()
+        except RuntimeError:
+            self.close(key)
+            return
+        loop.call_later(SLOT_GRACE_SECONDS, self._close_if_idle, key)
+
+    def _close_if_idle(self, key: str) -> None:
+        if key in self.holding and self.in_flight.get(key, 0) <= 0:
             self.close(key)
 
     def close(self, key: str) -> None:
