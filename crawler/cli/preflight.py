@@ -27,6 +27,13 @@ def scrapy_overrides(args) -> dict:
     return overrides
 
 
+def warn_audits_without_browser(args) -> None:
+    """Audits asked for with the browser turned off: say they will be inconclusive."""
+    audits = getattr(args, "audits", None)
+    if getattr(args, "no_browser", False) and audits and audits != "none":
+        stderr(t("audits.without_browser", names=audits))
+
+
 def audits_option(value: str) -> str:
     """`--audits accessibility,performance` (or all, none) as PORTALCHECK_AUDITS's value."""
     import argparse

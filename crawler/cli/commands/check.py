@@ -9,7 +9,13 @@ from rich.markup import escape
 from rich.table import Table
 
 from crawler.cli.i18n import t
-from crawler.cli.preflight import audits_option, ready_to_fetch, stderr, unknown_methodology
+from crawler.cli.preflight import (
+    audits_option,
+    ready_to_fetch,
+    stderr,
+    unknown_methodology,
+    warn_audits_without_browser,
+)
 from crawler.orchestration.runs import execute
 from crawler.registry.targets import KINDS, TargetFileError, parse_targets
 from results import store
@@ -86,6 +92,7 @@ def run(args) -> int:
         overrides["PORTALCHECK_AUDITS"] = args.audits
     if not ready_to_fetch(args.db, args.no_browser, overrides):
         return 2
+    warn_audits_without_browser(args)
     run_id = execute(targets, args.db, mode="check", methodology=args.methodology,
                      overrides=overrides, verbose=args.verbose)
     target = build_export(store.open_db(args.db), run_id)["targets"][0]

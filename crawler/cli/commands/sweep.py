@@ -5,7 +5,14 @@ from datetime import date
 from pathlib import Path
 
 from crawler.cli.i18n import t
-from crawler.cli.preflight import audits_option, ready_to_fetch, scrapy_overrides, stderr, unknown_methodology
+from crawler.cli.preflight import (
+    audits_option,
+    ready_to_fetch,
+    scrapy_overrides,
+    stderr,
+    unknown_methodology,
+    warn_audits_without_browser,
+)
 from crawler.cli.summary import print_summary
 from crawler.orchestration.process import DEFAULT_SPIDERS
 from crawler.orchestration.runs import execute, targets_of_run, unfinished_count
@@ -54,6 +61,7 @@ def run(args) -> int:
     overrides = scrapy_overrides(args)
     if not ready_to_fetch(args.db, args.no_browser, overrides):
         return 2
+    warn_audits_without_browser(args)
     stderr(t("sweep.starting", count=len(targets), db=args.db))
     stderr(t("sweep.map_of", on=on.isoformat()))
     run_id = execute(targets, args.db, mode="sweep", label=args.label,
