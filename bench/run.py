@@ -204,21 +204,26 @@ def main() -> None:
                   flush=True)
         if "check" in parts:
             print(f"check of one 2,000-service portal: {check_bench(workroot):.1f}s", flush=True)
-        last_fields = []
-        if figures:
-            last = figures[-1]
-            peak = max([f["sweep"]["peak_kb"] for f in figures] + [render["peak_kb"] if render else 0]) / 1024
-            last_fields += [f"ratio={last['sweep_rate'] / last['scrapy_rate']:.2f}",
-                            f"sweep_pages_per_s={last['sweep_rate']:.0f}", f"scrapy_pages_per_s={last['scrapy_rate']:.0f}",
-                            f"peak_pss_mb={peak:.0f}"]
-        if audit:
-            last_fields.append(f"audited_portals_per_min={audit['per_minute']:.1f}")
-        if render:
-            last_fields += [f"rendered_pages_per_s={render['rate']:.1f}", f"raw_playwright_pages_per_s={render['raw_rate']:.1f}",
-                            f"rendered_ratio={render['ratio']:.2f}"]
-        print(" ".join(last_fields))
+        print(last_line(figures, render, audit))
     finally:
         shutil.rmtree(workroot, ignore_errors=True)
+
+
+def last_line(figures: list[dict], render: dict | None, audit: dict | None) -> str:
+    """The machine-readable line: the sweep's ratio to Scrapy, the audits, and rendered_ratio last."""
+    fields = []
+    if figures:
+        last = figures[-1]
+        peak = max([f["sweep"]["peak_kb"] for f in figures] + [render["peak_kb"] if render else 0]) / 1024
+        fields += [f"ratio={last['sweep_rate'] / last['scrapy_rate']:.2f}",
+                   f"sweep_pages_per_s={last['sweep_rate']:.0f}", f"scrapy_pages_per_s={last['scrapy_rate']:.0f}",
+                   f"peak_pss_mb={peak:.0f}"]
+    if audit:
+        fields.append(f"audited_portals_per_min={audit['per_minute']:.1f}")
+    if render:
+        fields += [f"rendered_pages_per_s={render['rate']:.1f}", f"raw_playwright_pages_per_s={render['raw_rate']:.1f}",
+                   f"rendered_ratio={render['ratio']:.2f}"]
+    return " ".join(fields)
 
 
 def render_bench(workroot: Path, pages: int) -> dict:
