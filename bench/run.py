@@ -8,9 +8,12 @@ For each farm size it builds static portals, serves them with nginx on
   (a) a full `portalcheck sweep` (portal + services spiders, checks, SQLite),
   (b) plain Scrapy fetching the very URLs the sweep fetched, with no checks,
 then (c) Chromium rendering JavaScript pages through portalcheck's own
-rendering path, and (d) `portalcheck check` of one 2,000-service portal.
+rendering path and, on the very same pages with the same browser and flags, raw
+Playwright (bench/raw_render.py): their ratio is `rendered_ratio`; (d) the browser
+audits (`sweep --audits accessibility,performance`): portals audited per minute;
+and (e) `portalcheck check` of one 2,000-service portal.
 Peak memory is the PSS of the whole process tree (Chromium included).
-The last line is machine-readable.
+The last line is machine-readable and ends with rendered_ratio.
 """
 from __future__ import annotations
 
@@ -157,12 +160,16 @@ def main() -> None:
                         help="sizes also swept in a single process, to show what the workers add")
     parser.add_argument("--archive-sizes", default="medium",
                         help="sizes also swept with --archive, then re-judged (docs/archive.md)")
+    parser.add_argument("--audit-portals", type=int, default=6, help="portals swept with --audits")
+    parser.add_argument("--parts", default="sweep,archive,render,audit,check",
+                        help="what to measure (sweep, archive, render, audit, check): all by default")
     args = parser.parse_args()
+    parts = set(args.parts.split(","))
     workroot = Path(tempfile.mkdtemp(prefix="portalcheck-bench-"))
     workroot.chmod(0o755)  # nginx workers run as an unprivileged user
     figures = []
     try:
-        for name in args.sizes.split(","):
+        for name in args.sizes.split(",") if "sweep" in parts else ():
             portals, services = SIZES[name]
             workdir = workroot / name
             rows = build_farm(workdir / "www", portals, services, PORT)
@@ -190,22 +197,46 @@ def main() -> None:
                 one_rate = one["pages"] / one["seconds"]
                 print(f"{name:6s} the same sweep in one process: {one['seconds']:.1f}s ({one_rate:.0f} p/s) "
                       f"ratio={one_rate / scrapy_rate:.2f} peak_pss={one['peak_kb'] / 1024:.0f} MB", flush=True)
-        print(micro_line(micro(10_000, workroot / "archive-micro")), flush=True)
-        render = render_bench(workroot, args.render_pages)
-        print(f"render pages={render['pages']} {render['seconds']:.1f}s ({render['rate']:.1f} p/s) "
-              f"peak_pss={render['peak_kb'] / 1024:.0f} MB", flush=True)
-        check_seconds = check_bench(workroot)
-        print(f"check of one 2,000-service portal: {check_seconds:.1f}s", flush=True)
-        last = figures[-1]
-        peak = max([f["sweep"]["peak_kb"] for f in figures] + [render["peak_kb"]]) / 1024
-        print(f"ratio={last['sweep_rate'] / last['scrapy_rate']:.2f} sweep_pages_per_s={last['sweep_rate']:.0f} "
-              f"scrapy_pages_per_s={last['scrapy_rate']:.0f} rendered_pages_per_s={render['rate']:.1f} "
-              f"peak_pss_mb={peak:.0f}")
+        if "archive" in parts:
+            print(micro_line(micro(10_000, workroot / "archive-micro")), flush=True)
+        render = render_bench(workroot, args.render_pages) if "render" in parts or "audit" in parts else None
+        if render:
+            print(f"render pages={render['pages']} {render['seconds']:.1f}s ({render['rate']:.1f} p/s) "
+                  f"peak_pss={render['peak_kb'] / 1024:.0f} MB · raw Playwright, same pages and flags: "
+                  f"pages={render['raw_pages']} {render['raw_seconds']:.1f}s ({render['raw_rate']:.1f} p/s) "
+                  f"· ratio={render['ratio']:.2f}", flush=True)
+        audit = audit_bench(workroot, args.audit_portals) if "audit" in parts else None
+        if audit:
+            print(f"audits portals={audit['portals']} with audits {audit['seconds']:.1f}s "
+                  f"({audit['per_minute']:.1f} portals audited/min) · without {audit['plain_seconds']:.1f}s "
+                  f"· audits cost {audit['extra_per_portal']:.1f}s per portal · peak_pss={audit['peak_kb'] / 1024:.0f} MB",
+                  flush=True)
+        if "check" in parts:
+            print(f"check of one 2,000-service portal: {check_bench(workroot):.1f}s", flush=True)
+        print(last_line(figures, render, audit))
     finally:
         shutil.rmtree(workroot, ignore_errors=True)
 
 
+def last_line(figures: list[dict], render: dict | None, audit: dict | None) -> str:
+    """The machine-readable line: the sweep's ratio to Scrapy, the audits, and rendered_ratio last."""
+    fields = []
+    if figures:
+        last = figures[-1]
+        peak = max([f["sweep"]["peak_kb"] for f in figures] + [render["peak_kb"] if render else 0]) / 1024
+        fields += [f"ratio={last['sweep_rate'] / last['scrapy_rate']:.2f}",
+                   f"sweep_pages_per_s={last['sweep_rate']:.0f}", f"scrapy_pages_per_s={last['scrapy_rate']:.0f}",
+                   f"peak_pss_mb={peak:.0f}"]
+    if audit:
+        fields.append(f"audited_portals_per_min={audit['per_minute']:.1f}")
+    if render:
+        fields += [f"rendered_pages_per_s={render['rate']:.1f}", f"raw_playwright_pages_per_s={render['raw_rate']:.1f}",
+                   f"rendered_ratio={render['ratio']:.2f}"]
+    return " ".join(fields)
+
+
 def render_bench(workroot: Path, pages: int) -> dict:
+    """portalcheck's rendering path, then raw Playwright, on the same JavaScript pages."""
     workdir = workroot / "render"
     rows = build_farm(workdir / "www", 4, 0, PORT, js_share=1.0)
     with Nginx(rows, workdir):
@@ -215,9 +246,36 @@ def render_bench(workroot: Path, pages: int) -> dict:
                                               "-s", "LOG_LEVEL=WARNING", "-s", f"PORTALCHECK_DB={workdir / 'r.db'}",
                                               "-s", "AUTOTHROTTLE_ENABLED=0"],
                                              env={"SCRAPY_SETTINGS_MODULE": "crawler.settings"})
+        _, _, raw = run_measured([PYTHON, "bench/raw_render.py", "--urls", ",".join(urls), "--pages", str(pages)],
+                                 env={"SCRAPY_SETTINGS_MODULE": "crawler.settings"})
     rendered, render_seconds = result.stdout.strip().splitlines()[-1].split()
     rendered, render_seconds = int(rendered), float(render_seconds)
-    return {"pages": rendered, "seconds": render_seconds, "rate": rendered / render_seconds, "peak_kb": peak}
+    raw_pages, raw_seconds = raw.stdout.strip().splitlines()[-1].split()
+    raw_pages, raw_seconds = int(raw_pages), float(raw_seconds)
+    rate, raw_rate = rendered / render_seconds, raw_pages / raw_seconds
+    return {"pages": rendered, "seconds": render_seconds, "rate": rate, "peak_kb": peak,
+            "raw_pages": raw_pages, "raw_seconds": raw_seconds, "raw_rate": raw_rate, "ratio": rate / raw_rate}
+
+
+def audit_bench(workroot: Path, portals: int) -> dict:
+    """A portal sweep of `portals` farm portals with both browser audits, and without: the audits'
+    cost per portal, and portals audited per minute (wall time, start-up included)."""
+    workdir = workroot / "audit"
+    rows = build_farm(workdir / "www", portals, 0, PORT, js_share=0.25)
+    targets = workdir / "targets.csv"
+    write_targets(rows, targets)
+    with Nginx(rows, workdir):
+        base = [PYTHON, "-m", "crawler", "sweep", "--targets", str(targets), "--label", "bench", "--spiders", "portal"]
+        seconds, peak, _ = run_measured(base + ["--db", str(workdir / "a.db"), "--audits", "accessibility,performance"])
+        plain, _, _ = run_measured(base + ["--db", str(workdir / "p.db"), "--audits", "none"])
+    conn = sqlite3.connect(workdir / "a.db")
+    judged = conn.execute("SELECT COUNT(DISTINCT target_id) FROM observations WHERE key = 'accessibility' "
+                          "AND outcome IN ('pass', 'fail')").fetchone()[0]
+    conn.close()
+    if judged != portals:
+        raise SystemExit(f"audit bench: {judged} of {portals} portals got an accessibility verdict")
+    return {"portals": portals, "seconds": seconds, "plain_seconds": plain, "peak_kb": peak,
+            "per_minute": portals / seconds * 60, "extra_per_portal": (seconds - plain) / portals}
 
 
 def check_bench(workroot: Path) -> float:

@@ -71,6 +71,9 @@ FUNCTION_KEYS = (
     "mobile",
     "accessibility",
     "performance",
+    "lang_vi",
+    "image_link_alt",
+    "mobile_width",
 )
 LEVELS = ("toan_trinh", "mot_phan", "khong_truc_tuyen", "unknown")
 CLASSIFICATIONS = ("tot", "kha", "trung_binh", "yeu")

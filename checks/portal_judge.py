@@ -21,7 +21,17 @@ from urllib.parse import urljoin
 
 from checks.candidates import find_candidates
 from checks.function_chains import LINKED, LinkChain, PrintChain, SearchChain
-from checks.functions import NOT_MEASURED, Found, emc, mobile, not_measured, print_button, related_links
+from checks.functions import (
+    AUDITED,
+    Found,
+    emc,
+    image_link_alt,
+    lang_vi,
+    mobile,
+    not_measured,
+    print_button,
+    related_links,
+)
 from checks.functions import legal_ref as function_legal
 from checks.lexicon import Lexicon, load_lexicon
 from checks.model import FUNCTION_KEYS, SECTION_KEYS, Observation, Page
@@ -55,10 +65,11 @@ class PortalJudge:
     def host(self) -> str:
         return self.home.host
 
-    def homepage_observations(self) -> list[Observation]:
-        """The verdicts the homepage alone decides."""
-        out = [check.check(self.home) for check in (related_links, emc, mobile)]
-        return out + [not_measured(key) for key in NOT_MEASURED]
+    def homepage_observations(self, audits: tuple[str, ...] = ()) -> list[Observation]:
+        """The verdicts the homepage alone decides; the criteria of browser audits not in
+        `audits` are not measured (those that are come from the audit, crawler/browser/audits.py)."""
+        out = [check.check(self.home) for check in (related_links, emc, mobile, lang_vi, image_link_alt)]
+        return out + [not_measured(key) for audit, keys in AUDITED.items() if audit not in audits for key in keys]
 
     def startable(self) -> list[str]:
         """Chains to start now. Print waits for the news section when the homepage shows no article."""

@@ -25,7 +25,13 @@ class RequestMeta(TypedDict, total=False):
     pc_pooled_page: bool          # the render takes a page of the target's pool (crawler.browser.pool)
     pc_pool_acquired: bool        # the pool gave it one (a retry keeps it)
     pc_browser_guarded: bool      # the browser's guard was added (crawler.browser.policy)
+    pc_dom_limit: int             # the rendered DOM's size bound, checked by crawler.browser.handler
     pc_api_calls: list[dict]      # XHR/fetch calls the rendered page made: {method, url, body, resource_type}
+    pc_pool_key: str              # a page pool of its own (a speed audit's phone context), not the target's
+
+    # --- browser audits (spiders/audits.py, crawler/browser/audits.py) ---
+    pc_audit_role: str            # the audited page: homepage, or the section key of a sampled page
+    pc_visitor: dict              # the emulated phone and its throttling (checks/data/audits.yaml, visitor)
 
     # --- the archive (crawler/archive/, --archive and rejudge) ---
     pc_archive_record: str        # the WARC-Record-ID of the answer (or failure) this request got

@@ -71,6 +71,14 @@ PORTALCHECK_LEXICON = None
 # Verify the portal's TLS certificate with Python's ssl module (Scrapy's accepts any).
 PORTALCHECK_TLS_CHECK = True
 
+# --- portalcheck: browser audits (docs/audits.md) ------------------------------
+# Audits a crawl runs: "accessibility,performance", "none"; None: the methodology's `audits.enabled`.
+PORTALCHECK_AUDITS = None
+# Sections whose page (once found) axe-core audits too, besides the homepage ("" for none).
+PORTALCHECK_AUDIT_SAMPLE = "gioi_thieu,thu_tuc_hanh_chinh"
+# Seconds an audit may take inside a page (axe's run, a throttled load) before it is inconclusive.
+PORTALCHECK_AUDIT_TIMEOUT = 45
+
 # --- portalcheck: discover ---------------------------------------------------
 # Structure pages ("Cơ cấu tổ chức", "Liên kết website"…) read per parent beyond its homepage.
 PORTALCHECK_DISCOVER_PAGES = 6
@@ -112,6 +120,8 @@ PORTALCHECK_MAX_RENDER_CONTEXTS = 2
 PORTALCHECK_BROWSER_IDLE_SECONDS = 10
 # Browsers running at once on this machine, whatever the worker processes (0: one per process).
 PORTALCHECK_MAX_BROWSERS = 1
+# Seconds a render may wait for a browser context slot before it fails as a timeout (0: no limit).
+PORTALCHECK_RENDER_SLOT_WAIT = 300
 
 # --- Scrapy ------------------------------------------------------------------
 USER_AGENT = (
@@ -194,9 +204,11 @@ EXTENSIONS = {
 # Only http and https are ever fetched (docs/security.md): a page linking to
 # file:///etc/passwd, ftp:// or data: gets nothing (AddressSafetyMiddleware
 # refuses the request first; without a handler it could not run anyway).
+# crawler.browser.handler is scrapy-playwright's handler with the DOM size bound
+# checked without an extra wait for the load event.
 DOWNLOAD_HANDLERS = {
-    "http": "scrapy_playwright.handler.ScrapyPlaywrightDownloadHandler",
-    "https": "scrapy_playwright.handler.ScrapyPlaywrightDownloadHandler",
+    "http": "crawler.browser.handler.PortalcheckPlaywrightHandler",
+    "https": "crawler.browser.handler.PortalcheckPlaywrightHandler",
     "file": None,
     "ftp": None,
     "s3": None,

@@ -19,8 +19,12 @@ SCHEMA_PATH = Path(__file__).with_name("export_schema.json")
 CATEGORIES = ("portal", "services", "overall")
 # The export's version, "major.minor": the minor grows when fields are added
 # (old readers keep working), the major would change only if one were removed or
-# changed meaning. 1.1 added "$schema" and "version" themselves.
-EXPORT_VERSION = "1.1"
+# changed meaning. 1.1 added "$schema" and "version" themselves; 1.2 the per-target "audits" block
+# and the lang_vi, image_link_alt and mobile_width functions.
+EXPORT_VERSION = "1.2"
+
+# Criteria whose whole evidence the export carries (docs/audits.md): the browser audits' figures.
+AUDIT_EVIDENCE_KEYS = ("accessibility", "performance", "mobile_width", "lang_vi", "image_link_alt")
 
 
 @lru_cache(maxsize=1)
@@ -58,6 +62,10 @@ def build_export(db, run_id: int) -> dict[str, Any]:
         functions = {o["key"]: {"outcome": o["outcome"], "evidence_url": o["evidence_url"],
                                 "reason": o["reason"]}
                      for o in mine if o["category"] == "function" and o["key"] in FUNCTION_KEYS}
+        audits = {o["key"]: {"outcome": o["outcome"], "reason": o["reason"],
+                             "evidence": o["evidence"] if isinstance(o["evidence"], dict) else {}}
+                  for o in mine if o["category"] == "function" and o["key"] in AUDIT_EVIDENCE_KEYS
+                  and o["reason"] != "not_measured"}
         target_scores = [s for s in scores if s["target_id"] == tid]
         targets.append({
             "id": tid, "name": t["name"] or tid, "group": t["group_name"] or "",
@@ -67,6 +75,7 @@ def build_export(db, run_id: int) -> dict[str, Any]:
                        "rendered": bool(t["rendered"])},
             "sections": {k: sections[k] for k in SECTION_KEYS if k in sections},
             "functions": {k: functions[k] for k in FUNCTION_KEYS if k in functions},
+            "audits": {k: audits[k] for k in AUDIT_EVIDENCE_KEYS if k in audits},
             "services_portal": {"url": t["services_portal_url"], "status": t["services_portal_status"]},
             "services": [{"url": s["url"], "code": s["code"], "name": s["name"],
                           "level": s["level"] or "unknown", "level_raw": s["level_raw"],

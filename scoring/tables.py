@@ -14,6 +14,7 @@ from typing import Any
 
 import yaml
 
+from scoring.audit_view import audit_view
 from scoring.methodology import text
 from scoring.ranking import tied
 
@@ -189,6 +190,9 @@ def target_views(evidence: dict, scores: list[dict], m: dict, lang: str,
     for s in scores:
         by_target[s["target_id"]].append(s)
     order = {c: i for i, c in enumerate(TABLE_ORDER)}
+    observations: dict[str, list[dict]] = defaultdict(list)
+    for o in evidence.get("observations") or []:
+        observations[o.get("target_id")].append(o)
     views: list[dict[str, Any]] = []
     for tid, target in target_index(evidence).items():
         rows = sorted(by_target.get(tid, []), key=lambda s: order.get(s["category"], 9))
@@ -209,6 +213,7 @@ def target_views(evidence: dict, scores: list[dict], m: dict, lang: str,
         shortfalls = [c for cat in cats if cat["category"] != "overall" for c in cat["criteria"] if c["short"]]
         views.append({"target": target, "target_id": tid, "slug": slug(tid), "name": target.get("name") or tid,
                       "kind_label": tr(target.get("kind") or "other", lang, "kinds"),
-                      "categories": cats, "shortfalls": shortfalls})
+                      "categories": cats, "shortfalls": shortfalls,
+                      "audits": audit_view(observations.get(tid, []), lang)})
     views.sort(key=lambda v: (str(v["target"].get("group") or ""), v["name"].casefold()))
     return views

@@ -22,7 +22,7 @@ from checks.fetch_status import NotFoundFingerprint, classify_exception, classif
 from checks.model import Page
 from crawler import signals as portalcheck_signals
 from crawler.browser import provider as browser_provider
-from crawler.browser.pool import PagePool
+from crawler.browser.pool import PagePool, pool_key
 from crawler.items import FetchItem, TargetCompleted, TargetItem
 from crawler.meta import RequestMeta
 from crawler.middlewares import internal_request
@@ -194,7 +194,7 @@ class PortalcheckSpider(scrapy.Spider):
     def _release_page(self, meta: RequestMeta, reusable: bool) -> None:
         """Give a pooled Playwright page back (after a render that answered) or close it."""
         if meta.get("pc_pooled_page") and meta.pop("pc_pool_acquired", False):
-            self.page_pool.release(meta["pc_target"], meta.pop("playwright_page", None),
+            self.page_pool.release(pool_key(meta), meta.pop("playwright_page", None),
                                    reusable and meta["pc_target"] not in self.finished)
 
     def _handle(self, page: Page, meta: RequestMeta, size: int | None) -> Iterator[Any]:

@@ -42,6 +42,7 @@ from crawler import signals as portalcheck_signals
 from crawler.items import ObservationItem, TargetItem
 from crawler.meta import RequestMeta
 from crawler.netsafety.addresses import is_private_address
+from spiders.audits import AuditsMixin
 from spiders.base import PortalcheckSpider
 
 _TLS_POOL = ThreadPoolExecutor(max_workers=16, thread_name_prefix="tls-check")
@@ -116,7 +117,7 @@ class PortalCrawl:
     tool_error: bool = False
 
 
-class PortalSpider(PortalcheckSpider):
+class PortalSpider(AuditsMixin, PortalcheckSpider):
     name = "portal"
 
     def __init__(self, *args, hints: str | None = None, **kwargs):
@@ -137,6 +138,7 @@ class PortalSpider(PortalcheckSpider):
         spider.tls_probe = tls_probe
         if s.get("PORTALCHECK_LEXICON"):
             spider.lex = load_lexicon(s.get("PORTALCHECK_LEXICON"))
+        spider.setup_audits(s)
         return spider
 
     # --- start -------------------------------------------------------------
@@ -222,8 +224,9 @@ class PortalSpider(PortalcheckSpider):
                                                                       state.home.page.text)
         judge = state.judge = PortalJudge(state.home, self.lex, self.hints_for(target_id), random,
                                           state.rendered, state.render_reason)
-        for obs in judge.homepage_observations():
+        for obs in judge.homepage_observations(self.audit_plan.audits):
             yield self.emit(target_id, obs)
+        yield from self.start_audits(target_id, state.home.page.final_url)
         for key in judge.startable():
             yield from self.advance(target_id, key)
 
@@ -247,6 +250,7 @@ class PortalSpider(PortalcheckSpider):
         observations, follow = judge.close(key)
         for obs in observations:
             yield self.emit(target_id, obs)
+        yield from self.audit_sample(target_id, key, observations)
         for nxt in follow:
             yield from self.advance(target_id, nxt)
 
@@ -302,6 +306,7 @@ class PortalSpider(PortalcheckSpider):
         state = self.states.get(target.id) or PortalCrawl()
         home = state.home_page
         reason = "tool_error" if state.tool_error else "not_checked"
+        yield from self.audit_observations(target.id)
         for category, keys in (("section", SECTION_KEYS), ("function", FUNCTION_KEYS)):
             for key in keys:
                 if (category, key) not in state.emitted and key != "https":

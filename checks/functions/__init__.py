@@ -20,7 +20,9 @@ from checks.model import DEAD_STATUSES, Observation, Page
 from checks.sections import HomeDoc, Link, host_of
 from checks.text import file_words, fold
 
-NOT_MEASURED = ("accessibility", "performance")
+# Criteria only a browser audit measures (docs/audits.md), by the audit that measures them.
+AUDITED = {"accessibility": ("accessibility",), "performance": ("performance", "mobile_width")}
+NOT_MEASURED = tuple(key for keys in AUDITED.values() for key in keys)
 
 
 def config(key: str) -> dict:
@@ -37,7 +39,7 @@ def observation(key: str, outcome: str, **evidence) -> Observation:
 
 
 def not_measured(key: str) -> Observation:
-    """Accessibility and performance need a browser audit this tool does not run yet."""
+    """A criterion of a browser audit that was not turned on (`--audits`)."""
     return observation(key, "inconclusive", reason="not_measured")
 
 

@@ -43,7 +43,7 @@ async def abort_heavy_request(request) -> bool:
     """True for requests Chromium must not make (PLAYWRIGHT_ABORT_REQUEST).
 
     Anything but http(s). Images, fonts and media: checks read the DOM, not the
-    pixels. And the same address rule as
+    pixels (except on a page a speed audit measures). And the same address rule as
     crawler.netsafety.middleware.AddressSafetyMiddleware: a page served from a private
     address (the demo, a test) loads nothing from the internet (tracking
     scripts, CDNs), and a public page loads nothing from a private address,
@@ -53,9 +53,9 @@ async def abort_heavy_request(request) -> bool:
     parts = urlsplit(request.url)
     if parts.scheme.lower() not in _FETCHED_SCHEMES:
         return True
-    if request.resource_type in _HEAVY:
-        return True
     frame = getattr(request, "frame", None)
+    if request.resource_type in _HEAVY and not _measured(frame):
+        return True
     page_url = getattr(frame, "url", "") or ""
     page_host = urlsplit(page_url).hostname
     host = parts.hostname or ""
@@ -69,6 +69,22 @@ async def abort_heavy_request(request) -> bool:
     if is_ip_literal(host):
         return False
     return await resolves_to_private(host)
+
+
+# Pages a speed audit measures (crawler/browser/audits.py): they load images, fonts and media
+# as a visitor's browser does, or their largest paint and bytes would be wrong.
+_MEASURED: weakref.WeakSet = weakref.WeakSet()
+
+
+def measure_heavy_resources(page) -> None:
+    _MEASURED.add(page)
+
+
+def _measured(frame) -> bool:
+    try:
+        return frame is not None and frame.page in _MEASURED
+    except Exception:  # a detached frame has no page
+        return False
 
 
 # Pages already guarded (WebSockets refused): the init callback runs per render.
@@ -95,8 +111,8 @@ class DomTooLarge(Exception):
 
 
 async def check_dom_size(page, limit: int) -> int:
-    """Page method run before scrapy-playwright reads the DOM: raises when the
-    serialised page would exceed `limit` characters, so it is never read."""
+    """Run before scrapy-playwright reads the DOM (crawler.browser.handler): raises when
+    the serialised page would exceed `limit` characters, so it is never read."""
     size = await page.evaluate("() => document.documentElement ? document.documentElement.outerHTML.length : 0")
     if limit and size > limit:
         raise DomTooLarge(f"size_limit: rendered page of {size} characters > {limit}")
@@ -110,7 +126,8 @@ CONTEXT_GUARD = {"service_workers": "block", "accept_downloads": False}
 
 class BrowserGuardMiddleware:
     """Downloader middleware: every render request gets the guard — the init
-    callback (WebSockets), the context options, the DOM size check."""
+    callback (WebSockets), the context options, the DOM size bound (checked by
+    crawler.browser.handler)."""
 
     def __init__(self, crawler):
         self.limit = crawler.settings.getint("DOWNLOAD_MAXSIZE")
@@ -123,17 +140,11 @@ class BrowserGuardMiddleware:
         meta = request.meta
         if not meta.get("playwright") or meta.get("pc_browser_guarded"):
             return None
-        from scrapy_playwright.page import PageMethod
-
         meta["pc_browser_guarded"] = True
         meta["playwright_context_kwargs"] = {**(meta.get("playwright_context_kwargs") or {}), **CONTEXT_GUARD}
         meta.setdefault("playwright_page_init_callback", "crawler.browser.policy.guard_page")
-        methods = meta.get("playwright_page_methods") or []
-        if isinstance(methods, dict):
-            methods = {**methods, "dom_size_check": PageMethod(check_dom_size, self.limit)}
-        else:
-            methods = [*methods, PageMethod(check_dom_size, self.limit)]
-        meta["playwright_page_methods"] = methods
+        # checked by crawler.browser.handler after the page methods, before the DOM is read
+        meta["pc_dom_limit"] = self.limit
         return None
 
 

@@ -83,6 +83,21 @@ def release_page(meta: dict) -> bool:
     return True
 
 
+# Seconds a target keeps its context after its last render in flight (PagePool._close_soon).
+SLOT_GRACE_SECONDS = 0.25
+
+
+class RenderSlotTimeout(Exception):
+    """A render waited longer than PORTALCHECK_RENDER_SLOT_WAIT for a context or a page:
+    its fetch fails with the taxonomy status timeout (never a fault of the portal)."""
+
+
+def pool_key(meta) -> str:
+    """The pool a render draws from: its target's, or a context of its own (a speed audit's
+    phone, `pc_pool_key`), so that context's options never leak into the target's renders."""
+    return meta.get("pc_pool_key") or meta["pc_target"]
+
+
 class PagePool:
     """Open Playwright pages of one spider, per target (each target has its own
     context), reused across renders: a new page per render costs several
@@ -119,16 +134,17 @@ class PagePool:
     def context_name(self, key: str) -> str:
         return f"target-{key}-{self.opened.get(key, 0)}"
 
-    async def acquire(self, key: str):
-        """An idle page, or None when the caller may create one, else wait for one."""
+    async def acquire(self, key: str, wait: float = 0):
+        """An idle page, or None when the caller may create one, else wait for one. A wait
+        longer than `wait` seconds (0: no limit) raises RenderSlotTimeout: a render queued
+        behind a slow target fails as a timeout instead of hanging its own target."""
+        deadline = asyncio.get_running_loop().time() + wait if wait > 0 else None
         while key not in self.holding:
             if len(self.holding) < self.context_limit:
                 self.holding.add(key)
                 self.opened[key] = self.opened.get(key, 0) + 1
                 break
-            waiter = asyncio.get_running_loop().create_future()
-            self.slot_waiters.append(waiter)
-            await waiter
+            await self._wait(self.slot_waiters, deadline, wait)
         self.in_flight[key] = self.in_flight.get(key, 0) + 1
         idle = self.idle.setdefault(key, [])
         while True:
@@ -140,9 +156,28 @@ class PagePool:
             if self.created.get(key, 0) < self.limit:
                 self.created[key] = self.created.get(key, 0) + 1
                 return None
-            waiter = asyncio.get_running_loop().create_future()
-            self.waiters.setdefault(key, []).append(waiter)
+            try:
+                await self._wait(self.waiters.setdefault(key, []), deadline, wait)
+            except RenderSlotTimeout:
+                self.in_flight[key] = self.in_flight.get(key, 1) - 1
+                if self.in_flight[key] <= 0:
+                    self.close(key)
+                raise
+
+    @staticmethod
+    async def _wait(queue: list, deadline: float | None, wait: float) -> None:
+        waiter = asyncio.get_running_loop().create_future()
+        queue.append(waiter)
+        if deadline is None:
             await waiter
+            return
+        try:
+            await asyncio.wait_for(waiter, max(0.0, deadline - asyncio.get_running_loop().time()))
+        except TimeoutError:
+            with suppress(ValueError):
+                queue.remove(waiter)
+            raise RenderSlotTimeout(f"timeout: waited {wait:g} s for a browser slot "
+                                    "(PORTALCHECK_RENDER_SLOT_WAIT)") from None
 
     def release(self, key: str, page, reusable: bool) -> None:
         if page is not None:
@@ -159,6 +194,23 @@ class PagePool:
                 waiter.set_result(None)
         self.in_flight[key] = self.in_flight.get(key, 1) - 1
         if self.in_flight[key] <= 0:
+            self._close_soon(key)
+
+    def _close_soon(self, key: str) -> None:
+        """Give the slot back a moment after the target's last render in flight: its next
+        render is usually on its way (Scrapy hands the freed per-host slot to the same host),
+        and closing at once made every few renders close a context and its renderer process,
+        and open new ones: a third of the render bench's CPU (docs/performance.md, Rendering).
+        The moment is bounded, so a waiting target still gets the slot."""
+        try:
+            loop = asyncio.get_running_loop()
+        except RuntimeError:
+            self.close(key)
+            return
+        loop.call_later(SLOT_GRACE_SECONDS, self._close_if_idle, key)
+
+    def _close_if_idle(self, key: str) -> None:
+        if key in self.holding and self.in_flight.get(key, 0) <= 0:
             self.close(key)
 
     def close(self, key: str) -> None:
@@ -193,6 +245,7 @@ class PagePoolMiddleware:
 
     def __init__(self, crawler):
         self.crawler = crawler
+        self.wait = crawler.settings.getfloat("PORTALCHECK_RENDER_SLOT_WAIT")
 
     @classmethod
     def from_crawler(cls, crawler):
@@ -202,8 +255,8 @@ class PagePoolMiddleware:
         pool = getattr(self.crawler.spider, "page_pool", None)
         if pool is None or not request.meta.get("pc_pooled_page") or request.meta.get("pc_pool_acquired"):
             return None  # a retry keeps what its first attempt was given
-        key = request.meta["pc_target"]
-        page = await pool.acquire(key)
+        key = pool_key(request.meta)
+        page = await pool.acquire(key, self.wait)
         request.meta["pc_pool_acquired"] = True
         request.meta["playwright_context"] = pool.context_name(key)
         if page is not None:

@@ -22,7 +22,28 @@ def scrapy_overrides(args) -> dict:
         overrides["PORTALCHECK_ROBOTS_OVERRIDE_REASON"] = args.ignore_robots
     if getattr(args, "workers", None) is not None:
         overrides["PORTALCHECK_WORKERS"] = args.workers
+    if getattr(args, "audits", None) is not None:
+        overrides["PORTALCHECK_AUDITS"] = args.audits
     return overrides
+
+
+def warn_audits_without_browser(args) -> None:
+    """Audits asked for with the browser turned off: say they will be inconclusive."""
+    audits = getattr(args, "audits", None)
+    if getattr(args, "no_browser", False) and audits and audits != "none":
+        stderr(t("audits.without_browser", names=audits))
+
+
+def audits_option(value: str) -> str:
+    """`--audits accessibility,performance` (or all, none) as PORTALCHECK_AUDITS's value."""
+    import argparse
+
+    from checks.audit_config import parse_audits
+
+    try:
+        return ",".join(parse_audits(value)) or "none"
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(t("audits.unknown", names=str(exc))) from None
 
 
 def ready_to_fetch(db_path: str | Path, no_browser: bool, overrides: dict) -> bool:

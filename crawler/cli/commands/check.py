@@ -10,7 +10,13 @@ from rich.table import Table
 
 from crawler.cli.commands.rejudge import say_archive
 from crawler.cli.i18n import t
-from crawler.cli.preflight import ready_to_fetch, stderr, unknown_methodology
+from crawler.cli.preflight import (
+    audits_option,
+    ready_to_fetch,
+    stderr,
+    unknown_methodology,
+    warn_audits_without_browser,
+)
 from crawler.orchestration.runs import execute
 from crawler.registry.targets import KINDS, TargetFileError, parse_targets
 from results import store
@@ -31,6 +37,7 @@ def register(sub) -> None:
     p.add_argument("--db", default=str(store.DEFAULT_DB), help=t("cli.db"))
     p.add_argument("--no-browser", action="store_true", help=t("browser.no_browser"))
     p.add_argument("--archive", action="store_true", help=t("archive.flag"))
+    p.add_argument("--audits", metavar="LIST", type=audits_option, help=t("audits.help"))
     p.add_argument("--verbose", "-v", action="store_true", help=t("sweep.verbose"))
     p.set_defaults(func=run)
 
@@ -85,8 +92,11 @@ def run(args) -> int:
     overrides = {"PORTALCHECK_HINTS": args.hints} if args.hints else {}
     if args.archive:
         overrides["PORTALCHECK_ARCHIVE"] = True
+    if args.audits is not None:
+        overrides["PORTALCHECK_AUDITS"] = args.audits
     if not ready_to_fetch(args.db, args.no_browser, overrides):
         return 2
+    warn_audits_without_browser(args)
     run_id = execute(targets, args.db, mode="check", methodology=args.methodology,
                      overrides=overrides, verbose=args.verbose)
     target = build_export(store.open_db(args.db), run_id)["targets"][0]

@@ -6,7 +6,14 @@ from pathlib import Path
 
 from crawler.cli.commands.rejudge import say_archive
 from crawler.cli.i18n import t
-from crawler.cli.preflight import ready_to_fetch, scrapy_overrides, stderr, unknown_methodology
+from crawler.cli.preflight import (
+    audits_option,
+    ready_to_fetch,
+    scrapy_overrides,
+    stderr,
+    unknown_methodology,
+    warn_audits_without_browser,
+)
 from crawler.cli.summary import print_summary
 from crawler.orchestration.process import DEFAULT_SPIDERS
 from crawler.orchestration.runs import execute, targets_of_run, unfinished_count
@@ -31,6 +38,7 @@ def register(sub) -> None:
                    help=t("sweep.set"))
     p.add_argument("--no-browser", action="store_true", help=t("browser.no_browser"))
     p.add_argument("--archive", action="store_true", help=t("archive.flag"))
+    p.add_argument("--audits", metavar="LIST", type=audits_option, help=t("audits.help"))
     p.add_argument("--verbose", "-v", action="store_true", help=t("sweep.verbose"))
     p.set_defaults(func=run)
 
@@ -57,6 +65,7 @@ def run(args) -> int:
         overrides["PORTALCHECK_ARCHIVE"] = True
     if not ready_to_fetch(args.db, args.no_browser, overrides):
         return 2
+    warn_audits_without_browser(args)
     stderr(t("sweep.starting", count=len(targets), db=args.db))
     stderr(t("sweep.map_of", on=on.isoformat()))
     run_id = execute(targets, args.db, mode="sweep", label=args.label,
