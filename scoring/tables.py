@@ -8,42 +8,36 @@ from __future__ import annotations
 import hashlib
 import re
 from collections import defaultdict
-from functools import lru_cache
-from pathlib import Path
 from typing import Any
 
-import yaml
-
+from scoring import l10n
+from scoring.catalogue import message
 from scoring.methodology import text
 from scoring.ranking import tied
 
-STRINGS_FILE = Path(__file__).with_name("templates") / "strings.yaml"
 # Published tables put the overall index first, then each category.
 TABLE_ORDER = ("overall", "portal", "services")
 # Shortfalls: what a unit is told it fell short on.
 SHORT_OUTCOMES = ("fail", "partial")
 
 
-@lru_cache(maxsize=1)
-def strings() -> dict:
-    return yaml.safe_load(STRINGS_FILE.read_text(encoding="utf-8"))
+# Report templates name a vocabulary by its plural (tr(code, "reasons")); the catalogue
+# keys it by the singular (reason.<code>), as the command line does.
+VOCABULARIES = {"classes": "class", "statuses": "rank_status", "outcomes": "outcome",
+                "requirements": "requirement", "kinds": "kind", "reasons": "reason",
+                "fetch_statuses": "status", "groups": "group", "levels": "level"}
 
 
 def tr(key: str, lang: str, section: str | None = None, **values) -> str:
-    table = strings().get(section, {}) if section else strings()
-    value = table.get(key)
-    if value is None:
-        return key
-    out = text(value, lang)
-    return out.format(**values) if values else out
+    """A report's word (`words.<key>`) or, with `section`, the words for a stored code
+    (`tr("no_link", lang, "reasons")` reads `reason.no_link`), from the one catalogue."""
+    prefix = VOCABULARIES.get(section, section) if section else "words"
+    return message(f"{prefix}.{key}", lang, **values)
 
 
 def fmt_score(value: float | None, decimals: int, lang: str) -> str:
     """0,850 in Vietnamese (decimal comma, as published), 0.850 in English."""
-    if value is None:
-        return "—"
-    out = f"{value:.{decimals}f}"
-    return out.replace(".", ",") if lang == "vi" else out
+    return l10n.format_score(value, decimals, lang)
 
 
 def slug(target_id: str) -> str:
@@ -82,7 +76,7 @@ def status_note(row: dict, lang: str) -> str:
                                         if c.get("partial_list")), None)
     if cover and row.get("status") == "ranked":
         def count(n):   # 1.234 in Vietnamese, 1,234 in English
-            return f"{int(n or 0):,}".replace(",", "." if lang == "vi" else ",")
+            return l10n.format_count(int(n or 0), lang)
         if cover.get("announced"):
             return tr("partial_list_of", lang, seen=count(cover.get("seen")), announced=count(cover["announced"]))
         return tr("partial_list", lang, seen=count(cover.get("seen")))

@@ -9,8 +9,6 @@ from rich.table import Table
 
 from crawler.cli.i18n import t
 
-CLASS_LABELS = {"tot": "class.tot", "kha": "class.kha", "trung_binh": "class.trung_binh", "yeu": "class.yeu"}
-
 
 def _fmt(score) -> str:
     return "—" if score is None else f"{score:.3f}".replace(".", ",") if t("decimal.comma") == "yes" else f"{score:.3f}"
@@ -43,5 +41,5 @@ def print_summary(export: dict, console: Console | None = None) -> None:
                           f"{passed}/{judged}" if judged else "—",
                           f"{live}/{len(services)}" if services else "—",
                           _fmt(x["scores"]["overall"]),
-                          t(CLASS_LABELS[klass]) if klass else t("summary.unranked"))
+                          t("class." + klass) if klass else t("summary.unranked"))
         console.print(table)
