@@ -61,3 +61,37 @@ def word(vocabulary: str, code: str | None, lang: str, default: str | None = Non
     if key in catalogue():
         return message(key, lang)
     return default if default is not None else str(code)
+
+
+def reason_words(code: str | None, lang: str) -> str:
+    """The words for a check's reason. Reasons are a reason code (`no_link`), a fetch
+    status (`timeout`), a code with a status (`unreadable:blocked`, `answers_500`) or a
+    level's absence (`no_toan_trinh_services`)."""
+    if not code:
+        return ""
+    code = str(code)
+    for vocabulary in ("reason", "status"):
+        if has(f"{vocabulary}.{code}"):
+            return message(f"{vocabulary}.{code}", lang)
+    head, sep, tail = code.partition(":")
+    if sep and has(f"reason.{head}"):
+        return f"{message(f'reason.{head}', lang)}: {reason_words(tail, lang)}"
+    if code.startswith("answers_") and code[8:].isdigit():
+        return f"{message('reason.answers', lang)} (HTTP {code[8:]})"
+    return code
+
+
+def group_words(code: str | None, lang: str) -> str:
+    """A peer group's name: its words, else the words of the group it extends
+    (`so_nganh_hanoi`: "Sở, ban, ngành — hanoi"), else the name as the registry writes it."""
+    if not code:
+        return "—"
+    code = str(code)
+    if has(f"group.{code}"):
+        return message(f"group.{code}", lang)
+    head = code
+    while "_" in head:
+        head, _, _ = head.rpartition("_")
+        if has(f"group.{head}"):
+            return f"{message(f'group.{head}', lang)} — {code[len(head) + 1:]}"
+    return code

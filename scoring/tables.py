@@ -11,7 +11,7 @@ from collections import defaultdict
 from typing import Any
 
 from scoring import l10n
-from scoring.catalogue import message
+from scoring.catalogue import group_words, message, reason_words
 from scoring.methodology import text
 from scoring.ranking import tied
 
@@ -121,7 +121,7 @@ def ranking_tables(evidence: dict, scores: list[dict], m: dict, lang: str) -> li
                 "page": f"targets/{slug(s['target_id'])}.html",
             })
         rows.sort(key=_sort_key)
-        tables.append({"group": group, "category": category,
+        tables.append({"group": group, "group_label": group_words(group, lang), "category": category,
                        "category_label": category_label(m, category, lang), "rows": rows})
     return tables
 
@@ -142,10 +142,42 @@ def flat_rows(tables: list[dict], lang: str, decimals: int) -> list[list[Any]]:
     out = []
     for table in tables:
         for r in table["rows"]:
-            out.append([table["group"] or "", table["category_label"], r["rank"],
+            out.append([table.get("group_label") or table["group"] or "", table["category_label"], r["rank"],
                         tr("tie_word", lang) if r["tied"] else "", r["target_id"], r["name"],
                         r["score"], r["class_label"], r["status_label"]])
     return out
+
+
+def fetch_status_words(status: str | None, http_status: int | None, lang: str) -> str:
+    """A fetch's status as a person reads it: "hoạt động (HTTP 200)", never "live 200"."""
+    if not status:
+        return "—"
+    words = tr(status, lang, "fetch_statuses")
+    return f"{words} (HTTP {http_status})" if http_status else words
+
+
+def counts_words(counts: dict, lang: str) -> str:
+    """"Đạt: 0 · Không đạt: 1" for a criterion's counts of outcomes (or of statuses)."""
+    parts = []
+    for key, n in counts.items():
+        label = message(f"outcome.{key}", lang) if f"outcome.{key}" in _catalogue() else tr(key, lang, "fetch_statuses")
+        parts.append(f"{label}: {l10n.format_count(n, lang) if isinstance(n, int) else n}")
+    return " · ".join(parts)
+
+
+def _catalogue() -> dict:
+    from scoring.catalogue import catalogue
+
+    return catalogue()
+
+
+def evidence_view(item: dict, lang: str) -> dict:
+    """One piece of evidence with its codes put in words (status, reason, outcome)."""
+    return {**item,
+            "status_label": fetch_status_words(item.get("status"), item.get("http_status"), lang)
+            if item.get("status") else "",
+            "reason_label": reason_words(item.get("reason"), lang),
+            "outcome_label": tr(item["outcome"], lang, "outcomes") if item.get("outcome") else ""}
 
 
 def _criterion_view(entry: dict, crit: dict | None, lang: str) -> dict:
@@ -157,10 +189,11 @@ def _criterion_view(entry: dict, crit: dict | None, lang: str) -> dict:
         "fix": text(crit.get("fix"), lang) if crit else "",
         "outcome_label": tr(entry.get("outcome") or "inconclusive", lang, "outcomes"),
         "requirement_label": tr(entry.get("requirement") or "required", lang, "requirements"),
-        "reason_label": tr(reason, lang, "reasons") if reason else "",
-        "evidence": detail.get("evidence") or [],
+        "reason_label": reason_words(reason, lang) if reason else "",
+        "evidence": [evidence_view(e, lang) for e in detail.get("evidence") or [] if isinstance(e, dict)],
         "evidence_more": max(0, int(detail.get("evidence_total") or 0) - len(detail.get("evidence") or [])),
         "counts": detail.get("counts") or {},
+        "counts_text": counts_words(detail.get("counts") or {}, lang),
         "short": entry.get("outcome") in SHORT_OUTCOMES and entry.get("counted", True),
     }
 
@@ -194,6 +227,11 @@ def target_views(evidence: dict, scores: list[dict], m: dict, lang: str,
         shortfalls = [c for cat in cats if cat["category"] != "overall" for c in cat["criteria"] if c["short"]]
         views.append({"target": target, "target_id": tid, "slug": slug(tid), "name": target.get("name") or tid,
                       "kind_label": tr(target.get("kind") or "other", lang, "kinds"),
+                      "group_label": group_words(target.get("group"), lang),
+                      "portal_status_label": fetch_status_words(target.get("portal_status"),
+                                                                target.get("portal_http_status"), lang),
+                      "services_portal_status_label": fetch_status_words(target.get("services_portal_status"),
+                                                                         None, lang),
                       "categories": cats, "shortfalls": shortfalls})
     views.sort(key=lambda v: (str(v["target"].get("group") or ""), v["name"].casefold()))
     return views
