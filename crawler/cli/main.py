@@ -107,6 +107,9 @@ def main(argv: list[str] | None = None) -> int:
 
     # Python's last-resort log handler prints to stderr too: secrets masked there as well.
     logging.lastResort.addFilter(RedactingFilter())
+    from crawler.orchestration import stopping
+
+    stopping.install()   # Ctrl-C and SIGTERM: remembered even where a library swallows them
     try:
         return int(args.func(args) or 0)
     except KeyboardInterrupt:

@@ -11,6 +11,7 @@ from urllib.parse import urlsplit
 from crawler import __version__
 from crawler.netsafety.addresses import is_private_address
 from crawler.netsafety.redact import redact_value
+from crawler.orchestration import stopping
 from crawler.orchestration.process import DEFAULT_SPIDERS, fast_local_settings
 from crawler.orchestration.workers import crawl
 from crawler.registry.targets import Target
@@ -101,6 +102,8 @@ def execute(targets: list[Target], db_path: str | Path, mode: str = "sweep", lab
     settings.setdefault("PORTALCHECK_PROGRESS_TOTAL", sum(len(v) for v in todo.values()))
     stats = None
     try:
+        if stopping.requested():   # a Ctrl-C some library swallowed before the crawl
+            raise KeyboardInterrupt
         stats = crawl(todo, str(db_path), run_id, settings)
     except KeyboardInterrupt:
         _close_run(db_path, run_id, "interrupted", None)
