@@ -65,12 +65,12 @@ def word(vocabulary: str, code: str | None, lang: str, default: str | None = Non
 
 def reason_words(code: str | None, lang: str) -> str:
     """The words for a check's reason. Reasons are a reason code (`no_link`), a fetch
-    status (`timeout`), a code with a status (`unreadable:blocked`, `answers_500`) or a
+    status (`timeout`), a service's level (`mot_phan`), a code with a status (`unreadable:blocked`, `answers_500`) or a
     level's absence (`no_toan_trinh_services`)."""
     if not code:
         return ""
     code = str(code)
-    for vocabulary in ("reason", "status"):
+    for vocabulary in ("reason", "status", "level"):
         if has(f"{vocabulary}.{code}"):
             return message(f"{vocabulary}.{code}", lang)
     head, sep, tail = code.partition(":")

@@ -160,7 +160,8 @@ def counts_words(counts: dict, lang: str) -> str:
     """"Đạt: 0 · Không đạt: 1" for a criterion's counts of outcomes (or of statuses)."""
     parts = []
     for key, n in counts.items():
-        label = message(f"outcome.{key}", lang) if f"outcome.{key}" in _catalogue() else tr(key, lang, "fetch_statuses")
+        vocabulary = next((v for v in ("outcome", "level", "status") if f"{v}.{key}" in _catalogue()), "status")
+        label = message(f"{vocabulary}.{key}", lang)
         parts.append(f"{label}: {l10n.format_count(n, lang) if isinstance(n, int) else n}")
     return " · ".join(parts)
 
