@@ -45,13 +45,13 @@ def run(args) -> int:
     out = Path(args.out)
     db_path = out / "portalcheck.db"
     overrides = dict(DEMO_SETTINGS)
-    if not ready_to_fetch(db_path, args.no_browser, overrides):
-        return 2
-    out.mkdir(parents=True, exist_ok=True)
-    targets_path = out / "targets.csv"
     if args.no_sweep and not args.serve:
         stderr(t("demo.no_sweep_alone"))
         return 2
+    if not args.no_sweep and not ready_to_fetch(db_path, args.no_browser, overrides):
+        return 2
+    out.mkdir(parents=True, exist_ok=True)
+    targets_path = out / "targets.csv"
     try:
         farm = DemoFarm(port=args.port if args.serve else 0).start()
     except OSError as exc:   # the fixed port is taken: say which, and how to choose another
