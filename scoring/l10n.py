@@ -106,7 +106,7 @@ def format_datetime(value: datetime | str | None, lang: str, seconds: bool = Fal
     if moment is None:
         return MISSING if value in (None, "") else str(value)
     patterns = DATETIME_SECONDS_PATTERNS if seconds else DATETIME_PATTERNS
-    return _babel_datetime(moment, patterns.get(lang, patterns["vi"]), tzinfo=DISPLAY_TIMEZONE,
+    return _babel_datetime(moment, patterns.get(lang, patterns["vi"]), tzinfo=_zone(),
                            locale=locale_of(lang))
 
 
