@@ -84,7 +84,7 @@ def status_note(row: dict, lang: str) -> str:
         reasons = [(c.get("detail") or {}).get("reason") for c in criteria
                    if c.get("outcome") in ("inconclusive", "not_applicable") and (c.get("detail") or {}).get("reason")]
         reasons = [r for r in dict.fromkeys(reasons) if r != "kind_not_applicable"]
-        return "; ".join(tr(str(r), lang, "reasons") for r in reasons[:3])
+        return "; ".join(reason_words(str(r), lang) for r in reasons[:3])
     return ""
 
 
