@@ -60,6 +60,7 @@ class SQLitePipeline:
         self.stage_key = "pipeline"       # the spider's name once open: staged rows are its own
         self.write_wait_seconds = write_wait_seconds
         self.failed: set[str] = set()     # targets whose rows could not all be stored
+        self.joined_status = "finished"   # of the run a bare crawl joined (results.store.run_to_join)
         self.stats = None
 
     @classmethod
@@ -82,7 +83,14 @@ class SQLitePipeline:
         spider = spider or getattr(getattr(self, "crawler", None), "spider", None)
         busy_ms = int(min(store.BUSY_TIMEOUT_MS, max(0.1, self.write_wait_seconds) * 1000))
         self.db = store.open_db(self.db_path, busy_timeout_ms=busy_ms)
-        if self.run_id is None:
+        joined = (store.run_to_join(self.db, self.label, getattr(spider, "name", ""))
+                  if self.run_id is None and self.label else None)
+        if joined:
+            # the same label: this crawl is the rest of the sweep another bare crawl began
+            self.run_id, self.joined_status = joined["id"], joined["status"]
+            spiders = (joined["settings"].get("spiders_joined") or [joined["settings"]["spider"]]) + [spider.name]
+            store.join_run(self.db, self.run_id, {**joined["settings"], "spiders_joined": spiders})
+        elif self.run_id is None:
             self.run_id = store.create_run(
                 self.db, mode="sweep", label=self.label, methodology=self.methodology,
                 settings={"spider": getattr(spider, "name", None), **self.settings_snapshot},
@@ -193,5 +201,7 @@ class SQLitePipeline:
             stats = getattr(getattr(spider, "crawler", None), "stats", None)
             finish = stats.get_value("finish_reason") if stats else "finished"
             status = "finished" if finish in (None, "finished") else "interrupted"
+            if self.joined_status != "finished":
+                status = self.joined_status   # the sweep's first part did not finish: neither did the sweep
             self._write(None, store.finish_run, self.db, self.run_id, "incomplete" if self.failed else status)
         self.db.conn.close()

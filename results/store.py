@@ -184,6 +184,12 @@ def reopen_run(db, run_id: int) -> None:
         db["runs"].update(run_id, {"status": "running", "finished_at": None})
 
 
+def join_run(db, run_id: int, settings: dict) -> None:
+    """Another bare `scrapy crawl` joins a run (run_to_join): running again, spiders noted."""
+    with transaction(db):
+        db["runs"].update(run_id, _encode({"status": "running", "finished_at": None, "settings": settings}))
+
+
 def finish_run(db, run_id: int, status: str = "finished") -> None:
     with transaction(db):
         db["runs"].update(run_id, {"finished_at": now(), "status": status})
@@ -199,6 +205,20 @@ def get_run(db, run_id: int | str | None = None, mode: str | tuple[str, ...] | N
         rows = list(db.query(
             f"SELECT * FROM runs WHERE mode IN ({marks}) ORDER BY id DESC LIMIT 1", list(modes)))
     return _decode(rows[0]) if rows else None
+
+
+def run_to_join(db, label: str, spider: str) -> dict | None:
+    """The run a bare `scrapy crawl SPIDER -s PORTALCHECK_RUN_LABEL=LABEL` joins: the latest
+    sweep with that label that another bare `scrapy crawl` started and this spider has not
+    written into yet. `scrapy crawl portal` then `scrapy crawl services` with one label are
+    one sweep, as `portalcheck sweep` makes (docs/cli.md)."""
+    for row in db.query("SELECT * FROM runs WHERE mode = 'sweep' AND label = ? ORDER BY id DESC LIMIT 1", [label]):
+        run = _decode(row)
+        settings = run.get("settings") or {}
+        if "spider" not in settings or spider in (settings.get("spiders_joined") or [settings["spider"]]):
+            return None
+        return run
+    return None
 
 
 def list_runs(db, mode: str | None = None) -> list[dict]:

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from html import escape
 
+from scoring.l10n import format_score, format_signed
 from scoring.ranking import classify
 
 # Colours by class; chosen to read in greyscale print too (dark to light).
@@ -10,7 +11,8 @@ CLASS_COLOURS = {"tot": "#1a7f37", "kha": "#4c8eda", "trung_binh": "#d4a017", "y
 FONT = 'font-family="sans-serif" font-size="11"'
 
 
-def distribution_svg(scores: list[float], cutoffs: list[dict], title: str, bins: int = 10) -> str:
+def distribution_svg(scores: list[float], cutoffs: list[dict], title: str, bins: int = 10,
+                     lang: str = "vi") -> str:
     """Histogram of 0..1 scores in `bins` equal bins, each bar coloured by the class
     of its lower edge."""
     width, height, left, bottom, top = 380, 170, 30, 30, 24
@@ -29,16 +31,17 @@ def distribution_svg(scores: list[float], cutoffs: list[dict], title: str, bins:
         h = plot_h * n / peak
         colour = CLASS_COLOURS[classify(i / bins, cutoffs)]
         parts.append(f'<rect x="{x + 1:.1f}" y="{height - bottom - h:.1f}" width="{bar_w - 2:.1f}" '
-                     f'height="{h:.1f}" fill="{colour}"><title>{i / bins:.1f}–{(i + 1) / bins:.1f}: {n}</title></rect>')
+                     f'height="{h:.1f}" fill="{colour}"><title>{format_score(i / bins, 1, lang)}–{format_score((i + 1) / bins, 1, lang)}: {n}</title></rect>')
         if n:
             parts.append(f'<text x="{x + bar_w / 2:.1f}" y="{height - bottom - h - 3:.1f}" {FONT} '
                          f'text-anchor="middle">{n}</text>')
-        parts.append(f'<text x="{x:.1f}" y="{height - bottom + 14}" {FONT}>{i / bins:.1f}</text>')
-    parts.append(f'<text x="{width - 10}" y="{height - bottom + 26}" {FONT} text-anchor="end">1.0</text></svg>')
+        parts.append(f'<text x="{x:.1f}" y="{height - bottom + 14}" {FONT}>{format_score(i / bins, 1, lang)}</text>')
+    parts.append(f'<text x="{width - 10}" y="{height - bottom + 26}" {FONT} text-anchor="end">{format_score(1, 1, lang)}</text></svg>')
     return "".join(parts)
 
 
-def change_svg(items: list[tuple[str, float, float]], title: str, decimals: int = 3) -> str:
+def change_svg(items: list[tuple[str, float, float]], title: str, decimals: int = 3,
+               lang: str = "vi") -> str:
     """Diverging bars of (name, previous, current): gains right, losses left."""
     label_w, bar_area, row_h, top = 220, 300, 18, 26
     width = label_w + bar_area + 70
@@ -58,7 +61,7 @@ def change_svg(items: list[tuple[str, float, float]], title: str, decimals: int 
         short = name if len(name) <= 34 else name[:33] + "…"
         parts.append(f'<text x="4" y="{y + 12}" {FONT}>{escape(short)}</text>')
         parts.append(f'<rect x="{x:.1f}" y="{y + 3}" width="{max(w, 1):.1f}" height="{row_h - 6}" fill="{colour}">'
-                     f'<title>{escape(name)}: {before:.{decimals}f} → {after:.{decimals}f}</title></rect>')
-        parts.append(f'<text x="{label_w + bar_area + 6}" y="{y + 12}" {FONT}>{delta:+.{decimals}f}</text>')
+                     f'<title>{escape(name)}: {format_score(before, decimals, lang)} → {format_score(after, decimals, lang)}</title></rect>')
+        parts.append(f'<text x="{label_w + bar_area + 6}" y="{y + 12}" {FONT}>{format_signed(delta, decimals, lang)}</text>')
     parts.append("</svg>")
     return "".join(parts)

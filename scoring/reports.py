@@ -13,8 +13,9 @@ from pathlib import Path
 
 import jinja2
 
-from scoring import charts
+from scoring import charts, l10n
 from scoring.archived import attach
+from scoring.catalogue import group_words
 from scoring.exports import write_csv
 from scoring.matrix import criteria_matrix
 from scoring.methodology import choose_methodology, load_methodology, text
@@ -55,20 +56,14 @@ def _environment(lang: str, decimals: int) -> jinja2.Environment:
                              autoescape=jinja2.select_autoescape(["html", "html.j2"]),
                              trim_blocks=True, lstrip_blocks=True)
 
-    def fmt(value):
-        # Points, shares and cut-offs: no trailing zeros (3, 2,5, 0,85).
-        if value is None:
-            return "—"
-        out = f"{float(value):.4f}".rstrip("0").rstrip(".")
-        return out.replace(".", ",") if lang == "vi" else out
-
-    def signed(value):
-        out = f"{float(value):+.{decimals}f}"
-        return out.replace(".", ",") if lang == "vi" else out
-
     env.globals.update(
         tr=lambda key, section=None, **kw: tr(key, lang, section, **kw),
-        rank_text=lambda row: rank_text(row, lang), fmt=fmt, signed=signed, lang=lang)
+        rank_text=lambda row: rank_text(row, lang),
+        # Points, shares and cut-offs: two decimals at most, no trailing zeros (3, 2,5, 71,33).
+        fmt=lambda value: l10n.format_points(value, lang),
+        signed=lambda value: l10n.format_signed(value, decimals, lang),
+        when=lambda value: l10n.format_datetime(value, lang),
+        group=lambda code: group_words(code, lang), lang=lang)
     # Markdown cells: text from portals and target files, never markup. HTML
     # is escaped (a Markdown viewer passes raw <script> through), Markdown's
     # own punctuation is backslash-escaped (no links, images or emphasis), a
@@ -105,7 +100,7 @@ def _charts(evidence: dict, scores: list[dict], m: dict, lang: str,
         if s["category"] == "overall" and s.get("score") is not None:
             by_group[str(s.get("group"))].append(s["score"])
     cutoffs = m["classification"]["cutoffs"]
-    distribution = [(g, charts.distribution_svg(v, cutoffs, f"{tr('distribution', lang)} — {g}"))
+    distribution = [(g, charts.distribution_svg(v, cutoffs, f"{tr('distribution', lang)} — {group_words(g, lang)}", lang=lang))
                     for g, v in sorted(by_group.items(), key=lambda kv: str(kv[0]))]
     changes = []
     if previous:
@@ -120,7 +115,7 @@ def _charts(evidence: dict, scores: list[dict], m: dict, lang: str,
                 items[str(s.get("group"))].append((name, b, s["score"]))
         for g in sorted(items, key=str):
             rows = sorted(items[g], key=lambda i: i[2] - i[1], reverse=True)
-            changes.append((g, charts.change_svg(rows, f"{tr('change', lang)} — {g}", m["decimals"])))
+            changes.append((g, charts.change_svg(rows, f"{tr('change', lang)} — {group_words(g, lang)}", m["decimals"], lang=lang)))
     return distribution, changes
 
 

@@ -8,52 +8,37 @@ from __future__ import annotations
 import hashlib
 import re
 from collections import defaultdict
-from functools import lru_cache
-from pathlib import Path
 from typing import Any
 
-import yaml
-
+from scoring import l10n
 from scoring.audit_view import audit_view
+from scoring.catalogue import group_words, message, reason_words
 from scoring.methodology import text
 from scoring.ranking import tied
 
-STRINGS_FILE = Path(__file__).with_name("templates") / "strings.yaml"
 # Published tables put the overall index first, then each category.
 TABLE_ORDER = ("overall", "portal", "services")
 # Shortfalls: what a unit is told it fell short on.
 SHORT_OUTCOMES = ("fail", "partial")
 
 
-@lru_cache(maxsize=1)
-def strings() -> dict:
-    """strings.yaml, plus one strings_<feature>.yaml per feature (the workbook,
-    the monitor page): a feature adds its words without editing the shared file."""
-    merged = yaml.safe_load(STRINGS_FILE.read_text(encoding="utf-8"))
-    for path in sorted(STRINGS_FILE.parent.glob("strings_*.yaml")):
-        for key, value in (yaml.safe_load(path.read_text(encoding="utf-8")) or {}).items():
-            if key in merged and not (isinstance(value, dict) and isinstance(merged[key], dict)
-                                      and not set(value) & set(merged[key]) and "vi" not in value):
-                raise ValueError(f"report string {key!r} defined twice ({path.name})")
-            merged[key] = {**merged.get(key, {}), **value} if key in merged else value
-    return merged
+# Report templates name a vocabulary by its plural (tr(code, "reasons")); the catalogue
+# keys it by the singular (reason.<code>), as the command line does.
+VOCABULARIES = {"classes": "class", "statuses": "rank_status", "outcomes": "outcome",
+                "requirements": "requirement", "kinds": "kind", "reasons": "reason",
+                "fetch_statuses": "status", "groups": "group", "levels": "level"}
 
 
 def tr(key: str, lang: str, section: str | None = None, **values) -> str:
-    table = strings().get(section, {}) if section else strings()
-    value = table.get(key)
-    if value is None:
-        return key
-    out = text(value, lang)
-    return out.format(**values) if values else out
+    """A report's word (`words.<key>`) or, with `section`, the words for a stored code
+    (`tr("no_link", lang, "reasons")` reads `reason.no_link`), from the one catalogue."""
+    prefix = VOCABULARIES.get(section, section) if section else "words"
+    return message(f"{prefix}.{key}", lang, **values)
 
 
 def fmt_score(value: float | None, decimals: int, lang: str) -> str:
     """0,850 in Vietnamese (decimal comma, as published), 0.850 in English."""
-    if value is None:
-        return "—"
-    out = f"{value:.{decimals}f}"
-    return out.replace(".", ",") if lang == "vi" else out
+    return l10n.format_score(value, decimals, lang)
 
 
 def slug(target_id: str) -> str:
@@ -92,7 +77,7 @@ def status_note(row: dict, lang: str) -> str:
                                         if c.get("partial_list")), None)
     if cover and row.get("status") == "ranked":
         def count(n):   # 1.234 in Vietnamese, 1,234 in English
-            return f"{int(n or 0):,}".replace(",", "." if lang == "vi" else ",")
+            return l10n.format_count(int(n or 0), lang)
         if cover.get("announced"):
             return tr("partial_list_of", lang, seen=count(cover.get("seen")), announced=count(cover["announced"]))
         return tr("partial_list", lang, seen=count(cover.get("seen")))
@@ -100,7 +85,7 @@ def status_note(row: dict, lang: str) -> str:
         reasons = [(c.get("detail") or {}).get("reason") for c in criteria
                    if c.get("outcome") in ("inconclusive", "not_applicable") and (c.get("detail") or {}).get("reason")]
         reasons = [r for r in dict.fromkeys(reasons) if r != "kind_not_applicable"]
-        return "; ".join(tr(str(r), lang, "reasons") for r in reasons[:3])
+        return "; ".join(reason_words(str(r), lang) for r in reasons[:3])
     return ""
 
 
@@ -137,7 +122,7 @@ def ranking_tables(evidence: dict, scores: list[dict], m: dict, lang: str) -> li
                 "page": f"targets/{slug(s['target_id'])}.html",
             })
         rows.sort(key=_sort_key)
-        tables.append({"group": group, "category": category,
+        tables.append({"group": group, "group_label": group_words(group, lang), "category": category,
                        "category_label": category_label(m, category, lang), "rows": rows})
     return tables
 
@@ -158,10 +143,43 @@ def flat_rows(tables: list[dict], lang: str, decimals: int) -> list[list[Any]]:
     out = []
     for table in tables:
         for r in table["rows"]:
-            out.append([table["group"] or "", table["category_label"], r["rank"],
+            out.append([table.get("group_label") or table["group"] or "", table["category_label"], r["rank"],
                         tr("tie_word", lang) if r["tied"] else "", r["target_id"], r["name"],
                         r["score"], r["class_label"], r["status_label"]])
     return out
+
+
+def fetch_status_words(status: str | None, http_status: int | None, lang: str) -> str:
+    """A fetch's status as a person reads it: "hoạt động (HTTP 200)", never "live 200"."""
+    if not status:
+        return "—"
+    words = tr(status, lang, "fetch_statuses")
+    return f"{words} (HTTP {http_status})" if http_status else words
+
+
+def counts_words(counts: dict, lang: str) -> str:
+    """"Đạt: 0 · Không đạt: 1" for a criterion's counts of outcomes (or of statuses)."""
+    parts = []
+    for key, n in counts.items():
+        vocabulary = next((v for v in ("outcome", "level", "status") if f"{v}.{key}" in _catalogue()), "status")
+        label = message(f"{vocabulary}.{key}", lang)
+        parts.append(f"{label}: {l10n.format_count(n, lang) if isinstance(n, int) else n}")
+    return " · ".join(parts)
+
+
+def _catalogue() -> dict:
+    from scoring.catalogue import catalogue
+
+    return catalogue()
+
+
+def evidence_view(item: dict, lang: str) -> dict:
+    """One piece of evidence with its codes put in words (status, reason, outcome)."""
+    return {**item,
+            "status_label": fetch_status_words(item.get("status"), item.get("http_status"), lang)
+            if item.get("status") else "",
+            "reason_label": reason_words(item.get("reason"), lang),
+            "outcome_label": tr(item["outcome"], lang, "outcomes") if item.get("outcome") else ""}
 
 
 def _criterion_view(entry: dict, crit: dict | None, lang: str) -> dict:
@@ -173,10 +191,11 @@ def _criterion_view(entry: dict, crit: dict | None, lang: str) -> dict:
         "fix": text(crit.get("fix"), lang) if crit else "",
         "outcome_label": tr(entry.get("outcome") or "inconclusive", lang, "outcomes"),
         "requirement_label": tr(entry.get("requirement") or "required", lang, "requirements"),
-        "reason_label": tr(reason, lang, "reasons") if reason else "",
-        "evidence": detail.get("evidence") or [],
+        "reason_label": reason_words(reason, lang) if reason else "",
+        "evidence": [evidence_view(e, lang) for e in detail.get("evidence") or [] if isinstance(e, dict)],
         "evidence_more": max(0, int(detail.get("evidence_total") or 0) - len(detail.get("evidence") or [])),
         "counts": detail.get("counts") or {},
+        "counts_text": counts_words(detail.get("counts") or {}, lang),
         "short": entry.get("outcome") in SHORT_OUTCOMES and entry.get("counted", True),
     }
 
@@ -213,6 +232,11 @@ def target_views(evidence: dict, scores: list[dict], m: dict, lang: str,
         shortfalls = [c for cat in cats if cat["category"] != "overall" for c in cat["criteria"] if c["short"]]
         views.append({"target": target, "target_id": tid, "slug": slug(tid), "name": target.get("name") or tid,
                       "kind_label": tr(target.get("kind") or "other", lang, "kinds"),
+                      "group_label": group_words(target.get("group"), lang),
+                      "portal_status_label": fetch_status_words(target.get("portal_status"),
+                                                                target.get("portal_http_status"), lang),
+                      "services_portal_status_label": fetch_status_words(target.get("services_portal_status"),
+                                                                         None, lang),
                       "categories": cats, "shortfalls": shortfalls,
                       "audits": audit_view(observations.get(tid, []), lang)})
     views.sort(key=lambda v: (str(v["target"].get("group") or ""), v["name"].casefold()))

@@ -2,18 +2,15 @@
 
 Each command keeps its messages in `crawler/cli/messages/<command>.yaml`:
     key: {vi: "…{name}…", en: "…{name}…"}
+They are read with the reports' words as one catalogue (scoring/catalogue.py);
+`t` answers in the language the user chose (`--lang`, PORTALCHECK_LANG).
 """
 from __future__ import annotations
 
-from functools import lru_cache
-from pathlib import Path
-
-import yaml
-
 from crawler import settings as defaults
+from scoring.catalogue import LANGS, catalogue, message, word
 
-LANGS = ("vi", "en")
-_DIR = Path(__file__).with_name("messages")
+__all__ = ["LANGS", "catalogue", "get_lang", "set_lang", "t", "w"]
 _lang = defaults.PORTALCHECK_LANG  # the environment variable, read by crawler/settings.py
 
 
@@ -28,21 +25,11 @@ def get_lang() -> str:
     return _lang
 
 
-@lru_cache(maxsize=1)
-def catalogue() -> dict[str, dict[str, str]]:
-    merged: dict[str, dict[str, str]] = {}
-    for path in sorted(_DIR.glob("*.yaml")):
-        for key, texts in (yaml.safe_load(path.read_text(encoding="utf-8")) or {}).items():
-            if key in merged:
-                raise ValueError(f"message {key!r} defined twice ({path.name})")
-            merged[key] = texts
-    return merged
-
-
 def t(key: str, lang: str | None = None, **values) -> str:
     """The message `key` in the current language, formatted with `values`."""
-    texts = catalogue().get(key)
-    if texts is None:
-        return key.format(**values) if values else key
-    text = texts.get(lang or _lang) or texts.get("vi") or next(iter(texts.values()))
-    return text.format(**values)
+    return message(key, lang or _lang, **values)
+
+
+def w(vocabulary: str, code: str | None, default: str | None = None) -> str:
+    """The words for a stored code in the current language (`w("reason", "no_link")`)."""
+    return word(vocabulary, code, _lang, default)

@@ -49,16 +49,44 @@ def _translate_argparse() -> None:
     argparse._ = translate  # type: ignore[attr-defined]
 
 
+def _accept_lang_everywhere(parser: argparse.ArgumentParser) -> None:
+    """`--lang` is global: accepted after any command (and sub-command) as before it. A
+    command with a `--lang` of its own (`report --lang`: the report's language) keeps it;
+    the messages follow it too, as `_lang_from_argv` reads the whole command line."""
+    for action in parser._actions:
+        if isinstance(action, argparse._SubParsersAction):
+            for child in set(action.choices.values()):
+                if "--lang" not in child._option_string_actions:
+                    child.add_argument("--lang", choices=("vi", "en"), default=argparse.SUPPRESS,
+                                       help=t("cli.lang"))
+                _accept_lang_everywhere(child)
+
+
 def build_parser() -> argparse.ArgumentParser:
     _translate_argparse()
     parser = argparse.ArgumentParser(prog="portalcheck", description=t("cli.description"))
     parser.add_argument("--version", action="version", version=f"portalcheck {__version__}")
     parser.add_argument("--lang", choices=("vi", "en"), default=None, help=t("cli.lang"))
+    parser.add_argument("--db", dest="global_db", metavar="DB", default=None, help=t("cli.global_db"))
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", title=t("cli.commands"))
     for info in sorted(pkgutil.iter_modules(commands.__path__), key=lambda m: m.name):
         module = importlib.import_module(f"crawler.cli.commands.{info.name}")
         module.register(sub)
+    _accept_lang_everywhere(parser)
     return parser
+
+
+def _apply_global_db(args, argv: list[str]) -> str | None:
+    """`portalcheck --db D COMMAND` is `portalcheck COMMAND --db D`; a `--db` after the
+    command wins. A command that reads no database refuses it (a message, not a silent skip)."""
+    if args.global_db is None:
+        return None
+    if not hasattr(args, "db"):
+        return t("cli.db_not_used", command=args.command)
+    after = argv[argv.index(args.command) + 1:] if args.command in argv else []
+    if not any(a == "--db" or a.startswith("--db=") for a in after):
+        args.db = args.global_db
+    return None
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -71,10 +99,17 @@ def main(argv: list[str] | None = None) -> int:
     if not getattr(args, "func", None):
         parser.print_help()
         return 2
+    refused = _apply_global_db(args, argv)
+    if refused:
+        print(refused, file=sys.stderr)
+        return EXIT_CANNOT_RUN
     from crawler.netsafety.redact import RedactingFilter, redact
 
     # Python's last-resort log handler prints to stderr too: secrets masked there as well.
     logging.lastResort.addFilter(RedactingFilter())
+    from crawler.orchestration import stopping
+
+    stopping.install()   # Ctrl-C and SIGTERM: remembered even where a library swallows them
     try:
         return int(args.func(args) or 0)
     except KeyboardInterrupt:

@@ -7,13 +7,14 @@ from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
 
-from crawler.cli.i18n import t
-
-CLASS_LABELS = {"tot": "class.tot", "kha": "class.kha", "trung_binh": "class.trung_binh", "yeu": "class.yeu"}
+from crawler.cli.i18n import get_lang, t
+from scoring.catalogue import group_words
+from scoring.l10n import format_score
+from scoring.tables import fetch_status_words
 
 
 def _fmt(score) -> str:
-    return "—" if score is None else f"{score:.3f}".replace(".", ",") if t("decimal.comma") == "yes" else f"{score:.3f}"
+    return format_score(score, 3, get_lang())
 
 
 def print_summary(export: dict, console: Console | None = None) -> None:
@@ -24,7 +25,7 @@ def print_summary(export: dict, console: Console | None = None) -> None:
         groups.setdefault(target["group"], []).append(target)
     for group, targets in groups.items():
         targets.sort(key=lambda x: (x["rank"]["overall"] is None, x["rank"]["overall"] or 0, x["id"]))
-        table = Table(title=t("summary.title", group=group), show_lines=False)
+        table = Table(title=t("summary.title", group=group_words(group, get_lang())), show_lines=False)
         for column in ("rank", "name", "portal", "sections", "services", "score", "class"):
             table.add_column(t(f"summary.col.{column}"))
         ranks = [x["rank"]["overall"] for x in targets]
@@ -39,9 +40,9 @@ def print_summary(export: dict, console: Console | None = None) -> None:
             services = x["services"]
             live = sum(s["status"] == "live" for s in services)
             klass = x["classification"]["overall"]
-            table.add_row(shown, escape(x["name"]), x["portal"]["status"] or "—",
+            table.add_row(shown, escape(x["name"]), fetch_status_words(x["portal"]["status"], None, get_lang()),
                           f"{passed}/{judged}" if judged else "—",
                           f"{live}/{len(services)}" if services else "—",
                           _fmt(x["scores"]["overall"]),
-                          t(CLASS_LABELS[klass]) if klass else t("summary.unranked"))
+                          t("class." + klass) if klass else t("summary.unranked"))
         console.print(table)

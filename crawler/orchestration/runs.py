@@ -12,6 +12,7 @@ from crawler import __version__
 from crawler.archive.package import discard_warcs, pack
 from crawler.netsafety.addresses import is_private_address
 from crawler.netsafety.redact import redact_value
+from crawler.orchestration import stopping
 from crawler.orchestration.process import DEFAULT_SPIDERS, fast_local_settings
 from crawler.orchestration.workers import crawl
 from crawler.registry.targets import Target
@@ -111,6 +112,8 @@ def execute(targets: list[Target], db_path: str | Path, mode: str = "sweep", lab
     settings.setdefault("PORTALCHECK_PROGRESS_TOTAL", sum(len(v) for v in todo.values()))
     stats = None
     try:
+        if stopping.requested():   # a Ctrl-C some library swallowed before the crawl
+            raise KeyboardInterrupt
         stats = crawl(todo, str(db_path), run_id, settings)
     except KeyboardInterrupt:
         _close_run(db_path, run_id, "interrupted", None)

@@ -91,7 +91,8 @@ class TargetFileError(ValueError):
         super().__init__(t("targets.refused", path=path, count=len(problems)) + "\n" + lines)
 
 
-def _check_url(value: str) -> str | None:
+def check_url(value: str) -> str | None:
+    """Why `value` cannot be a portal's address (in the user's language), or None."""
     if len(value) > MAX_URL_LENGTH:
         return t("targets.url_too_long", length=len(value), limit=MAX_URL_LENGTH)
     try:
@@ -258,7 +259,7 @@ def _value_problems(values: dict[str, str]) -> list[str]:
     if values["kind"] and values["kind"] not in KINDS:
         problems.append(t("targets.bad_kind", kind=values["kind"], kinds=", ".join(KINDS)))
     for column in ("portal_url", "services_url"):
-        error = _check_url(values[column]) if values[column] else None
+        error = check_url(values[column]) if values[column] else None
         if error:
             problems.append(f"{column}: {error}")
     dates = {}

@@ -17,7 +17,7 @@ def test_demo_sweeps_ranks_and_reports(tmp_path):
     result = run_cli("demo", "--out", str(out), timeout=600)
     assert result.returncode == 0, result.stderr[-3000:]
     # Ranking tables per peer group, with ties shown as "đồng hạng".
-    assert "Xếp hạng nhóm tinh" in result.stdout and "Xếp hạng nhóm so_nganh" in result.stdout
+    assert "Xếp hạng nhóm Tỉnh, thành phố" in result.stdout and "Xếp hạng nhóm Sở, ban, ngành" in result.stdout
     assert "UBND tỉnh Sông Hồng" in result.stdout
     # Where things are.
     assert str(out / "portalcheck.db") in result.stderr and "index.html" in result.stderr
@@ -36,4 +36,4 @@ def test_demo_sweeps_ranks_and_reports(tmp_path):
 def test_demo_in_english(tmp_path):
     result = run_cli("--lang", "en", "demo", "--out", str(tmp_path / "d"), timeout=600)
     assert result.returncode == 0, result.stderr[-3000:]
-    assert "Ranking, group tinh" in result.stdout and "Results database" in result.stderr
+    assert "Ranking, group Provinces" in result.stdout and "Results database" in result.stderr

@@ -116,7 +116,7 @@ def test_target_page_names_every_failed_criterion_with_evidence(b, tmp_path):
         assert titles[c["key"]] in item.group(1) and c["legal_ref"] in item.group(1)
         assert fixes[c["key"]] in item.group(1)
     assert "https://so-nv.example.gov.vn/van_ban" in shortfalls and "Trích đoạn về van_ban" in shortfalls
-    assert "dichvucong.so-nv.example.gov.vn/tthc/2" in shortfalls and "server_error" in shortfalls
+    assert "dichvucong.so-nv.example.gov.vn/tthc/2" in shortfalls and "lỗi máy chủ" in shortfalls   # the status in words
     assert "tthc/3" not in shortfalls  # the blocked service is not evidence against the unit
     assert "Chưa xác định" in page and "Không tìm thấy mục tin tức" in page  # inconclusive shown as such
 

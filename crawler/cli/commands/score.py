@@ -89,7 +89,7 @@ def print_ranking(evidence: dict, scores: list[dict], m: dict, lang: str | None 
             rows.append([rank_text(r, lang), r["name"], r["score_text"], r["class_label"]] +
                         [fmt_score((by_key.get((r["target_id"], c)) or {}).get("score"), m["decimals"], lang)
                          for c in cats] + [r["status_label"]])
-        title = t("score.table_title", group=table["group"])
+        title = t("score.table_title", group=table["group_label"])
         if console.is_terminal:
             out = Table(title=title)
             for i, h in enumerate(header):
