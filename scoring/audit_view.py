@@ -3,15 +3,14 @@ impact counts, the worst rules with how to fix them, speed figures against their
 Reads stored observations' evidence; judges nothing (the verdicts are the checks')."""
 from __future__ import annotations
 
+from collections import defaultdict
 from functools import lru_cache
-from pathlib import Path
 from typing import Any
 
-import yaml
-
+from scoring.catalogue import catalogue, reason_words
 from scoring.methodology import text
 
-WORDS_FILE = Path(__file__).with_name("templates") / "audits.yaml"
+PREFIX = "audit_report."  # the audits' words in the one catalogue (scoring/messages/audits.yaml)
 IMPACTS = ("critical", "serious", "moderate", "minor")
 SPEED_METRICS = ("fcp_ms", "lcp_ms", "cls", "ttfb_ms")
 WORST_SHOWN = 8
@@ -19,7 +18,23 @@ WORST_SHOWN = 8
 
 @lru_cache(maxsize=1)
 def words() -> dict:
-    return yaml.safe_load(WORDS_FILE.read_text(encoding="utf-8"))
+    """{section: {key: {vi, en}}} of the catalogue's audit_report.<section>.<key> messages."""
+    out: dict[str, dict] = defaultdict(dict)
+    for key, texts in catalogue().items():
+        if key.startswith(PREFIX):
+            section, name = key[len(PREFIX):].split(".", 1)
+            out[section][name] = texts
+    return dict(out)
+
+
+class _Reasons:
+    """What the template asks as `a.reasons.get(code, code)`: the catalogue's words for a reason."""
+
+    def __init__(self, lang: str) -> None:
+        self.lang = lang
+
+    def get(self, code: str | None, default: Any = None) -> str:
+        return reason_words(code, self.lang) if code else (default or "")
 
 
 def word(section: str, key: str, lang: str, **values) -> str:
@@ -79,7 +94,7 @@ def audit_view(observations: list[dict], lang: str) -> dict | None:
     if not by_key:
         return None
     out: dict[str, Any] = {"words": {k: text(v, lang) for k, v in words()["labels"].items()},
-                           "reasons": {k: text(v, lang) for k, v in words()["reasons"].items()}}
+                           "reasons": _Reasons(lang)}
     if "accessibility" in by_key:
         out["accessibility"] = _accessibility(by_key["accessibility"], lang)
     if "performance" in by_key:

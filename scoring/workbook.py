@@ -20,6 +20,7 @@ from typing import Any
 
 from results.spreadsheet import neutralise_row
 from scoring import _local
+from scoring.catalogue import group_words
 from scoring.tables import TABLE_ORDER, tr
 
 SHEET_NAME_MAX = 31  # Excel's limit
@@ -134,14 +135,14 @@ def group_sheets(tables: list[dict], lang: str) -> list[dict]:
                 row += ([r["rank"], r["score"], r["class_label"],
                          r["status_label"]] if r else ["", None, "", ""])
             rows.append(row)
-        sheets.append({"group": group, "header": header, "rows": rows, "categories": len(group_tables)})
+        sheets.append({"group": group, "group_label": group_words(group, lang), "header": header, "rows": rows, "categories": len(group_tables)})
     return sheets
 
 
 def _ranking_sheet(wb, sheet: dict, taken: set[str], number_format: str) -> None:
     from openpyxl.styles import Alignment
 
-    ws = wb.create_sheet(sheet_name(sheet["group"], None, taken))
+    ws = wb.create_sheet(sheet_name(sheet["group_label"], None, taken))
     _header(ws, sheet["header"], [14, 40, 16] + [9, 9, 12, 22] * sheet["categories"])
     for row in sheet["rows"]:
         _append(ws, row)
@@ -167,7 +168,7 @@ def _criteria_sheet(wb, matrix: dict, taken: set[str], lang: str, number_format:
     fills = {k: PatternFill("solid", fgColor=v) for k, v in VERDICT_FILLS.items()}
     fonts = {k: Font(color=v) for k, v in VERDICT_FONTS.items()}
     for unit in matrix["rows"]:
-        _append(ws, [unit["group"], unit["target_id"], unit["name"], unit["kind_label"], unit["score"],
+        _append(ws, [group_words(unit["group"], lang), unit["target_id"], unit["name"], unit["kind_label"], unit["score"],
                      unit["class_label"]] + [unit["cells"].get(c["key"], ("", ""))[1] for c in columns])
         ws.cell(row=ws.max_row, column=5).number_format = number_format
         for i, c in enumerate(columns, start=len(fixed) + 1):

@@ -162,7 +162,7 @@ def test_incidents_pair_changes_and_never_call_a_block_down():
     assert [(r["label"], r["worst"], r["end"]) for r in rows] == [
         ("Dịch vụ công: Thủ tục", "blocked", None), ("Cổng thông tin điện tử: https://a/", "down", base + 3600)]
     assert rows[0]["state_words"] == "Bị chặn truy cập (không đánh giá được), Không phản hồi kịp"
-    assert rows[0]["end_text"] == "đang diễn ra" and rows[1]["duration"] == "1 giờ"
+    assert rows[0]["end_text"] == "đang diễn ra" and rows[1]["duration"] == "1 tiếng"  # CLDR 46 (Babel 2.19)
     assert rows[1]["start_text"] == "27/11/2026 14:05" and rows[1]["end_text"] == "27/11/2026 15:05"
     english = incidents(events, base + 8000, "en", VN)
     assert english[1]["start_text"] == "27 Nov 2026 14:05" and english[0]["end_text"] == "ongoing"
