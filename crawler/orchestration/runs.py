@@ -4,11 +4,13 @@ results package's, scoring the scoring package's."""
 from __future__ import annotations
 
 import logging
+from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 from urllib.parse import urlsplit
 
 from crawler import __version__
+from crawler.distributed.coordinator import coordinate
 from crawler.netsafety.addresses import is_private_address
 from crawler.netsafety.redact import redact_value
 from crawler.orchestration.process import DEFAULT_SPIDERS, fast_local_settings
@@ -18,6 +20,18 @@ from results import store
 from scoring.runs import score_and_save
 
 log = logging.getLogger(__name__)
+
+
+@dataclass
+class Distributed:
+    """A sweep through RQ workers: the Redis URL (never stored nor printed
+    whole), the queue, and the sweep's name in Redis (stored with the run)."""
+    url: str
+    queue: str
+    sweep: str
+
+    def stored(self) -> dict[str, str]:
+        return {"redis_queue": self.queue, "redis_sweep": self.sweep}
 
 
 class RunIncomplete(Exception):
@@ -64,7 +78,8 @@ def targets_of_run(db, run_id: int) -> list[Target]:
 def execute(targets: list[Target], db_path: str | Path, mode: str = "sweep", label: str | None = None,
             methodology: str = "nd42-2025", spiders: tuple[str, ...] = DEFAULT_SPIDERS,
             overrides: dict | None = None, verbose: bool = False, progress: bool = True,
-            resume_run: int | None = None, valid_on: date | None = None) -> int:
+            resume_run: int | None = None, valid_on: date | None = None,
+            distributed: Distributed | None = None) -> int:
     """Create a run (or resume one), crawl `targets` into it, score it; returns the run id.
 
     `valid_on`: the day whose map of units `targets` are (crawler.registry.targets.targets_on),
@@ -72,6 +87,9 @@ def execute(targets: list[Target], db_path: str | Path, mode: str = "sweep", lab
 
     Resuming redoes, per spider, exactly the targets that spider had not
     finished: finished targets were stored whole, unfinished ones not at all.
+
+    `distributed`: the host groups go to RQ workers through Redis, and this
+    process only writes what they send back (crawler.distributed).
     """
     settings = dict(overrides or {})
     if all_local(targets):
@@ -89,6 +107,7 @@ def execute(targets: list[Target], db_path: str | Path, mode: str = "sweep", lab
         run_id = store.create_run(db, mode=mode, label=label, methodology=methodology,
                                   settings=redact_value({"spiders": list(spiders), "targets": len(targets),
                                                          **({"valid_on": valid_on.isoformat()} if valid_on else {}),
+                                                         **(distributed.stored() if distributed else {}),
                                                          **{k: v for k, v in settings.items() if k.isupper()}}),
                                   tool_version=__version__, targets=[t.as_run_target() for t in targets])
         todo = {name: list(targets) for name in spiders}
@@ -101,7 +120,11 @@ def execute(targets: list[Target], db_path: str | Path, mode: str = "sweep", lab
     settings.setdefault("PORTALCHECK_PROGRESS_TOTAL", sum(len(v) for v in todo.values()))
     stats = None
     try:
-        stats = crawl(todo, str(db_path), run_id, settings)
+        if distributed is not None:
+            stats = coordinate(targets, todo, str(db_path), run_id, settings, distributed.url,
+                               distributed.queue, distributed.sweep)
+        else:
+            stats = crawl(todo, str(db_path), run_id, settings)
     except KeyboardInterrupt:
         _close_run(db_path, run_id, "interrupted", None)
         raise

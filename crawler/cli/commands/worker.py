@@ -1,0 +1,43 @@
+"""portalcheck worker: run a distributed sweep's host groups (RQ jobs) until stopped."""
+from __future__ import annotations
+
+import os
+import socket
+
+import redis
+
+from crawler.cli.i18n import t
+from crawler.cli.preflight import scrapy_overrides, stderr
+from crawler.distributed import redis_names
+from crawler.orchestration.process import project_settings
+
+
+def register(sub) -> None:
+    default_queue = project_settings().get("PORTALCHECK_REDIS_QUEUE")
+    p = sub.add_parser("worker", help=t("worker.help"), description=t("worker.help"))
+    p.add_argument("--redis", metavar="URL", required=True, help=t("worker.redis"))
+    p.add_argument("--queue", metavar="NAME", default=default_queue, help=t("worker.queue", default=default_queue))
+    p.add_argument("--name", help=t("worker.name"))
+    p.add_argument("--burst", action="store_true", help=t("worker.burst"))
+    p.add_argument("-s", "--set", action="append", default=[], metavar="NAME=VALUE", help=t("sweep.set"))
+    p.add_argument("--verbose", "-v", action="store_true", help=t("sweep.verbose"))
+    p.set_defaults(func=run)
+
+
+def run(args) -> int:
+    from crawler.distributed.jobs import run_worker  # Scrapy and RQ only for this command
+
+    shown = redis_names.shown(args.redis)
+    name = args.name or f"{socket.gethostname()}:{os.getpid()}"
+    overrides = scrapy_overrides(args)
+    if not args.verbose:
+        overrides.setdefault("LOG_LEVEL", "CRITICAL")
+    try:
+        redis_names.connect(args.redis).ping()
+    except (ValueError, redis.RedisError) as fault:
+        stderr(t("worker.bad_redis", redis=shown, error=type(fault).__name__))
+        return 2
+    stderr(t("worker.starting", name=name, queue=args.queue, redis=shown))
+    run_worker(args.redis, args.queue, overrides, burst=args.burst, name=name)
+    stderr(t("worker.stopped", name=name))
+    return 0
