@@ -32,21 +32,25 @@ def _free_port() -> int:
 
 
 class RedisServer:
-    def __init__(self, port: int | None = None):
+    def __init__(self, port: int | None = None, password: str | None = None):
         self.port = port or _free_port()
+        self.password = password
         self.dir = Path(tempfile.mkdtemp(prefix="portalcheck-redis-"))
         self.process: subprocess.Popen | None = None
 
     @property
     def url(self) -> str:
-        return f"redis://127.0.0.1:{self.port}/0"
+        auth = f":{self.password}@" if self.password else ""
+        return f"redis://{auth}127.0.0.1:{self.port}/0"
 
     def start(self, wait: float = 10) -> RedisServer:
         executable = redis_server_path()
         if executable is None:
             raise RuntimeError("redis-server is not installed (make setup installs it)")
+        config = self.dir / "redis.conf"  # a password in a file, not on a command line `ps` shows
+        config.write_text(f"requirepass {self.password}\n" if self.password else "")
         self.process = subprocess.Popen(
-            [executable, "--port", str(self.port), "--bind", "127.0.0.1", "--dir", str(self.dir),
+            [executable, str(config), "--port", str(self.port), "--bind", "127.0.0.1", "--dir", str(self.dir),
              "--save", "", "--appendonly", "no", "--protected-mode", "yes", "--loglevel", "warning",
              "--logfile", str(self.dir / "redis.log"), "--daemonize", "no"],
             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
@@ -63,7 +67,8 @@ class RedisServer:
         try:
             with socket.create_connection(("127.0.0.1", self.port), timeout=0.5) as s:
                 s.sendall(b"PING\r\n")
-                return s.recv(16).startswith(b"+PONG")
+                answer = s.recv(64)
+                return answer.startswith(b"+PONG") or answer.startswith(b"-NOAUTH")
         except OSError:
             return False
 
