@@ -196,7 +196,7 @@ class Coordinator:
             if message.kind == "started":
                 group.state, group.done = "started", 0
                 self.board.group_started(group, message.count)
-            elif message.kind == "target":
+            elif message.kind == "target" and message.written:
                 group.done += 1
                 self.board.target_finished(message.spider, message.target, message.worker)
 

@@ -34,6 +34,7 @@ class Message:
     target: str
     count: int
     at: float
+    written: bool = False  # a target's rows stored by this message (not a duplicate)
 
 
 @dataclass
@@ -66,11 +67,11 @@ class Inbox:
                 message = Message(*(fields.get(k, b"").decode() for k in ("kind", "job", "group", "worker",
                                                                            "spider", "target")),
                                   count=int(fields.get("count") or 0), at=float(fields.get("at") or 0))
-                self._write(message, fields.get("body"))
+                message.written = self._write(message, fields.get("body"))
                 self.connection.xdel(key, entry_id)
                 seen.append(message)
 
-    def _write(self, message: Message, body: bytes | None) -> None:
+    def _write(self, message: Message, body: bytes | None) -> bool:
         if message.kind == "loose" and body:
             data = decode_body(body)
             self._retried(store.add_rows, self.db, data["table"], self.run_id, data["rows"])
@@ -78,13 +79,15 @@ class Inbox:
             pair = (message.spider, message.target)
             if pair in self.stored:
                 self.duplicates += 1
-                return
+                return False
             data = decode_body(body)
             self._retried(store.complete_target, self.db, self.run_id, message.target, message.spider,
                           data["rows"], data["fields"])
             self.stored.add(pair)
             self.connection.sadd(redis_names.stored_key(self.sweep),
                                  redis_names.stored_member(message.spider, message.target))
+            return True
+        return False
 
     def _retried(self, write, *args) -> None:
         # another process (a monitor pass) may hold the write lock a moment

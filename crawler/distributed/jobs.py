@@ -25,9 +25,12 @@ import logging
 import os
 from typing import Any
 
+import redis
 from rq import Queue, Worker, get_current_job
 from rq.serializers import JSONSerializer
+from tenacity import Retrying, retry_if_exception_type, stop_after_delay, wait_exponential
 
+from crawler.cli.i18n import t
 from crawler.distributed import outbox, redis_names
 from crawler.orchestration.process import project_settings, run_spiders
 from crawler.orchestration.workers import die_with_parent
@@ -90,13 +93,45 @@ class PortalcheckWorker(Worker):
 
 
 def run_worker(url: str, queue_name: str, settings: dict[str, Any], burst: bool = False,
-               name: str | None = None) -> bool:
-    """Run jobs from `queue_name` until stopped (or, with `burst`, until the queue is empty)."""
+               name: str | None = None, say=print) -> bool:
+    """Run jobs from `queue_name` until stopped (or, with `burst`, until the
+    queue is empty). RQ's worker leaves its loop when Redis goes away outside
+    a dequeue (a heartbeat, its own teardown); it is started again once Redis
+    answers, for PORTALCHECK_REDIS_WAIT_SECONDS, so a Redis restart does not
+    cost the sweep its workers."""
     s = project_settings(settings)
     connection = redis_names.connect(url)
-    queue = Queue(queue_name, connection=connection, serializer=SERIALIZER)
-    worker = PortalcheckWorker([queue], connection=connection, serializer=SERIALIZER, name=name,
-                               job_monitoring_interval=s.getint("PORTALCHECK_WORKER_HEARTBEAT_SECONDS"))
-    worker.grace_seconds = s.getint("PORTALCHECK_WORKER_GRACE_SECONDS")
-    return worker.work(burst=burst, logging_level=s.get("LOG_LEVEL") if s.get("LOG_LEVEL") != "CRITICAL"
-                       else "WARNING", with_scheduler=False)
+    level = s.get("LOG_LEVEL") if s.get("LOG_LEVEL") != "CRITICAL" else "WARNING"
+    while True:
+        queue = Queue(queue_name, connection=connection, serializer=SERIALIZER)
+        worker = PortalcheckWorker([queue], connection=connection, serializer=SERIALIZER, name=name,
+                                   job_monitoring_interval=s.getint("PORTALCHECK_WORKER_HEARTBEAT_SECONDS"))
+        worker.grace_seconds = s.getint("PORTALCHECK_WORKER_GRACE_SECONDS")
+        try:
+            return worker.work(burst=burst, logging_level=level, with_scheduler=False)
+        except (redis.ConnectionError, redis.TimeoutError):
+            if worker._stop_requested:
+                raise
+            _let_the_horse_finish(worker)
+            say(t("worker.redis_lost", redis=redis_names.shown(url)))
+            _wait_for_redis(connection, s.getfloat("PORTALCHECK_REDIS_WAIT_SECONDS"))
+            say(t("worker.redis_back", redis=redis_names.shown(url)))
+
+
+def _let_the_horse_finish(worker: PortalcheckWorker) -> None:
+    """The job running when Redis went away goes on (its rows wait for Redis,
+    crawler.distributed.outbox): one job at a time per worker, none orphaned."""
+    pid = getattr(worker, "_horse_pid", 0)
+    if pid:
+        try:
+            os.waitpid(pid, 0)
+        except ChildProcessError:
+            pass
+
+
+def _wait_for_redis(connection, seconds: float) -> None:
+    for attempt in Retrying(retry=retry_if_exception_type((redis.ConnectionError, redis.TimeoutError)),
+                            stop=stop_after_delay(seconds), wait=wait_exponential(multiplier=0.2, max=5),
+                            reraise=True):
+        with attempt:
+            connection.ping()

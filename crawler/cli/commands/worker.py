@@ -38,6 +38,6 @@ def run(args) -> int:
         stderr(t("worker.bad_redis", redis=shown, error=type(fault).__name__))
         return 2
     stderr(t("worker.starting", name=name, queue=args.queue, redis=shown))
-    run_worker(args.redis, args.queue, overrides, burst=args.burst, name=name)
+    run_worker(args.redis, args.queue, overrides, burst=args.burst, name=name, say=stderr)
     stderr(t("worker.stopped", name=name))
     return 0
