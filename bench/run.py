@@ -154,12 +154,22 @@ def main() -> None:
                         help="sweep worker processes (0: one per core, as `portalcheck sweep` does)")
     parser.add_argument("--one-worker-sizes", default="small,medium",
                         help="sizes also swept in a single process, to show what the workers add")
+    parser.add_argument("--national-scale", type=float, default=1.0,
+                        help="the share of the national size to sweep (bench/national.py)")
     args = parser.parse_args()
     workroot = Path(tempfile.mkdtemp(prefix="portalcheck-bench-"))
     workroot.chmod(0o755)  # nginx workers run as an unprivileged user
     figures = []
+    sizes = args.sizes.split(",")
     try:
-        for name in args.sizes.split(","):
+        if "national" in sizes:
+            from bench import national
+
+            sizes.remove("national")
+            national.run(workroot, args.national_scale, PORT, PYTHON, ROOT, run_measured, tree_pss_kb, Nginx)
+            if not sizes:
+                return
+        for name in sizes:
             portals, services = SIZES[name]
             workdir = workroot / name
             rows = build_farm(workdir / "www", portals, services, PORT)

@@ -50,6 +50,8 @@ PORTALCHECK_LANG = os.environ.get("PORTALCHECK_LANG", "vi")
 # --- portalcheck: sweeps across machines (RQ on Redis, docs/scaling.md) ------
 # The RQ queue a distributed sweep's host groups go to (`sweep --queue`, `worker --queue`).
 PORTALCHECK_REDIS_QUEUE = "portalcheck"
+# Host groups packed into one RQ job, up to this many targets (a bigger group is a job alone).
+PORTALCHECK_TARGETS_PER_JOB = 50
 # A host group's job is stopped (RQ's job timeout) after this many seconds, and redone.
 PORTALCHECK_JOB_TIMEOUT_SECONDS = 14400
 # Times a host group's job is redone after it failed, timed out or lost its worker.

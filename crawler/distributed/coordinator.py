@@ -61,12 +61,24 @@ class Group:
         return sum(len(v) for v in self.targets.values())
 
 
-def plan_groups(everyone: list[Target], todo: dict[str, list[Target]]) -> dict[str, Group]:
-    """The run's host groups (formed over all its targets, so a resumed
-    coordinator names them the same), each with what is left to do."""
-    groups = {}
-    for members in host_groups(everyone):
+def plan_groups(everyone: list[Target], todo: dict[str, list[Target]], per_job: int) -> dict[str, Group]:
+    """The run's jobs: its host groups, formed over all its targets and packed
+    in the run's order into jobs of up to `per_job` targets (one Scrapy
+    process crawls a job's portals side by side, as a local worker does; a
+    job of one commune would leave a worker idle between its few pages).
+    Formed over every target, not only what is left, so a resumed
+    coordinator names them the same and adopts their jobs. Each keeps what
+    is left to do."""
+    order = {t.id: i for i, t in enumerate(everyone)}
+    batches: list[set[str]] = []
+    for members in sorted(host_groups(everyone), key=lambda g: min(order[t.id] for t in g)):
         ids = {t.id for t in members}
+        if batches and len(batches[-1]) + len(ids) <= max(1, per_job):
+            batches[-1] |= ids
+        else:
+            batches.append(ids)
+    groups = {}
+    for ids in batches:
         part = {spider: [t for t in targets if t.id in ids] for spider, targets in todo.items()}
         if any(part.values()):
             key = redis_names.group_key(ids)
@@ -88,13 +100,14 @@ class Coordinator:
         self.stuck_after = s.getfloat("PORTALCHECK_STUCK_GROUP_SECONDS")
         self.redis_wait = s.getfloat("PORTALCHECK_REDIS_WAIT_SECONDS")
         self.poll = s.getfloat("PORTALCHECK_COORDINATOR_POLL_SECONDS")
+        self.per_job = s.getint("PORTALCHECK_TARGETS_PER_JOB")
         self.groups: dict[str, Group] = {}
         self.enqueued = self.adopted = 0
 
     def run(self, everyone: list[Target], todo: dict[str, list[Target]]) -> dict[str, dict]:
         """Until every group is finished or failed; returns stats keyed `spider#group`."""
         self.inbox.load_stored(todo)
-        self.groups = plan_groups(everyone, todo)
+        self.groups = plan_groups(everyone, todo, self.per_job)
         down_since = None
         started = False
         try:

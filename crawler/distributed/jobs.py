@@ -23,11 +23,13 @@ from __future__ import annotations
 
 import logging
 import os
+from importlib import import_module
 from typing import Any
 
 import redis
 from rq import Queue, Worker, get_current_job
 from rq.serializers import JSONSerializer
+from scrapy.utils.misc import load_object, walk_modules_iter
 from tenacity import Retrying, retry_if_exception_type, stop_after_delay, wait_exponential
 
 from crawler.cli.i18n import t
@@ -100,6 +102,7 @@ def run_worker(url: str, queue_name: str, settings: dict[str, Any], burst: bool 
     answers, for PORTALCHECK_REDIS_WAIT_SECONDS, so a Redis restart does not
     cost the sweep its workers."""
     s = project_settings(settings)
+    _preload(s)
     connection = redis_names.connect(url)
     level = s.get("LOG_LEVEL") if s.get("LOG_LEVEL") != "CRITICAL" else "WARNING"
     while True:
@@ -116,6 +119,27 @@ def run_worker(url: str, queue_name: str, settings: dict[str, Any], burst: bool 
             say(t("worker.redis_lost", redis=redis_names.shown(url)))
             _wait_for_redis(connection, s.getfloat("PORTALCHECK_REDIS_WAIT_SECONDS"))
             say(t("worker.redis_back", redis=redis_names.shown(url)))
+
+
+def _preload(s) -> None:
+    """Import Scrapy, the spiders, the checks and the pipeline once, here: each
+    job's work-horse is forked with them already loaded, not seconds of imports
+    per job (docs/scaling.md). Importing installs no Twisted reactor; each
+    horse still starts its own."""
+    for module in s.getlist("SPIDER_MODULES"):
+        for _ in walk_modules_iter(module):
+            pass
+    import_module("crawler.distributed.outbox")
+    # component paths: the keys of the middleware/extension/pipeline dicts, the values of the handlers'
+    names = ("DOWNLOAD_HANDLERS", "DOWNLOAD_HANDLERS_BASE", "DOWNLOADER_MIDDLEWARES", "DOWNLOADER_MIDDLEWARES_BASE",
+             "SPIDER_MIDDLEWARES", "SPIDER_MIDDLEWARES_BASE", "EXTENSIONS", "EXTENSIONS_BASE", "ITEM_PIPELINES")
+    paths = {p for name in names for pair in (s.getdict(name) or {}).items() for p in pair
+             if isinstance(p, str) and "." in p}
+    for path in sorted(paths):
+        try:
+            load_object(path)
+        except (ImportError, NameError, AttributeError, ValueError):
+            pass  # what cannot load here fails the same way in the job, where it is reported
 
 
 def _let_the_horse_finish(worker: PortalcheckWorker) -> None:

@@ -23,7 +23,9 @@ from loopback import ROOT, write_targets
 from crawler.demo.loopback import LoopbackHost
 
 PAGES = 6
-FAST = ["-s", "DOWNLOAD_TIMEOUT=5", "-s", "RETRY_TIMES=0", "-s", "PORTALCHECK_COORDINATOR_POLL_SECONDS=0.2"]
+# one host group per job here (the default packs up to 50 targets into one job)
+FAST = ["-s", "DOWNLOAD_TIMEOUT=5", "-s", "RETRY_TIMES=0", "-s", "PORTALCHECK_COORDINATOR_POLL_SECONDS=0.2",
+        "-s", "PORTALCHECK_TARGETS_PER_JOB=1"]
 # RQ's heartbeat every second, a job taken as abandoned 2 s after a missed one.
 QUICK_WORKER = ["-s", "PORTALCHECK_WORKER_HEARTBEAT_SECONDS=1", "-s", "PORTALCHECK_WORKER_GRACE_SECONDS=2"]
 
