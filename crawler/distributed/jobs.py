@@ -118,6 +118,8 @@ def run_worker(url: str, queue_name: str, settings: dict[str, Any], burst: bool 
             _let_the_horse_finish(worker)
             say(t("worker.redis_lost", redis=redis_names.shown(url)))
             _wait_for_redis(connection, s.getfloat("PORTALCHECK_REDIS_WAIT_SECONDS"))
+            # what the finished horse wrote of this worker is not a live worker of the same name
+            worker.register_death()
             say(t("worker.redis_back", redis=redis_names.shown(url)))
 
 
