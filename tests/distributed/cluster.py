@@ -27,7 +27,8 @@ PAGES = 6
 FAST = ["-s", "DOWNLOAD_TIMEOUT=5", "-s", "RETRY_TIMES=0", "-s", "PORTALCHECK_COORDINATOR_POLL_SECONDS=0.2",
         "-s", "PORTALCHECK_TARGETS_PER_JOB=1"]
 # RQ's heartbeat every second, a job taken as abandoned 2 s after a missed one.
-QUICK_WORKER = ["-s", "PORTALCHECK_WORKER_HEARTBEAT_SECONDS=1", "-s", "PORTALCHECK_WORKER_GRACE_SECONDS=2"]
+QUICK_WORKER = ["-s", "PORTALCHECK_WORKER_HEARTBEAT_SECONDS=1", "-s", "PORTALCHECK_WORKER_GRACE_SECONDS=2",
+                "-s", "PORTALCHECK_BROWSER=false"]  # no Chromium check at start: these portals need none
 
 
 def _page(title: str, links: list[str]) -> str:

@@ -54,7 +54,7 @@ def run(args) -> int:
         return 2
     spiders = tuple(s.strip() for s in args.spiders.split(",") if s.strip())
     overrides = scrapy_overrides(args)
-    if not ready_to_fetch(args.db, args.no_browser, overrides):
+    if not _ready(args, overrides):
         return 2
     stderr(t("sweep.starting", count=len(targets), db=args.db))
     stderr(t("sweep.map_of", on=on.isoformat()))
@@ -89,12 +89,21 @@ def resume(args) -> int:
         stderr(t("sweep.map_of", on=settings["valid_on"]))
     overrides = {k: v for k, v in settings.items() if k.isupper() and not k.startswith("PORTALCHECK_PROGRESS")}
     overrides.update(scrapy_overrides(args))
-    if not ready_to_fetch(args.db, args.no_browser, overrides):
+    if not _ready(args, overrides):
         return 2
     run_id = execute(targets, args.db, mode="sweep", methodology=previous["methodology"] or args.methodology,
                      spiders=spiders, overrides=overrides, verbose=args.verbose, resume_run=args.resume,
                      distributed=_distributed(args, settings))
     return report(args, run_id)
+
+
+def _ready(args, overrides: dict) -> bool:
+    """With --redis, Chromium is the workers' (each says at its start whether
+    its own can start): here only the database must take a write."""
+    if args.redis and not args.no_browser:
+        store.check_writable(args.db)
+        return True
+    return ready_to_fetch(args.db, args.no_browser, overrides)
 
 
 def _default_queue() -> str:

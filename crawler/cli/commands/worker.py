@@ -6,6 +6,7 @@ import socket
 
 import redis
 
+from crawler.browser.launch import check_launch
 from crawler.cli.i18n import t
 from crawler.cli.preflight import scrapy_overrides, stderr
 from crawler.distributed import redis_names
@@ -37,6 +38,13 @@ def run(args) -> int:
     except (ValueError, redis.RedisError) as fault:
         stderr(t("worker.bad_redis", redis=shown, error=type(fault).__name__))
         return 2
+    settings = project_settings(overrides)
+    if settings.getbool("PORTALCHECK_BROWSER"):
+        # a job that needs a render here without a browser stores render_failed
+        # (inconclusive, never a failure): said now, not found in the results
+        report = check_launch(settings)
+        if not report.ok:
+            stderr(t("browser.unavailable", path=report.path or "—", error=report.error))
     stderr(t("worker.starting", name=name, queue=args.queue, redis=shown))
     run_worker(args.redis, args.queue, overrides, burst=args.burst, name=name, say=stderr)
     stderr(t("worker.stopped", name=name))
