@@ -38,6 +38,10 @@ from crawler.registry.targets import Target
 from results import store
 
 _LIVE = {JobStatus.QUEUED, JobStatus.STARTED, JobStatus.DEFERRED, JobStatus.SCHEDULED}
+# A run is cut into at least this many jobs when it has as many host groups,
+# whatever PORTALCHECK_TARGETS_PER_JOB says: a sweep of a hundred targets still
+# spreads over a dozen workers.
+MIN_JOBS = 16
 RESULT_TTL = 7 * 86400  # a job's stats, for a coordinator resumed days later
 
 
@@ -63,13 +67,15 @@ class Group:
 
 def plan_groups(everyone: list[Target], todo: dict[str, list[Target]], per_job: int) -> dict[str, Group]:
     """The run's jobs: its host groups, formed over all its targets and packed
-    in the run's order into jobs of up to `per_job` targets (one Scrapy
+    in the run's order into jobs of up to `per_job` targets (fewer when the
+    run is small: at least MIN_JOBS jobs; one Scrapy
     process crawls a job's portals side by side, as a local worker does; a
     job of one commune would leave a worker idle between its few pages).
     Formed over every target, not only what is left, so a resumed
     coordinator names them the same and adopts their jobs. Each keeps what
     is left to do."""
     order = {t.id: i for i, t in enumerate(everyone)}
+    per_job = max(1, min(per_job, -(-len(everyone) // MIN_JOBS)))
     batches: list[set[str]] = []
     for members in sorted(host_groups(everyone), key=lambda g: min(order[t.id] for t in g)):
         ids = {t.id for t in members}

@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import signal
 import sqlite3
-import time
 
 import pytest
 from cluster import FAST, Farm, alive, children, rows, run_status, start_sweep, start_worker, stop, stored, wait_for
@@ -103,4 +102,19 @@ def test_a_worker_killed_with_sigkill_costs_only_a_redo_of_its_job(reference, re
     # the same verdicts as the quick farm's (the pages are the same; only their hosts differ)
     assert sorted((k[1:], n) for k, n in farm_rows.items() if k[1] != "fetch") == \
         sorted((k[1:], n) for k, n in expected.items() if k[1] != "fetch")
-    time.sleep(0)
+
+
+def test_a_stuck_group_is_shown_with_its_worker(redis_server, tmp_path):
+    """A portal that answers nothing for longer than PORTALCHECK_STUCK_GROUP_SECONDS: the coordinator
+    says which group looks stuck and on which worker (then the fetch timeouts end it)."""
+    with Farm(portals=1, delay=4) as hung:
+        targets = hung.write_targets(tmp_path / "targets.csv")
+        worker = start_worker(redis_server.url, "w-stuck", tmp_path / "w.log")
+        try:
+            result = run_cli("--lang", "en", "sweep", "--targets", str(targets), "--db", str(tmp_path / "d.db"),
+                             "--spiders", "portal", "--redis", redis_server.url, *FAST,
+                             "-s", "PORTALCHECK_STUCK_GROUP_SECONDS=1", "-s", "DOWNLOAD_TIMEOUT=3", timeout=300)
+        finally:
+            stop(worker)
+    assert result.returncode == 0, result.stderr[-3000:]
+    assert "Group xa-thu-0 looks stuck on worker w-stuck: no target finished for" in result.stderr
