@@ -146,7 +146,9 @@ class Coordinator:
         coordinator), enqueue the others."""
         known = {k.decode(): v.decode() for k, v in
                  self.connection.hgetall(redis_names.jobs_key(self.sweep)).items()}
-        for group in self.groups.values():
+        # the longest jobs first (a service portal of thousands of services is
+        # politeness-bound on its one host): they must not start last
+        for group in sorted(self.groups.values(), key=_weight, reverse=True):
             status = self._status(known.get(group.key))
             if status in _LIVE:
                 group.job_id, group.state = known[group.key], "queued"
@@ -255,6 +257,11 @@ class Coordinator:
         if self.connection.xlen(redis_names.rows_key(self.sweep)) == 0:
             self.connection.delete(redis_names.stored_key(self.sweep), redis_names.jobs_key(self.sweep),
                                    redis_names.rows_key(self.sweep))
+
+
+def _weight(group: Group) -> tuple[int, int]:
+    """How long a job will take, roughly: its service portals, then its targets."""
+    return sum(1 for t in group.targets.get("services", []) if t.services_url), group.size()
 
 
 def coordinate(everyone: list[Target], todo: dict[str, list[Target]], db_path: str, run_id: int,
