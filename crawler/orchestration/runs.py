@@ -10,7 +10,6 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 from crawler import __version__
-from crawler.distributed.coordinator import coordinate
 from crawler.netsafety.addresses import is_private_address
 from crawler.netsafety.redact import redact_value
 from crawler.orchestration.process import DEFAULT_SPIDERS, fast_local_settings
@@ -121,6 +120,9 @@ def execute(targets: list[Target], db_path: str | Path, mode: str = "sweep", lab
     stats = None
     try:
         if distributed is not None:
+            # RQ and redis only for a distributed sweep (`import redis` needs more on some Pythons)
+            from crawler.distributed.coordinator import coordinate
+
             stats = coordinate(targets, todo, str(db_path), run_id, settings, distributed.url,
                                distributed.queue, distributed.sweep)
         else:

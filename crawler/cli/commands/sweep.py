@@ -7,7 +7,6 @@ from pathlib import Path
 from crawler.cli.i18n import t
 from crawler.cli.preflight import ready_to_fetch, scrapy_overrides, stderr, unknown_methodology
 from crawler.cli.summary import print_summary
-from crawler.distributed import redis_names
 from crawler.orchestration.process import DEFAULT_SPIDERS, project_settings
 from crawler.orchestration.runs import Distributed, execute, targets_of_run, unfinished_count
 from crawler.registry.targets import TargetFileError, load_targets, map_date, targets_on
@@ -115,6 +114,8 @@ def _distributed(args, previous: dict | None) -> Distributed | None:
     queue and its name in Redis (so it adopts its jobs still queued or running)."""
     if not args.redis:
         return None
+    from crawler.distributed import redis_names  # redis only for --redis
+
     previous = previous or {}
     return Distributed(url=args.redis, queue=args.queue or previous.get("redis_queue") or _default_queue(),
                        sweep=previous.get("redis_sweep") or redis_names.new_sweep_id())

@@ -4,12 +4,9 @@ from __future__ import annotations
 import os
 import socket
 
-import redis
-
 from crawler.browser.launch import check_launch
 from crawler.cli.i18n import t
 from crawler.cli.preflight import scrapy_overrides, stderr
-from crawler.distributed import redis_names
 from crawler.orchestration.process import project_settings
 
 
@@ -26,7 +23,10 @@ def register(sub) -> None:
 
 
 def run(args) -> int:
-    from crawler.distributed.jobs import run_worker  # Scrapy and RQ only for this command
+    import redis
+
+    from crawler.distributed import redis_names
+    from crawler.distributed.jobs import run_worker  # Scrapy, RQ and redis only for this command
 
     shown = redis_names.shown(args.redis)
     name = args.name or f"{socket.gethostname()}:{os.getpid()}"
