@@ -40,9 +40,11 @@ services-figures: setup
 discover-figures: setup
 	$(PY) bench/discover_figures.py
 
+# `make bench BENCH_ARGS="--sizes national --national-scale 0.1"`: the national sweep,
+# on one machine and through two RQ workers (docs/scaling.md).
 bench: setup
 	./scripts/install-system-deps.sh --bench
-	$(PY) bench/run.py
+	$(PY) bench/run.py $(BENCH_ARGS)
 
 clean:
 	rm -rf $(VENV) portalcheck-demo results/*.db*

@@ -163,13 +163,23 @@ def main() -> None:
     parser.add_argument("--audit-portals", type=int, default=6, help="portals swept with --audits")
     parser.add_argument("--parts", default="sweep,archive,render,audit,check",
                         help="what to measure (sweep, archive, render, audit, check): all by default")
+    parser.add_argument("--national-scale", type=float, default=1.0,
+                        help="the share of the national size to sweep (bench/national.py)")
     args = parser.parse_args()
     parts = set(args.parts.split(","))
     workroot = Path(tempfile.mkdtemp(prefix="portalcheck-bench-"))
     workroot.chmod(0o755)  # nginx workers run as an unprivileged user
     figures = []
+    sizes = args.sizes.split(",")
     try:
-        for name in args.sizes.split(",") if "sweep" in parts else ():
+        if "national" in sizes:
+            from bench import national
+
+            sizes.remove("national")
+            national.run(workroot, args.national_scale, PORT, PYTHON, ROOT, run_measured, tree_pss_kb, Nginx)
+            if not sizes:
+                return
+        for name in sizes if "sweep" in parts else ():
             portals, services = SIZES[name]
             workdir = workroot / name
             rows = build_farm(workdir / "www", portals, services, PORT)

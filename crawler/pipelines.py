@@ -121,7 +121,7 @@ class SQLitePipeline:
             # garbage collector's work small on a sweep of thousands of pages.
             row = store.encode_row(redact_value(asdict(item)))
             if row.get("target_id") is None:
-                self._write(None, store.add_rows, self.db, table, self.run_id, [row])
+                self.store_loose_row(table, row)
             elif row["target_id"] in self.failed:
                 self._arrived(row["target_id"])  # counted, not kept: the target is redone whole
             else:
@@ -166,6 +166,17 @@ class SQLitePipeline:
         self.staged.discard(target_id)
         if target_id in self.failed:
             return  # some of its rows are lost: no progress marker, `--resume` redoes it
+        self.store_target(target_id, spider_name, rows, fields, staged_as)
+
+    # The two ways rows leave the pipeline; a distributed sweep's job sends
+    # them to its coordinator instead (crawler.distributed.outbox).
+    def store_loose_row(self, table: str, row: dict) -> None:
+        """A row belonging to no target, stored at once."""
+        self._write(None, store.add_rows, self.db, table, self.run_id, [row])
+
+    def store_target(self, target_id: str, spider_name: str, rows: dict, fields: dict,
+                     staged_as: str | None) -> None:
+        """A finished target's rows, fields and progress marker, in one transaction."""
         self._write([target_id], store.complete_target, self.db, self.run_id, target_id, spider_name,
                     rows, fields, staged_as=staged_as)
 

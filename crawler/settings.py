@@ -47,6 +47,26 @@ PORTALCHECK_CONTACT_URL = "https://github.com/portalcheck/portalcheck#lien-he"
 # The language of messages, vi or en (also the environment variable; `--lang` wins).
 PORTALCHECK_LANG = os.environ.get("PORTALCHECK_LANG", "vi")
 
+# --- portalcheck: sweeps across machines (RQ on Redis, docs/scaling.md) ------
+# The RQ queue a distributed sweep's host groups go to (`sweep --queue`, `worker --queue`).
+PORTALCHECK_REDIS_QUEUE = "portalcheck"
+# Host groups packed into one RQ job, up to this many targets (a bigger group is a job alone).
+PORTALCHECK_TARGETS_PER_JOB = 50
+# A host group's job is stopped (RQ's job timeout) after this many seconds, and redone.
+PORTALCHECK_JOB_TIMEOUT_SECONDS = 14400
+# Times a host group's job is redone after it failed, timed out or lost its worker.
+PORTALCHECK_JOB_RETRIES = 3
+# Seconds between a worker's heartbeats while a job runs (RQ's job monitoring interval).
+PORTALCHECK_WORKER_HEARTBEAT_SECONDS = 30
+# Seconds past a missed heartbeat before a job is taken as abandoned and redone.
+PORTALCHECK_WORKER_GRACE_SECONDS = 60
+# A running host group with no target finished for this many seconds is shown as stuck.
+PORTALCHECK_STUCK_GROUP_SECONDS = 900
+# Seconds a coordinator or a job keeps retrying an unreachable Redis before giving up.
+PORTALCHECK_REDIS_WAIT_SECONDS = 600
+# Seconds between the coordinator's looks at its jobs and at the rows they sent back.
+PORTALCHECK_COORDINATOR_POLL_SECONDS = 0.5
+
 # --- portalcheck: bounds of one target ---------------------------------------
 # Pages fetched per target: crawler traps end here.
 PORTALCHECK_MAX_PAGES_PER_TARGET = 5000

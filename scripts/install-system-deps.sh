@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # System packages portalcheck needs and pip cannot give: Debian's Chromium
 # (Playwright's own browser download cannot work here), unshare/ip/setpriv for the
-# safety tests, and nginx for `make bench`.
+# safety tests, redis-server for distributed sweeps' tests, and nginx for `make bench`.
 set -euo pipefail
 need=()
 [ -x /usr/bin/chromium ] || need+=(chromium)
@@ -9,6 +9,8 @@ need=()
 command -v unshare >/dev/null 2>&1 || need+=(util-linux)
 command -v ip >/dev/null 2>&1 || [ -x /usr/sbin/ip ] || [ -x /sbin/ip ] || need+=(iproute2)
 command -v setpriv >/dev/null 2>&1 || need+=(util-linux)
+# Distributed sweeps (RQ) are tested against a real Redis the tests start themselves.
+command -v redis-server >/dev/null 2>&1 || [ -x /usr/bin/redis-server ] || need+=(redis-server)
 if [ "${1:-}" = "--bench" ]; then command -v nginx >/dev/null 2>&1 || [ -x /usr/sbin/nginx ] || need+=(nginx); fi
 [ ${#need[@]} -eq 0 ] && exit 0
 echo "Cài đặt gói hệ thống / installing system packages: ${need[*]}" >&2

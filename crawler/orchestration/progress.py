@@ -30,13 +30,24 @@ class ProgressDisplay:
             self.progress.start()
             self.task = self.progress.add_task(t("progress.sweeping"), total=total)
 
-    def target_finished(self, spider: str, target_id: str) -> None:
+    def target_finished(self, spider: str, target_id: str, where: str = "") -> None:
+        """`where`: the worker that judged it (a distributed sweep), shown beside it."""
         self.done += 1
         if self.progress is not None:
             self.progress.update(self.task, advance=1, description=t("progress.sweeping") + f" {target_id}")
+        elif where:
+            print(t("progress.line_where", done=self.done, total=self.total, spider=spider, target=target_id,
+                    where=where), file=sys.stderr, flush=True)
         else:
             print(t("progress.line", done=self.done, total=self.total, spider=spider, target=target_id),
                   file=sys.stderr, flush=True)
+
+    def note(self, text: str) -> None:
+        """A line of its own (above the bar on a terminal)."""
+        if self.progress is not None:
+            self.progress.console.print(text, markup=False, highlight=False)
+        else:
+            print(text, file=sys.stderr, flush=True)
 
     def close(self) -> None:
         if self.progress is not None:

@@ -4,6 +4,7 @@ results package's, scoring the scoring package's."""
 from __future__ import annotations
 
 import logging
+from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -21,6 +22,18 @@ from results.archive import archive_root
 from scoring.runs import score_and_save
 
 log = logging.getLogger(__name__)
+
+
+@dataclass
+class Distributed:
+    """A sweep through RQ workers: the Redis URL (never stored nor printed
+    whole), the queue, and the sweep's name in Redis (stored with the run)."""
+    url: str
+    queue: str
+    sweep: str
+
+    def stored(self) -> dict[str, str]:
+        return {"redis_queue": self.queue, "redis_sweep": self.sweep}
 
 
 class RunIncomplete(Exception):
@@ -68,7 +81,7 @@ def execute(targets: list[Target], db_path: str | Path, mode: str = "sweep", lab
             methodology: str = "nd42-2025", spiders: tuple[str, ...] = DEFAULT_SPIDERS,
             overrides: dict | None = None, verbose: bool = False, progress: bool = True,
             resume_run: int | None = None, valid_on: date | None = None,
-            rejudge_of: int | None = None) -> int:
+            rejudge_of: int | None = None, distributed: Distributed | None = None) -> int:
     """Create a run (or resume one), crawl `targets` into it, score it; returns the run id.
 
     `rejudge_of`: the run whose archive this run judges again (`portalcheck rejudge`).
@@ -81,6 +94,9 @@ def execute(targets: list[Target], db_path: str | Path, mode: str = "sweep", lab
 
     Resuming redoes, per spider, exactly the targets that spider had not
     finished: finished targets were stored whole, unfinished ones not at all.
+
+    `distributed`: the host groups go to RQ workers through Redis, and this
+    process only writes what they send back (crawler.distributed).
     """
     settings = dict(overrides or {})
     if all_local(targets):
@@ -98,6 +114,7 @@ def execute(targets: list[Target], db_path: str | Path, mode: str = "sweep", lab
         run_id = store.create_run(db, mode=mode, label=label, methodology=methodology,
                                   settings=redact_value({"spiders": list(spiders), "targets": len(targets),
                                                          **({"valid_on": valid_on.isoformat()} if valid_on else {}),
+                                                         **(distributed.stored() if distributed else {}),
                                                          **{k: v for k, v in settings.items() if k.isupper()}}),
                                   tool_version=__version__, targets=[t.as_run_target() for t in targets])
         todo = {name: list(targets) for name in spiders}
@@ -114,7 +131,14 @@ def execute(targets: list[Target], db_path: str | Path, mode: str = "sweep", lab
     try:
         if stopping.requested():   # a Ctrl-C some library swallowed before the crawl
             raise KeyboardInterrupt
-        stats = crawl(todo, str(db_path), run_id, settings)
+        if distributed is not None:
+            # RQ and redis only for a distributed sweep (`import redis` needs more on some Pythons)
+            from crawler.distributed.coordinator import coordinate
+
+            stats = coordinate(targets, todo, str(db_path), run_id, settings, distributed.url,
+                               distributed.queue, distributed.sweep)
+        else:
+            stats = crawl(todo, str(db_path), run_id, settings)
     except KeyboardInterrupt:
         _close_run(db_path, run_id, "interrupted", None)
         raise

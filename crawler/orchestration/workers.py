@@ -80,7 +80,8 @@ def shard(todo: dict[str, list[Target]], workers: int) -> list[dict[str, list[Ta
             for ids in shards if ids]
 
 
-def _die_with_parent(parent_pid: int) -> None:
+def die_with_parent(parent_pid: int) -> None:
+    """This process is SIGKILLed when `parent_pid` dies (Linux; elsewhere a no-op)."""
     try:
         ctypes.CDLL("libc.so.6", use_errno=True).prctl(_PR_SET_PDEATHSIG, signal.SIGKILL)
     except (OSError, AttributeError):  # not Linux: the parent's SIGINT still reaches us
@@ -91,7 +92,7 @@ def _die_with_parent(parent_pid: int) -> None:
 
 def _worker(parent_pid: int, todo: dict[str, list[Target]], db_path: str, run_id: int,
             settings: dict[str, Any], results: multiprocessing.Queue) -> None:
-    _die_with_parent(parent_pid)
+    die_with_parent(parent_pid)
     stats = run_spiders(todo, db_path, run_id, {**settings, "PORTALCHECK_PROGRESS": False})
     results.put({name: {key: s.get(key) for key in ("finish_reason", "item_scraped_count",
                                                      "portalcheck/write_failed", "portalcheck/disk_full")}

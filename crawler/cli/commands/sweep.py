@@ -15,8 +15,8 @@ from crawler.cli.preflight import (
     warn_audits_without_browser,
 )
 from crawler.cli.summary import print_summary
-from crawler.orchestration.process import DEFAULT_SPIDERS
-from crawler.orchestration.runs import execute, targets_of_run, unfinished_count
+from crawler.orchestration.process import DEFAULT_SPIDERS, project_settings
+from crawler.orchestration.runs import Distributed, execute, targets_of_run, unfinished_count
 from crawler.registry.targets import TargetFileError, load_targets, map_date, targets_on
 from results import store
 from results.export import build_export
@@ -36,6 +36,8 @@ def register(sub) -> None:
     p.add_argument("--workers", metavar="N", type=int, help=t("sweep.workers"))
     p.add_argument("-s", "--set", action="append", default=[], metavar="NAME=VALUE",
                    help=t("sweep.set"))
+    p.add_argument("--redis", metavar="URL", help=t("worker.sweep_redis"))
+    p.add_argument("--queue", metavar="NAME", help=t("worker.sweep_queue", default=_default_queue()))
     p.add_argument("--no-browser", action="store_true", help=t("browser.no_browser"))
     p.add_argument("--archive", action="store_true", help=t("archive.flag"))
     p.add_argument("--audits", metavar="LIST", type=audits_option, help=t("audits.help"))
@@ -63,14 +65,15 @@ def run(args) -> int:
     overrides = scrapy_overrides(args)
     if args.archive:
         overrides["PORTALCHECK_ARCHIVE"] = True
-    if not ready_to_fetch(args.db, args.no_browser, overrides):
+    if not _ready(args, overrides):
         return 2
     warn_audits_without_browser(args)
     stderr(t("sweep.starting", count=len(targets), db=args.db))
     stderr(t("sweep.map_of", on=on.isoformat()))
     run_id = execute(targets, args.db, mode="sweep", label=args.label,
                      methodology=args.methodology, spiders=spiders,
-                     overrides=overrides, verbose=args.verbose, valid_on=on)
+                     overrides=overrides, verbose=args.verbose, valid_on=on,
+                     distributed=_distributed(args, None))
     return report(args, run_id)
 
 
@@ -100,11 +103,41 @@ def resume(args) -> int:
     overrides.update(scrapy_overrides(args))
     if args.archive:
         overrides["PORTALCHECK_ARCHIVE"] = True
-    if not ready_to_fetch(args.db, args.no_browser, overrides):
+    if not _ready(args, overrides):
         return 2
     run_id = execute(targets, args.db, mode="sweep", methodology=previous["methodology"] or args.methodology,
-                     spiders=spiders, overrides=overrides, verbose=args.verbose, resume_run=args.resume)
+                     spiders=spiders, overrides=overrides, verbose=args.verbose, resume_run=args.resume,
+                     distributed=_distributed(args, settings))
     return report(args, run_id)
+
+
+def _ready(args, overrides: dict) -> bool:
+    """With --redis, Chromium is the workers' (each says at its start whether
+    its own can start): here only the database must take a write. An archive is
+    refused with --redis: each worker would write its records on its own machine."""
+    if args.redis and overrides.get("PORTALCHECK_ARCHIVE"):
+        stderr(t("archive.not_with_redis"))
+        return False
+    if args.redis and not args.no_browser:
+        store.check_writable(args.db)
+        return True
+    return ready_to_fetch(args.db, args.no_browser, overrides)
+
+
+def _default_queue() -> str:
+    return project_settings().get("PORTALCHECK_REDIS_QUEUE")
+
+
+def _distributed(args, previous: dict | None) -> Distributed | None:
+    """`--redis`: the run's groups go to RQ workers. A resumed run keeps its
+    queue and its name in Redis (so it adopts its jobs still queued or running)."""
+    if not args.redis:
+        return None
+    from crawler.distributed import redis_names  # redis only for --redis
+
+    previous = previous or {}
+    return Distributed(url=args.redis, queue=args.queue or previous.get("redis_queue") or _default_queue(),
+                       sweep=previous.get("redis_sweep") or redis_names.new_sweep_id())
 
 
 def report(args, run_id: int) -> int:
