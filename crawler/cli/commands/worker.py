@@ -36,7 +36,10 @@ def run(args) -> int:
     try:
         redis_names.connect(args.redis).ping()
     except (ValueError, redis.RedisError) as fault:
-        stderr(t("worker.bad_redis", redis=shown, error=type(fault).__name__))
+        # Words for the kind of fault, never its text: a redis error may echo the URL's password.
+        kind = "bad_url" if isinstance(fault, ValueError) else \
+            "auth" if isinstance(fault, redis.AuthenticationError) else "unreachable"
+        stderr(t("worker.bad_redis", redis=shown, error=t(f"worker.fault_{kind}")))
         return 2
     settings = project_settings(overrides)
     if settings.getbool("PORTALCHECK_BROWSER"):
