@@ -1,21 +1,102 @@
-"""The download handler: scrapy-playwright's, with the rendered DOM's size bound checked after
-the page methods and before the DOM is read (crawler/browser/policy.py, DomTooLarge).
+"""The download handler: scrapy-playwright's, made cheaper per render where nothing is lost.
 
-scrapy-playwright waits for the page's `load` event after every page method. The size check used
-to be one, so every render waited for `load` (every async script and sub-resource) on top of
-`domcontentloaded`, the wait it asked for: about 15% of the render bench's wall time
-(docs/performance.md, Rendering). Run here, it costs one evaluate and no wait. This overrides
-scrapy-playwright's `_apply_page_methods`, a private method: scrapy-playwright is pinned
-(pyproject.toml) and tests/foundation/test_hostile_pages.py fails if the check stops running.
+What it changes (docs/performance.md, Rendering; measured with `bench/run.py --parts render`):
+
+- **Navigation-only renders are not routed request by request.** scrapy-playwright registers
+  `page.route("**")` again for every render (two round trips) and sends every request the page
+  makes back into Python, to put Scrapy's method, body and headers on the navigation and to ask
+  PLAYWRIGHT_ABORT_REQUEST about the rest. A GET render with no body needs neither: its
+  headers are the context's (crawler.browser.policy.BrowserGuardMiddleware gives every context
+  the run's user agent) and its referer is passed to `goto`. What still must be asked —
+  the address policy and the heavy resources (crawler.browser.policy.abort_heavy_request, the
+  one implementation) — is asked through a route of our own (crawler.browser.guard_route), set
+  once per page, that only intercepts what the policy has not yet allowed for that page.
+- **A navigation is one `goto`**: no listener asking the driver for the headers of every
+  response while the page loads (scrapy-playwright's file-download detection; our contexts
+  accept no downloads), no per-request and per-response stats nobody reads.
+- **The DOM's size bound** is checked after the page methods and before the DOM is read
+  (crawler/browser/policy.py, DomTooLarge). It used to be a page method, after which
+  scrapy-playwright always waits for `load`: about 15% of the render bench's wall time. Here it
+  costs one evaluate and no wait.
+- **scrapy-playwright's debug loggers stay off** unless LOG_LEVEL is DEBUG: they are attached to
+  every page whenever the "scrapy-playwright" logger's effective level is DEBUG, which it is
+  under Scrapy's logging set-up whatever LOG_LEVEL says, and each logged request asks the
+  driver for its referer (a round trip per request the page makes).
+
+This overrides private methods of scrapy-playwright (`_create_page`,
+`_download_request_with_retry`, `_get_response_and_download`, `_apply_page_methods`): it is pinned (pyproject.toml); tests/foundation/test_hostile_pages.py
+fails if the size check stops running and tests/foundation/test_address_safety.py if a
+rendered page's sub-requests stop being checked.
 """
 from __future__ import annotations
 
-from scrapy_playwright.handler import ScrapyPlaywrightDownloadHandler
+import logging
 
+from playwright.async_api import Page
+from scrapy_playwright.handler import (
+    DEFAULT_CONTEXT_NAME,
+    ScrapyPlaywrightDownloadHandler,
+    _maybe_execute_page_init_callback,
+)
+
+from crawler.browser.guard_route import PageGuard, navigation_only
 from crawler.browser.policy import check_dom_size
 
 
 class PortalcheckPlaywrightHandler(ScrapyPlaywrightDownloadHandler):
+    def __init__(self, crawler) -> None:
+        super().__init__(crawler)
+        if logging.getLevelName(crawler.settings.get("LOG_LEVEL", "INFO")) != logging.DEBUG:
+            logging.getLogger("scrapy-playwright").setLevel(logging.INFO)
+        self.page_guard = PageGuard()
+
+    async def _create_page(self, request, spider):
+        page = await super()._create_page(request, spider)
+        # scrapy-playwright counts every request and response a page makes in the crawl
+        # stats; nothing reads those counts, and each event is a message from the driver
+        # and a handler call that inspects the handler's signature.
+        page.remove_listener("request", self._increment_request_stats)
+        page.remove_listener("response", self._increment_response_stats)
+        return page
+
+    async def _download_request_with_retry(self, request, spider):
+        page = request.meta.get("playwright_page")
+        if not navigation_only(request):
+            if isinstance(page, Page) and not page.is_closed():
+                await self.page_guard.release(page)  # scrapy-playwright's own "**" route takes over
+            return await super()._download_request_with_retry(request, spider)
+        if not isinstance(page, Page) or page.is_closed():
+            page = await self._create_page(request=request, spider=spider)
+        context_name = request.meta.setdefault("playwright_context", DEFAULT_CONTEXT_NAME)
+        await self.page_guard.prepare(page, request.url)
+        referer = request.headers.get("Referer")
+        if referer:
+            goto = dict(request.meta.get("playwright_page_goto_kwargs") or {})
+            goto.setdefault("referer", referer.decode("latin-1"))
+            request.meta["playwright_page_goto_kwargs"] = goto
+        await _maybe_execute_page_init_callback(page=page, request=request, context_name=context_name,
+                                                spider=spider)
+        try:
+            return await self._download_request_with_page(request, page, spider)
+        except Exception:
+            # as scrapy-playwright does: a page nobody was handed is closed on failure
+            if not request.meta.get("playwright_include_page") and not page.is_closed():
+                await page.close()
+                self.stats.inc_value("playwright/page_count/closed")
+            raise
+
+    async def _get_response_and_download(self, request, page, spider):
+        """A navigation-only render in a context that accepts no downloads (every context
+        here: crawler.browser.policy.CONTEXT_GUARD) is one `goto`. scrapy-playwright's own
+        also listens to every response the page receives while loading, asking the driver
+        for each one's headers, in case the navigation turns out to be a file download."""
+        options = request.meta.get("playwright_context_kwargs") or {}
+        if not navigation_only(request) or options.get("accept_downloads") is not False:
+            return await super()._get_response_and_download(request, page, spider)
+        goto = dict(request.meta.get("playwright_page_goto_kwargs") or {})
+        goto.pop("url", None)
+        return await page.goto(url=request.url, **goto), None
+
     async def _apply_page_methods(self, page, request, spider) -> None:
         await super()._apply_page_methods(page, request, spider)
         limit = request.meta.get("pc_dom_limit")

@@ -126,11 +126,15 @@ CONTEXT_GUARD = {"service_workers": "block", "accept_downloads": False}
 
 class BrowserGuardMiddleware:
     """Downloader middleware: every render request gets the guard — the init
-    callback (WebSockets), the context options, the DOM size bound (checked by
-    crawler.browser.handler)."""
+    callback (WebSockets), the context options (and the run's user agent, unless the
+    request brings its own, as a speed audit's phone does), the DOM size bound (checked
+    by crawler.browser.handler)."""
 
     def __init__(self, crawler):
         self.limit = crawler.settings.getint("DOWNLOAD_MAXSIZE")
+        # A navigation-only render does not carry Scrapy's headers (crawler.browser.handler):
+        # its context says who is asking, as every other request of the run does.
+        self.user_agent = crawler.settings.get("USER_AGENT")
 
     @classmethod
     def from_crawler(cls, crawler):
@@ -141,7 +145,8 @@ class BrowserGuardMiddleware:
         if not meta.get("playwright") or meta.get("pc_browser_guarded"):
             return None
         meta["pc_browser_guarded"] = True
-        meta["playwright_context_kwargs"] = {**(meta.get("playwright_context_kwargs") or {}), **CONTEXT_GUARD}
+        meta["playwright_context_kwargs"] = {"user_agent": self.user_agent, **(meta.get("playwright_context_kwargs") or {}),
+                                             **CONTEXT_GUARD}
         meta.setdefault("playwright_page_init_callback", "crawler.browser.policy.guard_page")
         # checked by crawler.browser.handler after the page methods, before the DOM is read
         meta["pc_dom_limit"] = self.limit

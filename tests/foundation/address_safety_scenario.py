@@ -16,7 +16,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
-hits = {"internal": 0, "internal_paths": [], "public_js": 0, "websocket": 0}
+hits = {"internal": 0, "internal_paths": [], "public_js": 0, "websocket": 0, "public_paths": []}
 INSIDE = "http://intranet.portalcheck-test.vn:18081"
 RENDERED = f"""<html><head><title>Cổng thông tin</title>
 <script src="http://public.portalcheck-test.vn:18080/app.js"></script>
@@ -29,6 +29,15 @@ fetch("{INSIDE}/xhr").catch(() => null);
 try {{ new WebSocket("ws://127.0.0.1:18082/"); }} catch (e) {{}}
 try {{ new WebSocket("ws://intranet.portalcheck-test.vn:18082/"); }} catch (e) {{}}
 </script></body></html>"""
+# A page whose script takes the whole tab inside (a top-level navigation, which Chromium's own
+# Local Network Access checks do not cover), and a page on a private address that reaches out
+# to a public one (the direction Chromium allows): both must be refused by portalcheck's route.
+NAVIGATES_INSIDE = f"""<html><head><title>Cổng</title></head><body><p>Cổng thông tin điện tử</p>
+<script>location.href = "{INSIDE}/navigated-inside";</script></body></html>"""
+LOCAL_RENDERED = """<html><head><title>Cổng nội bộ</title>
+<script src="http://public.portalcheck-test.vn:18080/from-local.js"></script></head>
+<body><p>Cổng thông tin điện tử</p><img src="http://127.0.0.1:18081/local-pixel.png">
+<script>fetch("http://11.0.0.1:18080/from-local-xhr").catch(() => null);</script></body></html>"""
 
 
 class Public(BaseHTTPRequestHandler):
@@ -49,7 +58,10 @@ class Public(BaseHTTPRequestHandler):
             return
         if self.path == "/app.js":
             hits["public_js"] += 1
-        body = (RENDERED if self.path.startswith("/render") else "<html><body>ok</body></html>").encode()
+        if self.server.server_address[0] == "11.0.0.1":
+            hits["public_paths"].append(self.path)
+        pages = {"/render": RENDERED, "/render-navigates": NAVIGATES_INSIDE, "/render-local": LOCAL_RENDERED}
+        body = pages.get(self.path, "<html><body>ok</body></html>").encode()
         self.send_response(200)
         self.send_header("Content-Type", "text/html; charset=utf-8")
         self.send_header("Content-Length", str(len(body)))
@@ -96,6 +108,8 @@ def main(tmp: str) -> None:
         "public-decimal,P,province,tinh,http://11.0.0.1:18080/redirect-decimal,\n"
         "name-inside,P,province,tinh,http://intranet.portalcheck-test.vn:18081/listed-by-name,\n"
         "public-render,P,province,tinh,http://public.portalcheck-test.vn:18080/render,\n"
+        "public-navigates,P,province,tinh,http://public.portalcheck-test.vn:18080/render-navigates,\n"
+        "local-render,L,province,tinh,http://127.0.0.1:18081/render-local,\n"
         "public-ok,P,province,tinh,http://11.0.0.1:18080/,\n"
         "listed-local,L,province,tinh,http://127.0.0.1:18081/page,\n", encoding="utf-8")
     db = Path(tmp) / "r.db"

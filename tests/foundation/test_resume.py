@@ -33,6 +33,13 @@ def verdicts(db, run_id):
     return observations, services, progress, status
 
 
+def timed_out(db, run_id) -> set[str]:
+    """Targets one of whose fetches timed out: what they observed depends on the machine's
+    load (the sweeps here wait 5 s, with no retry), not on resuming."""
+    return {row[0] for row in sqlite3.connect(db).execute(
+        "SELECT DISTINCT target_id FROM fetches WHERE run_id = ? AND status = 'timeout'", [run_id])}
+
+
 @pytest.fixture(scope="module")
 def farm():
     with DemoFarm(timeout_hang_seconds=30) as farm:
@@ -47,7 +54,7 @@ def reference(farm, tmp_path_factory):
     db = tmp / "r.db"
     result = run_cli("sweep", "--targets", str(targets), "--db", str(db), *FAST, *TWO_WORKERS, timeout=300)
     assert result.returncode == 0, result.stderr[-3000:]
-    return targets, verdicts(db, 1)
+    return targets, verdicts(db, 1), timed_out(db, 1)
 
 
 def finished_count(db) -> int:
@@ -67,7 +74,7 @@ def finished_count(db) -> int:
 # worker processes must die with it, not go on writing into the run.
 @pytest.mark.parametrize("kill_at,kill", [(0, "group"), (3, "group"), (8, "group"), (3, "parent")])
 def test_killed_sweep_resumes_to_the_same_rows(farm, reference, tmp_path, kill_at, kill):
-    targets, (ref_obs, ref_services, ref_progress, _) = reference
+    targets, (ref_obs, ref_services, ref_progress, _), ref_timed_out = reference
     db = tmp_path / "r.db"
     proc = subprocess.Popen([sys.executable, "-m", "crawler", "sweep", "--targets", str(targets), "--db", str(db),
                              *FAST, *SPILL, *TWO_WORKERS],
@@ -95,21 +102,27 @@ def test_killed_sweep_resumes_to_the_same_rows(farm, reference, tmp_path, kill_a
     assert status == "finished"
     assert sqlite3.connect(db).execute("SELECT COUNT(*) FROM staged_rows").fetchone()[0] == 0
     assert progress == ref_progress and max(progress.values()) == 1
-    # The same services, once each. A status may differ only where one run timed
-    # out (that depends on the machine's load, not on resuming).
-    assert Counter(k[:2] for k in services.elements()) == Counter(k[:2] for k in ref_services.elements())
+    # The same services and observations, once each, for every target no fetch of which
+    # timed out in either sweep: what those saw depends on the machine's load (5 s, no
+    # retry), not on resuming. On a quiet machine only the farm's two slow portals are left
+    # out (8 of 10 compared); a machine at load 20 may leave out three more.
+    settled = {k[0] for k in ref_progress} - ref_timed_out - timed_out(db, 1)
+    assert len(settled) >= 3, (ref_timed_out, timed_out(db, 1))
+    assert (Counter(k[:2] for k in services.elements() if k[0] in settled)
+            == Counter(k[:2] for k in ref_services.elements() if k[0] in settled))
     assert max(services.values()) == 1
     ref_status = {k[:2]: k[2:] for k in ref_services}
-    differing = [k for k in services if ref_status[k[:2]] != k[2:] and "timeout" not in (k[3], ref_status[k[:2]][1])]
+    differing = [k for k in services if k[0] in settled and ref_status[k[:2]] != k[2:]]
     assert not differing
-    assert Counter(k[:3] for k in obs.elements()) == Counter(k[:3] for k in ref_obs.elements())
+    assert (Counter(k[:3] for k in obs.elements() if k[0] in settled)
+            == Counter(k[:3] for k in ref_obs.elements() if k[0] in settled))
     assert max(obs.values()) == 1
 
 
 def test_a_sweep_goes_on_past_broken_portals(farm, reference, tmp_path):
     """One portal hangs, one refuses connections, one returns garbage: the sweep
     finishes, stores everyone else's results and reports those three by status."""
-    targets, (obs, services, progress, status) = reference
+    targets, (obs, services, progress, status), _ = reference
     assert status == "finished"
     db = tmp_path / "again.db"
     # in one process this time (the reference used two workers): same findings
