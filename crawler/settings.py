@@ -94,8 +94,9 @@ PORTALCHECK_TLS_CHECK = True
 # --- portalcheck: browser audits (docs/audits.md) ------------------------------
 # Audits a crawl runs: "accessibility,performance", "none"; None: the methodology's `audits.enabled`.
 PORTALCHECK_AUDITS = None
-# Sections whose page (once found) axe-core audits too, besides the homepage ("" for none).
-PORTALCHECK_AUDIT_SAMPLE = "gioi_thieu,thu_tuc_hanh_chinh"
+# Pages axe-core audits too, besides the homepage ("" for none): sections' keys (their page, once
+# found) and services_portal (the target's online services portal, as its target file lists it).
+PORTALCHECK_AUDIT_SAMPLE = "gioi_thieu,thu_tuc_hanh_chinh,services_portal"
 # Seconds an audit may take inside a page (axe's run, a throttled load) before it is inconclusive.
 PORTALCHECK_AUDIT_TIMEOUT = 45
 

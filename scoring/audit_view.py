@@ -8,7 +8,7 @@ from functools import lru_cache
 from typing import Any
 
 from scoring.catalogue import catalogue, reason_words
-from scoring.methodology import text
+from scoring.methodology import criteria_catalogue, text
 
 PREFIX = "audit_report."  # the audits' words in the one catalogue (scoring/messages/audits.yaml)
 IMPACTS = ("critical", "serious", "moderate", "minor")
@@ -43,6 +43,15 @@ def word(section: str, key: str, lang: str, **values) -> str:
     return out.format(**values) if values else out
 
 
+def role_words(role: str | None, lang: str) -> str:
+    """What an audited page is, in words: the homepage, the services portal, or the section
+    whose page it is (its title in the criteria catalogue)."""
+    if role in words().get("roles", {}):
+        return word("roles", role, lang)
+    title = (criteria_catalogue().get(role or "") or {}).get("title")
+    return text(title, lang) if title else word("roles", "page", lang)
+
+
 def _figure(key: str, value: Any, lang: str) -> str:
     if value is None:
         return "—"
@@ -60,7 +69,8 @@ def _accessibility(obs: dict, lang: str) -> dict:
         fix = words().get("rules", {}).get(rule.get("id"))
         rules.append({**rule, "impact_label": word("impacts", rule.get("impact") or "minor", lang),
                       "fix": text(fix, lang) if fix else rule.get("help") or ""})
-    pages = [{"url": p.get("url"), "role": p.get("role"), "counts": p.get("counts"),
+    pages = [{"url": p.get("url"), "role": role_words(p.get("role"), lang),
+              "counts": [(word("impacts", i, lang), n) for i, n in (p.get("counts") or {}).items()],
               "reason": p.get("reason")} for p in ev.get("pages") or []]
     return {"outcome": obs["outcome"], "reason": obs.get("reason"), "axe_version": ev.get("axe_version"),
             "counts": [(word("impacts", i, lang), (ev.get("counts") or {}).get(i, 0)) for i in IMPACTS]

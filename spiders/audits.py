@@ -1,8 +1,9 @@
 """Browser audits in the portal spider (docs/audits.md): what to render and when, and whose
 verdicts to emit. Measuring is crawler/browser/audits.py's (page methods); judging is checks/'s.
 
-- accessibility: axe-core on the homepage once it is read, and on the page each sampled section
-  was found on (PORTALCHECK_AUDIT_SAMPLE); one verdict when the target is done.
+- accessibility: axe-core on the homepage once it is read, on the page each sampled section
+  was found on, and on the target's online services portal as its target file lists it
+  (PORTALCHECK_AUDIT_SAMPLE, `services_portal`); one verdict when the target is done.
 - performance: the homepage in a fresh phone context with a throttled network and CPU; the
   speed verdict and the mobile width verdict as soon as it answers.
 A portal whose homepage could not be read never gets here: its audits are inconclusive with the
@@ -24,6 +25,10 @@ from crawler.browser.audits import measure_visitor, run_axe, visitor_context
 from crawler.meta import RequestMeta
 
 
+# The sample's name for the target's online services portal (the other names are section keys).
+SERVICES_PORTAL = "services_portal"
+
+
 class AuditsMixin:
     """Mixed into spiders.portal.PortalSpider (which gives fetch, emit and settings)."""
 
@@ -36,11 +41,15 @@ class AuditsMixin:
         self.user_agent_suffix = f"portalcheck/{__version__} (+{settings.get('PORTALCHECK_CONTACT_URL')})"
 
     # --- starting ---------------------------------------------------------
-    def start_audits(self, target_id: str, home_url: str) -> Iterator[Any]:
+    def start_audits(self, target_id: str, home_url: str, services_url: str | None = None) -> Iterator[Any]:
         plan = self.audit_plan
         if plan.runs("accessibility"):
             self.axe_results[target_id] = []
             yield from self._axe_request(target_id, home_url, "homepage")
+            if services_url and SERVICES_PORTAL in plan.sample:
+                # where citizens file their applications: the page of the sample a visitor
+                # of the services most certainly meets
+                yield from self._axe_request(target_id, services_url, SERVICES_PORTAL)
         if plan.runs("performance"):
             yield from self._visitor_request(target_id, home_url)
 

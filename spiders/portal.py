@@ -226,7 +226,7 @@ class PortalSpider(AuditsMixin, PortalcheckSpider):
                                           state.rendered, state.render_reason)
         for obs in judge.homepage_observations(self.audit_plan.audits):
             yield self.emit(target_id, obs)
-        yield from self.start_audits(target_id, state.home.page.final_url)
+        yield from self.start_audits(target_id, state.home.page.final_url, self.targets[target_id].services_url)
         for key in judge.startable():
             yield from self.advance(target_id, key)
 

@@ -55,6 +55,12 @@ SLOW_HOME = page('<h1>Cổng thông tin điện tử tỉnh Mẫu</h1>'
                  '<p>Tin tức, sự kiện.</p>')
 ABOUT = page("<h1>Giới thiệu</h1><p>Tỉnh Mẫu có diện tích 5.000 km², dân số 1,2 triệu người, 12 đơn vị hành chính.</p>"
              "<p>Chức năng, nhiệm vụ, quyền hạn và cơ cấu tổ chức của Ủy ban nhân dân tỉnh.</p>")
+# The online services portal a target file lists: one where every image says what it is, one
+# whose banner does not (a critical rule on a sampled page).
+SERVICES = page("<h1>Cổng dịch vụ công tỉnh Mẫu</h1><p>Nộp hồ sơ trực tuyến, tra cứu hồ sơ, thanh toán phí.</p>"
+                '<p><img src="/banner.png" alt="Dịch vụ công trực tuyến" width="120" height="40"></p>')
+SERVICES_NO_ALT = page("<h1>Cổng dịch vụ công tỉnh Mẫu</h1><p>Nộp hồ sơ trực tuyến, tra cứu hồ sơ.</p>"
+                       '<p><img src="/banner.png" width="120" height="40"></p>')
 
 
 def _png(handler) -> None:
@@ -92,6 +98,7 @@ def server(kind: str, slow_seconds: float = 12.0) -> LoopbackServer:
     if kind == "hang":
         slow_seconds = 90.0
     routes = {"/": _html(home), "/gioi-thieu": _html(ABOUT), "/banner.png": _png,
+              "/dich-vu-cong": _html(SERVICES), "/dich-vu-cong-thieu-mo-ta": _html(SERVICES_NO_ALT),
               "/hero.png": _slow_png(slow_seconds), "/robots.txt": lambda h: h.reply(200, "User-agent: *\nAllow: /\n",
                                                                                    content_type="text/plain")}
     return LoopbackServer(routes)

@@ -26,7 +26,9 @@ def swept(tmp_path_factory):
     work = tmp_path_factory.mktemp("audits")
     with server("good") as good, server("bad") as bad, server("slow") as slow, server("hang") as hang:
         write_targets(work / "targets.csv", [
-            {"id": "good", "name": "Tốt", "portal_url": good.url + "/"},
+            {"id": "good", "name": "Tốt", "portal_url": good.url + "/", "services_url": good.url + "/dich-vu-cong"},
+            {"id": "good-services-no-alt", "name": "Tốt, cổng dịch vụ công thiếu mô tả ảnh",
+             "portal_url": good.url + "/", "services_url": good.url + "/dich-vu-cong-thieu-mo-ta"},
             {"id": "bad", "name": "Kém", "portal_url": bad.url + "/"},
             {"id": "slow", "name": "Chậm", "portal_url": slow.url + "/"},
             {"id": "hang", "name": "Treo", "portal_url": hang.url + "/"},
@@ -54,8 +56,10 @@ def test_a_good_portal_passes_every_audit(swept):
     assert acc["axe_version"].startswith("4.") and acc["counts"] == dict.fromkeys(
         ("critical", "serious", "moderate", "minor"), 0)
     assert "wcag21aa" in acc["wcag_tags"]
-    # the sampled section page was audited too
-    assert [p["role"] for p in acc["pages"]] == ["homepage", "gioi_thieu"] and "counts" in acc["pages"][1]
+    # the sampled section page and the services portal the target file lists were audited too
+    pages = {p["role"]: p for p in acc["pages"]}
+    assert acc["pages"][0]["role"] == "homepage" and set(pages) == {"homepage", "gioi_thieu", "services_portal"}
+    assert pages["services_portal"]["url"].endswith("/dich-vu-cong") and "counts" in pages["services_portal"]
     speed = got[("good", "performance")]["evidence"]
     for key in ("fcp_ms", "lcp_ms", "ttfb_ms", "transfer_bytes", "requests"):
         assert isinstance(speed[key], (int, float)) and speed[key] > 0, key
@@ -64,6 +68,14 @@ def test_a_good_portal_passes_every_audit(swept):
     assert speed["thresholds"] == {"fcp_ms": 6000, "lcp_ms": 6000, "cls": 0.1, "ttfb_ms": 800}
     assert speed["judged"] == ["fcp_ms", "lcp_ms", "cls"]
     assert got[("good", "mobile_width")]["evidence"]["scroll_widths"] == {"360": 360, "412": 412}
+
+
+def test_a_critical_rule_on_the_services_portal_fails_a_good_homepage(swept):
+    acc = swept["got"][("good-services-no-alt", "accessibility")]
+    assert (acc["outcome"], acc["reason"]) == ("fail", "sample_over_threshold"), acc
+    assert acc["evidence"]["counts"]["critical"] == 0   # the homepage itself is clean
+    assert acc["evidence"]["over_pages"] == [next(p["url"] for p in acc["evidence"]["pages"]
+                                                  if p["role"] == "services_portal")]
 
 
 def test_a_bad_portal_fails_accessibility_language_image_links_and_width(swept):
@@ -117,3 +129,7 @@ def test_the_export_and_the_report_carry_the_audits(swept):
     assert "axe-core" in page and "image-alt" in page and "Thêm thuộc tính alt" in page
     slow = next((reports / "targets").glob("slow*.html")).read_text(encoding="utf-8")
     assert "LCP" in slow and "≤ 6,00 s" in slow
+    # every audited page named in words, with its counts by impact in words
+    good = (reports / "targets" / "good.html").read_text(encoding="utf-8").split('id="audits"', 1)[1]
+    assert "Cổng dịch vụ công:" in good and "Giới thiệu:" in good and "Trang chủ:" in good
+    assert not [code for code in ("services_portal", "gioi_thieu:", "homepage:", "serious 0") if code in good], good[-3000:]
