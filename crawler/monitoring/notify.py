@@ -47,7 +47,7 @@ def what(event: dict) -> str:
 def reason(event: dict) -> str:
     status = event.get("status")
     text = w("status", status) if status else ""
-    if event.get("http_status"):
+    if event.get("http_status") and f"({event['http_status']})" not in text:   # "(404)" already said
         text += f" (HTTP {event['http_status']})"
     return text
 

@@ -142,7 +142,7 @@ def one_pass(args, config, targets, services_n, urls) -> int:
     problems = monitor_store.problems(db, [t_.id for t_ in targets])
     down = [p for p in problems if p["state"] == "down" and not summary.get(p["target_id"], {}).get("maintenance")]
     if args.verbose:
-        print_pass(run_id, summary, problems, config)
+        print_pass(run_id, summary, problems, config, {t_.id: t_.name for t_ in targets})
     return code if code else (1 if down else 0)
 
 
@@ -161,12 +161,12 @@ def tell(db, urls: list[str], at: int, config) -> int:
     return 2 if failed else 0
 
 
-def print_pass(run_id: int, summary: dict, problems: list[dict], config) -> None:
+def print_pass(run_id: int, summary: dict, problems: list[dict], config, names: dict[str, str]) -> None:
     for target_id, info in summary.items():
         lang = get_lang()
         counts = ", ".join(f"{w('status', s)}: {l10n.format_count(n, lang)}" for s, n in sorted(info["counts"].items()))
         flag = f" [{t('monitor.in_maintenance')}]" if info["maintenance"] else ""
-        print(t("monitor.pass_line", target=target_id, checked=l10n.format_count(sum(info["counts"].values()), lang),
+        print(t("monitor.pass_line", target=names.get(target_id) or target_id, checked=l10n.format_count(sum(info["counts"].values()), lang),
                 counts=counts) + flag)
     for p in problems:
         print(problem_line(p, config))
@@ -211,7 +211,8 @@ def uptime_table(target: dict):
     lang = get_lang()
     table = Table(title=escape(f"{target['name']} ({target['id']})"))
     for column in ("period", "portal", "services_portal", "services", "unjudged", "maintenance"):
-        table.add_column(t(f"monitor.col.{column}"), justify="left" if column == "period" else "right")
+        table.add_column(t(f"monitor.col.{column}"), justify="left" if column == "period" else "right",
+                         no_wrap=column == "period")
     for label, p in target["periods"].items():
         unjudged = sum(p[k]["unjudged"] for k in ("portal", "services_portal", "service"))
         table.add_row(period_words(label, lang), *(l10n.format_uptime(p[k]["uptime"], lang)
@@ -221,10 +222,12 @@ def uptime_table(target: dict):
 
 
 def problem_line(problem: dict, config) -> str:
-    """"  so-tc: Ngừng hoạt động từ 27/11/2026 14:05 (UTC+07:00): https://…" """
+    """"  Sở TC — Trang chủ cổng thông tin điện tử: Ngừng hoạt động từ 27/11/2026 14:05 (UTC+07:00) — https://…" """
     since = notify.local_time(problem["since"], config.tz) if problem["since"] else "—"
-    return t("monitor.problem_line", target=problem["target_id"], url=problem["url"], since=since,
-             state=t(f"monitor_states.{problem['state']}"))
+    what = notify.what({"kind": problem["kind"], "url_name": problem.get("name"), "code": problem.get("code"),
+                        "url": problem["url"]})
+    return t("monitor.problem_line", target=problem.get("target_name") or problem["target_id"], what=what,
+             url=problem["url"], since=since, state=t(f"monitor_states.{problem['state']}"))
 
 
 def status_page(args, config, db) -> int:
