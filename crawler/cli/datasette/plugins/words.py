@@ -5,6 +5,8 @@ person reads, from the one message catalogue (scoring/catalogue.py).
   (`outcome`, `classification`, `status`, `level`, `kind`, `group_name`, a
   monitor state…) as its Vietnamese words; the code stays in the cell's tooltip,
   in filters, facets' links, JSON and CSV, so scripts and links keep working.
+- Facets declared `{words: COLUMN}` in metadata.yaml list their values as words
+  (a column facet whose labels come from the catalogue; the links filter by code).
 - SQL gets `words(vocabulary, code [, lang])`: the canned queries of
   metadata.yaml name their columns' values with it (`words('class', classification)`),
   so no word is copied into SQL by hand.
@@ -14,6 +16,7 @@ Both read the catalogue, never the database: a page's text cannot choose a word.
 from __future__ import annotations
 
 from datasette import hookimpl
+from datasette.facets import ColumnFacet
 from markupsafe import Markup, escape
 
 from scoring.catalogue import group_words, has, message, reason_words
@@ -27,7 +30,7 @@ BY_TABLE = {("scores", "status"): "rank_status", ("latest_scores", "status"): "r
             **{(view, column): vocabulary for view in ("observations", "latest_observations", "latest_verdicts")
                for column, vocabulary in (("key", "criterion"), ("category", "observation_category"))}}
 BY_COLUMN = {"outcome": "outcome", "classification": "class", "level": "level", "category": "category",
-             "status": "status", "portal_status": "status", "services_status": "status",
+             "status": "status", "portal_status": "status", "services_portal_status": "status",
              "kind": "kind", "group_name": "group", "to_state": "monitor_states", "from_state": "monitor_states",
              "requirement": "requirement", "reason": "reason"}
 
@@ -40,9 +43,11 @@ def words(vocabulary: str | None, code, lang: str = "vi") -> str | None:
     if vocabulary in ("group", "reason"):
         said = (group_words if vocabulary == "group" else reason_words)(code, lang)
         return None if said == code else said
-    if vocabulary == "criterion":
+    if vocabulary == "criterion":   # a criterion's name, else what a check looked at
         title = (criteria_catalogue().get(code) or {}).get("title")
-        return text(title, lang) if title else None
+        if title:
+            return text(title, lang)
+        vocabulary = "observation_key"
     key = f"{vocabulary}.{code}"
     return message(key, lang) if has(key) else None
 
@@ -70,3 +75,27 @@ def render_cell(value, column, table):
     if text is None:
         return None
     return Markup(f'<span title="{escape(value)}">{escape(text)}</span>')
+
+
+class WordsFacet(ColumnFacet):
+    """A column facet whose values read as words (metadata.yaml: `facets: [{words: outcome}]`)."""
+    type = "words"
+
+    async def suggest(self):
+        return []   # Datasette's own column facets are suggested already
+
+    async def facet_results(self):
+        results, timed_out = await super().facet_results()
+        for facet in results:
+            vocabulary = vocabulary_of(self.table, facet["name"])
+            facet["type"] = "column"   # shown as a column facet, not "outcome (words)"
+            for value in facet["results"]:
+                said = words(vocabulary, value["value"])
+                if said is not None:
+                    value["label"] = said
+        return results, timed_out
+
+
+@hookimpl
+def register_facet_classes():
+    return [WordsFacet]
