@@ -19,8 +19,7 @@ from datasette import hookimpl
 from datasette.facets import ColumnFacet
 from markupsafe import Markup, escape
 
-from scoring.catalogue import group_words, has, message, reason_words
-from scoring.methodology import criteria_catalogue, text
+from scoring.catalogue import criterion_words, group_words, has, message, reason_words
 
 # Which vocabulary a column's codes belong to: first by (table, column), then by column.
 BY_TABLE = {("scores", "status"): "rank_status", ("latest_scores", "status"): "rank_status",
@@ -44,10 +43,8 @@ def words(vocabulary: str | None, code, lang: str = "vi") -> str | None:
         said = (group_words if vocabulary == "group" else reason_words)(code, lang)
         return None if said == code else said
     if vocabulary == "criterion":   # a criterion's name, else what a check looked at
-        title = (criteria_catalogue().get(code) or {}).get("title")
-        if title:
-            return text(title, lang)
-        vocabulary = "observation_key"
+        said = criterion_words(code, lang)
+        return None if said == code else said
     key = f"{vocabulary}.{code}"
     return message(key, lang) if has(key) else None
 
