@@ -18,6 +18,8 @@ from pathlib import Path
 
 import yaml
 
+from scoring.methodology import criteria_catalogue, text
+
 LANGS = ("vi", "en")
 MESSAGE_DIRS = (Path(__file__).with_name("messages"),
                 Path(__file__).resolve().parents[1] / "crawler" / "cli" / "messages")
@@ -95,3 +97,14 @@ def group_words(code: str | None, lang: str) -> str:
         if has(f"group.{head}"):
             return f"{message(f'group.{head}', lang)} — {code[len(head) + 1:]}"
     return code
+
+
+def criterion_words(key: str | None, lang: str) -> str:
+    """What an observation's key names: a criterion's title (scoring/methodologies/_criteria.yaml),
+    else what a reachability or services check looked at (`observation_key.*`), else the key."""
+    if not key:
+        return "—"
+    title = (criteria_catalogue().get(str(key)) or {}).get("title")
+    if title:
+        return text(title, lang)
+    return word("observation_key", str(key), lang)

@@ -11,16 +11,15 @@ autoescaping; a link is made only of an http(s) URL.
 """
 from __future__ import annotations
 
-from datetime import date, datetime, timedelta, tzinfo
+from datetime import date, datetime, tzinfo
 from pathlib import Path
 from typing import Any
 
 import jinja2
-from babel.dates import format_timedelta
 
 from checks import certificate
 from results import monitor_store
-from scoring import _local
+from scoring import l10n
 from scoring.tables import tr
 from scoring.uptime import build_report, tally
 
@@ -36,10 +35,10 @@ def _bar(label: str, day: date, figures: dict, maintenance_only: bool, lang: str
     css = ("maintenance" if maintenance_only else "empty" if uptime is None
            else "good" if uptime >= GOOD_UPTIME else "fair" if uptime >= FAIR_UPTIME else "bad")
     words = tr(f"bar_{css}", lang, "monitor_page")
-    title = (f"{_local.day(day, lang, full=True)}: {_local.percent(uptime, lang)} — {words} "
-             f"({tr('checks_ok', lang, 'monitor_page')} {_local.number(figures['ok'], lang)}, "
-             f"{tr('checks_failed', lang, 'monitor_page')} {_local.number(figures['fail'], lang)}, "
-             f"{tr('checks_unjudged', lang, 'monitor_page')} {_local.number(figures['unjudged'], lang)})")
+    title = (f"{l10n.format_date(day, lang)}: {l10n.format_uptime(uptime, lang)} — {words} "
+             f"({tr('checks_ok', lang, 'monitor_page')} {l10n.format_count(figures['ok'], lang)}, "
+             f"{tr('checks_failed', lang, 'monitor_page')} {l10n.format_count(figures['fail'], lang)}, "
+             f"{tr('checks_unjudged', lang, 'monitor_page')} {l10n.format_count(figures['unjudged'], lang)})")
     return {"label": label, "css": css, "title": title}
 
 
@@ -77,10 +76,10 @@ def _chart(times: list[tuple[int, int | None]], start: int, end: int, lang: str,
     average = sum(ms for _, ms in measured) / len(measured)
     return {"segments": [" ".join(s) for s in segments if s],
             "single": [s[0].split(",") for s in segments if len(s) == 1],
-            "y_labels": [(10 + 130 * i / 2, _local.number(scale * (1 - i / 2), lang) + " ms") for i in range(3)],
-            "x_start": _local.moment(start, lang, tz), "x_end": _local.moment(end, lang, tz),
-            "average": _local.number(average, lang) + " ms", "latest": _local.number(measured[-1][1], lang) + " ms",
-            "samples": _local.number(len(measured), lang)}
+            "y_labels": [(10 + 130 * i / 2, l10n.format_milliseconds(scale * (1 - i / 2), lang)) for i in range(3)],
+            "x_start": l10n.format_datetime(start, lang, tz=tz), "x_end": l10n.format_datetime(end, lang, tz=tz),
+            "average": l10n.format_milliseconds(average, lang), "latest": l10n.format_milliseconds(measured[-1][1], lang),
+            "samples": l10n.format_count(len(measured), lang)}
 
 
 def _url_label(event: dict, lang: str) -> str:
@@ -111,11 +110,10 @@ def incidents(events: list[dict], now_at: int, lang: str, tz: tzinfo) -> list[di
         end = i["end"] if i["end"] is not None else now_at
         out.append({**i, "state_words": ", ".join(tr(s, lang, "monitor_states") for s in i["states"]),
                     "worst": "down" if "down" in i["states"] else i["states"][0],
-                    "start_text": _local.moment(i["start"], lang, tz),
-                    "end_text": _local.moment(i["end"], lang, tz) if i["end"] is not None
+                    "start_text": l10n.format_datetime(i["start"], lang, tz=tz),
+                    "end_text": l10n.format_datetime(i["end"], lang, tz=tz) if i["end"] is not None
                     else tr("ongoing", lang, "monitor_page"),
-                    "duration": format_timedelta(timedelta(seconds=max(0, end - i["start"])),
-                                                 locale=lang if lang == "vi" else "en")})
+                    "duration": l10n.format_duration(end - i["start"], lang)})
     return out
 
 
@@ -130,8 +128,8 @@ def _certificates(certs: list[dict], now: datetime, lang: str, tz: tzinfo) -> li
             continue
         key = "cert_expired" if days < 0 else "cert_days_left"
         out.append({**c, "css": "bad" if days < 0 else "fair" if days < CERT_WARN_DAYS else "good",
-                    "words": tr(key, lang, "monitor_page", days=_local.number(abs(days), lang)),
-                    "date": _local.moment(expires, lang, tz)})
+                    "words": tr(key, lang, "monitor_page", days=l10n.format_count(abs(days), lang)),
+                    "date": l10n.format_datetime(expires, lang, tz=tz)})
     return out
 
 
@@ -152,11 +150,11 @@ def _current(info: dict, problems: list[dict], last: tuple | None, lang: str, tz
     else:
         state = "up"
     return {"state": state, "words": tr(state, lang, "monitor_states"),
-            "checked": _local.moment(last[0], lang, tz) if last else "—",
-            "response": _local.number(last[2], lang) + " ms" if last and last[2] is not None else "—",
+            "checked": l10n.format_datetime(last[0], lang, tz=tz) if last else "—",
+            "response": l10n.format_milliseconds(last[2], lang) if last and last[2] is not None else "—",
             "problems": [{**p, "state_words": tr(p["state"], lang, "monitor_states"),
                           "kind_words": tr(p["kind"], lang, "monitor_kinds"),
-                          "since_text": _local.moment(p["since"], lang, tz) if p["since"] else "—"} for p in mine]}
+                          "since_text": l10n.format_datetime(p["since"], lang, tz=tz) if p["since"] else "—"} for p in mine]}
 
 
 def page_data(db, now_at: int, tz: tzinfo, lang: str, days: int = 30, only: str | None = None) -> dict:
@@ -175,7 +173,7 @@ def page_data(db, now_at: int, tz: tzinfo, lang: str, days: int = 30, only: str 
         for kind in kinds or ["portal"]:
             bars, window = _bars(row["periods"], kind, lang)
             lanes.append({"kind": kind, "words": tr(kind, lang, "monitor_kinds"), "bars": bars,
-                          "uptime": _local.percent(window["uptime"], lang)})
+                          "uptime": l10n.format_uptime(window["uptime"], lang)})
         services = sum(((p["service"]["ok"], p["service"]["fail"], p["service"]["unjudged"])
                         for p in row["periods"].values()), ())
         service_window = tally(sum(services[0::3]), sum(services[1::3]), sum(services[2::3]))
@@ -183,17 +181,17 @@ def page_data(db, now_at: int, tz: tzinfo, lang: str, days: int = 30, only: str 
         targets.append({
             "id": row["id"], "name": row["name"] or row["id"], "urls": urls, "lanes": lanes,
             "current": _current(info, problems, last.get(info["tid"]), lang, tz),
-            "services_uptime": _local.percent(service_window["uptime"], lang),
-            "services_count": _local.number(sum(1 for u in info["urls"] if u["kind"] == "service" and u["active"]), lang),
+            "services_uptime": l10n.format_uptime(service_window["uptime"], lang),
+            "services_count": l10n.format_count(sum(1 for u in info["urls"] if u["kind"] == "service" and u["active"]), lang),
             "chart": _chart(monitor_store.portal_times(db, info["tid"], start), start, now_at, lang, tz),
             **_incident_rows(incidents(monitor_store.state_events(db, info["tid"]), now_at, lang, tz)),
             "certificates": _certificates(certs.get(info["tid"], []), datetime.fromtimestamp(now_at, tz), lang, tz)})
     states = [t["current"]["state"] for t in targets]
     overall = "no_data" if not targets else "up" if all(s == "up" for s in states) else "attention"
-    return {"targets": targets, "days": days, "generated": _local.moment(now_at, lang, tz),
-            "first_day": _local.day(date.fromisoformat(report["periods"][0]), lang, full=True) if report["periods"] else "",
+    return {"targets": targets, "days": days, "generated": l10n.format_datetime(now_at, lang, tz=tz),
+            "first_day": l10n.format_date(report["periods"][0], lang) if report["periods"] else "",
             "overall": overall, "overall_words": tr(f"overall_{overall}", lang, "monitor_page",
-                                                    n=_local.number(sum(s != "up" for s in states), lang))}
+                                                    n=l10n.format_count(sum(s != "up" for s in states), lang))}
 
 
 def _incident_rows(rows: list[dict]) -> dict:

@@ -19,6 +19,8 @@ from datetime import date, datetime, timedelta
 from checks.model import DEAD_STATUSES
 from checks.monitor_pass import CODE_STATUS
 from results import monitor_store
+from scoring import l10n
+from scoring.catalogue import message
 
 
 def _table(codes) -> bytes:
@@ -139,6 +141,17 @@ def periods(by: str, last: int, today: date) -> list[tuple[str, date, date]]:
             nxt = date(year + (q == 3), 1 if q == 3 else 3 * q + 4, 1)
             out.append((f"{year}-Q{q + 1}", first, nxt - timedelta(days=1)))
     return out
+
+
+def period_words(label: str, lang: str) -> str:
+    """A period's label (as `periods` writes it, the key a script reads in --json) as a
+    person reads it: 27/11/2026, "tuần 47/2026", "quý 4/2026"."""
+    head, sep, tail = label.partition("-")
+    if sep and tail[:1] == "W" and tail[1:].isdigit():
+        return message("monitor_period.week", lang, week=int(tail[1:]), year=head)
+    if sep and tail[:1] == "Q" and tail[1:].isdigit():
+        return message("monitor_period.quarter", lang, quarter=int(tail[1:]), year=head)
+    return l10n.format_date(label, lang)
 
 
 def tally(ok: int, fail: int, other: int) -> dict:

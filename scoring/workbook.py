@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import Any
 
 from results.spreadsheet import neutralise_row
-from scoring import _local
+from scoring import l10n
 from scoring.catalogue import group_words
 from scoring.tables import TABLE_ORDER, tr
 
@@ -222,6 +222,6 @@ def about_rows(run: dict | None, methodology_title: str, lang: str) -> dict:
     """What the about sheet says of the run, its dates through Babel."""
     run = run or {}
     title = f"#{run.get('id', '?')}" + (f" — {run['label']}" if run.get("label") else "")
-    return {"run": title, "started_at": _local.moment(run.get("started_at"), lang) if run.get("started_at") else "",
-            "finished_at": _local.moment(run.get("finished_at"), lang) if run.get("finished_at") else "",
+    return {"run": title, "started_at": l10n.format_datetime(run.get("started_at"), lang) if run.get("started_at") else "",
+            "finished_at": l10n.format_datetime(run.get("finished_at"), lang) if run.get("finished_at") else "",
             "methodology": methodology_title}

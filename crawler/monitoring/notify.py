@@ -10,8 +10,9 @@ import logging
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from crawler.cli.i18n import t
+from crawler.cli.i18n import get_lang, t, w
 from crawler.netsafety.redact import redact
+from scoring import l10n
 
 LEVEL_ORDER = ("success", "info", "warning", "failure")
 _LEVEL_OF = {"down": "failure", "timeout": "warning", "blocked": "warning", "up": "success", "cert": "warning"}
@@ -27,9 +28,10 @@ class Message:
 
 
 def local_time(at: int, tz) -> str:
-    moment = datetime.fromtimestamp(at, tz)
-    offset = moment.strftime("%z")
-    return f"{moment:%Y-%m-%d %H:%M} (UTC{offset[:3]}:{offset[3:]})"
+    """27/11/2026 14:05 (UTC+07:00): the monitor's zone is a setting, and a message
+    is read wherever its reader is, so the offset is said."""
+    offset = datetime.fromtimestamp(at, tz).strftime("%z")
+    return f"{l10n.format_datetime(at, get_lang(), tz=tz)} (UTC{offset[:3]}:{offset[3:]})"
 
 
 def what(event: dict) -> str:
@@ -38,14 +40,14 @@ def what(event: dict) -> str:
     if kind == "service":
         name = event.get("url_name") or event.get("url")
         code = f" ({event['code']})" if event.get("code") else ""
-        return t("monitor.what.service", name=name, code=code)
-    return t(f"monitor.what.{kind}") if kind in ("portal", "services_portal") else str(event.get("url"))
+        return t("monitor.what.service", kind=t("monitor_kinds.service"), name=name, code=code)
+    return t(f"monitor_kinds.{kind}") if kind in ("portal", "services_portal") else str(event.get("url"))
 
 
 def reason(event: dict) -> str:
     status = event.get("status")
-    text = t(f"monitor.status.{status}") if status else ""
-    if event.get("http_status"):
+    text = w("status", status) if status else ""
+    if event.get("http_status") and f"({event['http_status']})" not in text:   # "(404)" already said
         text += f" (HTTP {event['http_status']})"
     return text
 
@@ -54,9 +56,10 @@ def line(event: dict) -> str:
     if event["kind"] == "cert":
         days = int(event["to_state"])
         key = "monitor.line.cert_expired" if days == 0 else "monitor.line.cert"
-        return t(key, host=event["from_state"], days=days, date=(event.get("detail") or "")[:10])
+        return t(key, host=event["from_state"], days=days,
+                 date=l10n.format_date((event.get("detail") or "")[:10], get_lang()))
     values = {"what": what(event), "url": event.get("url") or "", "reason": reason(event),
-              "before": t(f"monitor.state.{event['from_state']}")}
+              "before": t(f"monitor_states.{event['from_state']}")}
     return t(f"monitor.line.{event['to_state']}", **values)
 
 

@@ -10,18 +10,28 @@ from __future__ import annotations
 import sys
 
 from rich.console import Console
+from rich.markup import escape  # a target's name comes from a file: never rich markup
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from scrapy import signals
 from scrapy.exceptions import NotConfigured
 
 from crawler import signals as portalcheck_signals
 from crawler.cli.i18n import t
+from scoring.catalogue import has
+
+
+def spider_words(spider: str) -> str:
+    """What a spider checks, in words ("dịch vụ công" / "online services"), never its name."""
+    key = f"progress.spider.{spider}"
+    return t(key) if has(key) else spider
 
 
 class ProgressDisplay:
-    def __init__(self, total: int):
+    def __init__(self, total: int, names: dict[str, str] | None = None):
+        """`names`: the targets' names by id, for a display fed only ids (worker processes)."""
         self.total = total
         self.done = 0
+        self.names = names or {}
         self.progress = None
         if sys.stderr.isatty():
             self.progress = Progress(TextColumn("{task.description}"), BarColumn(),
@@ -30,16 +40,18 @@ class ProgressDisplay:
             self.progress.start()
             self.task = self.progress.add_task(t("progress.sweeping"), total=total)
 
-    def target_finished(self, spider: str, target_id: str, where: str = "") -> None:
-        """`where`: the worker that judged it (a distributed sweep), shown beside it."""
+    def target_finished(self, spider: str, target_id: str, where: str = "", name: str = "") -> None:
+        """`where`: the worker that judged it (a distributed sweep), shown beside it;
+        the target is shown by its name when known, else by its id."""
         self.done += 1
+        target = name or self.names.get(target_id) or target_id
         if self.progress is not None:
-            self.progress.update(self.task, advance=1, description=t("progress.sweeping") + f" {target_id}")
+            self.progress.update(self.task, advance=1, description=escape(t("progress.sweeping") + f" {target}"))
         elif where:
-            print(t("progress.line_where", done=self.done, total=self.total, spider=spider, target=target_id,
-                    where=where), file=sys.stderr, flush=True)
+            print(t("progress.line_where", done=self.done, total=self.total, spider=spider_words(spider),
+                    target=target, where=where), file=sys.stderr, flush=True)
         else:
-            print(t("progress.line", done=self.done, total=self.total, spider=spider, target=target_id),
+            print(t("progress.line", done=self.done, total=self.total, spider=spider_words(spider), target=target),
                   file=sys.stderr, flush=True)
 
     def note(self, text: str) -> None:
@@ -73,7 +85,7 @@ class ProgressExtension:
         return ext
 
     def target_finished(self, spider, target):
-        _shared["display"].target_finished(spider.name, target.id)
+        _shared["display"].target_finished(spider.name, target.id, name=target.name or "")
 
     def engine_stopped(self):
         display = _shared.get("display")

@@ -154,7 +154,8 @@ def crawl(todo: dict[str, list[Target]], db_path: str, run_id: int, settings: di
     if workers <= 1:
         return run_spiders(todo, db_path, run_id, settings)
     total = sum(len(targets) for targets in todo.values())
-    display = ProgressDisplay(total) if settings.get("PORTALCHECK_PROGRESS") and total else None
+    names = {t.id: t.name for t in everyone.values() if t.name}
+    display = ProgressDisplay(total, names) if settings.get("PORTALCHECK_PROGRESS") and total else None
     db = store.open_db(db_path)
     already = {(spider, target) for spider in todo for target in store.finished_targets(db, run_id, spider)}
 

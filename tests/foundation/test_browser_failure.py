@@ -176,5 +176,5 @@ def test_monitor_without_a_browser_keeps_a_blocked_page_blocked(tmp_path):
     finally:
         server.__exit__(None, None, None)
     assert result.returncode == 0, result.stderr[-3000:]   # blocked is never down
-    assert "bị chặn: 1" in result.stdout
+    assert "bị tường lửa chặn (không phải lỗi của cổng): 1" in result.stdout   # the status in words
     assert hits.count("/") == 1     # the plain GET only: no browser went

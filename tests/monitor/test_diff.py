@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import json
+import re
 
 from loopback import run_cli
 
@@ -76,8 +77,11 @@ def test_diff_of_the_last_two_sweeps(tmp_path):
     # The same as text, in Vietnamese; explicit run ids in either order work.
     text = run_cli("diff", str(first), str(second), "--db", str(path))
     assert text.returncode == 0
-    assert "Chuyên mục không còn đạt: lanh_dao" in text.stdout and "Sở B" not in text.stdout
-    assert "Điểm tổng hợp: 0.700 → 0.750 (+0.050)" in text.stdout
+    assert "Chuyên mục không còn đạt: Thông tin lãnh đạo (họ tên, chức vụ, nhiệm vụ, liên hệ)" in text.stdout
+    assert "Sở B" not in text.stdout and "lanh_dao" not in text.stdout   # words, not codes
+    assert "Điểm tổng hợp: 0,700 → 0,750 (+0,050)" in text.stdout          # Babel's Vietnamese decimals
+    assert "một phần (mức 3) → toàn trình (mức 4)" in text.stdout and "[trang không tồn tại (404)]" in text.stdout
+    assert re.search(r"So sánh lượt \d+ \(\d\d/\d\d/\d{4} \d\d:\d\d", text.stdout)    # times as a person reads them
     english = run_cli("--lang", "en", "diff", "--db", str(path))
     assert "Services gone dead: 1" in english.stdout
 

@@ -62,8 +62,8 @@ def test_passes_tell_exactly_the_changes(servers, kit, tmp_path):
     lines = message["message"].splitlines()[1:]
     assert lines == [
         f'- NGỪNG HOẠT ĐỘNG: Dịch vụ công "Thủ tục 1" (1.001) — {a.url}/dv/1 — lỗi máy chủ (HTTP 500)',
-        f'- BỊ CHẶN TRUY CẬP nhiều lượt liên tiếp: Dịch vụ công "Thủ tục 2" (1.002) — {a.url}/dv/2 — bị chặn '
-        "(HTTP 403) (thường do tường lửa chặn công cụ; chưa kết luận là ngừng hoạt động)",
+        f'- BỊ CHẶN TRUY CẬP nhiều lượt liên tiếp: Dịch vụ công "Thủ tục 2" (1.002) — {a.url}/dv/2 — bị tường lửa '
+        "chặn (không phải lỗi của cổng) (HTTP 403) (chưa kết luận là ngừng hoạt động)",
         f'- KHÔNG PHẢN HỒI KỊP nhiều lượt liên tiếp: Dịch vụ công "Thủ tục 3" (1.003) — {a.url}/dv/3 '
         "(chưa kết luận là ngừng hoạt động)",
     ]
@@ -76,7 +76,7 @@ def test_passes_tell_exactly_the_changes(servers, kit, tmp_path):
     code, out, sent = monitor("--lang", "en")
     assert code == 0 and [m["title"] for m in sent] == [
         "[portalcheck] Sở A: 3 back up", "[portalcheck] Sở B: 1 TLS certificate warning(s)"]
-    assert sent[0]["message"].count("BACK UP") == 3 and "(was: down)" in sent[0]["message"]
+    assert sent[0]["message"].count("BACK UP") == 3 and "(was: Down)" in sent[0]["message"]
     assert "expires within 7 days" in sent[1]["message"]
     # 6-7. A maintenance window opens; the homepage fails twice inside it: recorded, not told.
     a.behaviour["/"] = 503
@@ -159,4 +159,4 @@ def test_blocked_page_is_tried_once_with_the_browser(servers, kit, tmp_path):
     assert result.returncode == 0, result.stderr[-3000:]
     first, second = site.hits["/"]   # a plain GET, then Chromium (it sends sec-ch-ua)
     assert "sec-ch-ua" not in first and "Chromium" in second["sec-ch-ua"]
-    assert "bị chặn: 1" in result.stdout   # still blocked in the browser: blocked, never down
+    assert "bị tường lửa chặn (không phải lỗi của cổng): 1" in result.stdout   # still blocked in the browser: never down

@@ -117,7 +117,7 @@ def test_status_page_in_headless_chromium(servers, kit, tmp_path):
     assert so_a["classes"][:3] == ["empty"] * 3 and so_a["classes"][3] == "good"
     assert so_a["classes"][7:] == ["good", "good", "bad"]    # today: 2 of 3 passes failed
     assert "Tỷ lệ hoạt động 10 ngày" in body and re.search(r"\d+,\d\d%", body)   # Babel: 98,xx%
-    incidents_rows = [r for r in so_a["rows"] if "Cổng thông tin điện tử" in r]
+    incidents_rows = [r for r in so_a["rows"] if "Trang chủ cổng thông tin điện tử" in r]
     assert len(incidents_rows) == 2 and "đang diễn ra" in incidents_rows[0]    # newest first, still open
     assert re.search(r"\d\d/\d\d/\d{4} \d\d:\d\d", incidents_rows[1])           # vi dates: 27/11/2026 14:05
     assert any("còn 10 ngày" in r for r in so_b["rows"])                         # the certificate
@@ -160,12 +160,12 @@ def test_incidents_pair_changes_and_never_call_a_block_down():
               {"url_id": 2, "at": base + 4000, "to_state": "timeout"}]
     rows = incidents(events, base + 8000, "vi", VN)
     assert [(r["label"], r["worst"], r["end"]) for r in rows] == [
-        ("Dịch vụ công: Thủ tục", "blocked", None), ("Cổng thông tin điện tử: https://a/", "down", base + 3600)]
+        ("Dịch vụ công: Thủ tục", "blocked", None), ("Trang chủ cổng thông tin điện tử: https://a/", "down", base + 3600)]
     assert rows[0]["state_words"] == "Bị chặn truy cập (không đánh giá được), Không phản hồi kịp"
     assert rows[0]["end_text"] == "đang diễn ra" and rows[1]["duration"] == "1 tiếng"  # CLDR 46 (Babel 2.19)
     assert rows[1]["start_text"] == "27/11/2026 14:05" and rows[1]["end_text"] == "27/11/2026 15:05"
     english = incidents(events, base + 8000, "en", VN)
-    assert english[1]["start_text"] == "27 Nov 2026 14:05" and english[0]["end_text"] == "ongoing"
+    assert english[1]["start_text"] == "27 Nov 2026, 14:05" and english[0]["end_text"] == "ongoing"
 
 
 def test_an_empty_database_gives_a_page_that_says_so(tmp_path):
@@ -180,7 +180,7 @@ def test_every_word_of_the_page_exists_in_both_languages():
     import yaml
 
     root = Path(__file__).resolve().parents[2]
-    for name in ("scoring/messages/monitor_page.yaml", "scoring/messages/workbook.yaml",
+    for name in ("scoring/messages/monitor_page.yaml", "scoring/messages/monitor.yaml", "scoring/messages/workbook.yaml",
                  "crawler/cli/messages/monitor_page.yaml"):
         data = yaml.safe_load((root / name).read_text(encoding="utf-8"))
         entries = list(data.values())

@@ -3,6 +3,7 @@ Chromium: the ranking canned query shows the run's ranking; SIGTERM stops it."""
 from __future__ import annotations
 
 import hashlib
+import json
 import os
 import signal
 import socket
@@ -44,9 +45,15 @@ def _wait_for_port(port: int, proc: subprocess.Popen, timeout: float = 30) -> No
 def test_metadata_names_the_database_and_its_queries(tmp_path):
     meta = build_metadata(tmp_path / "ket-qua.db")
     queries = meta["databases"]["ket-qua"]["queries"]
-    assert {"ranking", "failing_services", "target_history"} <= queries.keys()
+    assert {"ranking", "failing_services", "target_history", "verdicts", "monitor_history"} <= queries.keys()
     assert "'not_found'" in queries["failing_services"]["sql"] and "'blocked'" not in queries["failing_services"]["sql"]
-    assert meta["databases"]["ket-qua"]["tables"]["scores"]["title"] == "Điểm và thứ hạng"
+    tables = meta["databases"]["ket-qua"]["tables"]
+    assert tables["scores"]["title"] == "Điểm và thứ hạng (Scores and ranks)"
+    # the codes' words are the catalogue's, filled in when the server starts, never copied by hand
+    assert tables["scores"]["columns"]["classification"] == "Xếp loại: Tốt (tot), Khá (kha), Trung bình (trung_binh), Yếu (yeu)"
+    assert "{words:" not in json.dumps(meta, ensure_ascii=False)
+    # no canned query spells a code's words out itself: words() reads the catalogue
+    assert not any("'Tốt'" in q["sql"] or "'Khá'" in q["sql"] for q in queries.values())
 
 
 @pytest.mark.skipif(not Path(CHROMIUM).exists(), reason=f"Debian Chromium not installed at {CHROMIUM}")
@@ -92,7 +99,7 @@ def test_serve_ranking_page_in_headless_chromium(b, tmp_path):
     # SQLite orders names inside a tie by bytes: compare the tie as a set.
     assert {(r[2], r[3], r[5]) for r in overall[:2]} == {("1", "Sở Tài chính", "Tốt"), ("1", "Sở TT&TT", "Tốt")}
     assert [(r[2], r[3], r[5]) for r in overall[2:]] == [("3", "Sở Ngoại vụ", "Khá"), ("", "Sở Xây dựng", "")]
-    assert overall[0][4] == "1.000" and overall[3][6] == "Không truy cập được"
+    assert overall[0][4] == "1,000" and overall[3][6] == "Không truy cập được"   # a Vietnamese decimal comma
     with socket.socket() as s:  # the Datasette child is gone with its parent
         assert s.connect_ex(("127.0.0.1", port)) != 0
     assert hashlib.sha256(db_path.read_bytes()).hexdigest() == before  # read-only

@@ -1,7 +1,8 @@
 """Browsing the results with `portalcheck serve` (Datasette), through its JSON
 API on loopback: the ranking query shows the latest scored run when no run is
 given; verdicts facet on group, kind and outcome; internal tables are hidden;
-the monitor's history reads as passes and changes (views of migration 4)."""
+the monitor's history reads as passes and changes (views of migration 4). What a
+person reads is in words (plugins/words.py): cells, facets and canned queries."""
 from __future__ import annotations
 
 import json
@@ -82,6 +83,11 @@ def test_ranking_defaults_to_the_latest_run_facets_and_monitor_history(b, tmp_pa
         verdicts = _get(port, "/portalcheck/latest_verdicts.json?_size=1")
         passes = _get(port, "/portalcheck/monitor_passes.json?_shape=array")
         changes = _get(port, "/portalcheck/monitor_changes.json?_shape=array")
+        history = _get(port, "/portalcheck/monitor_history.json?_shape=array&target_id=")
+        one_unit = _get(port, "/portalcheck/verdicts.json?_shape=array&target_id=x")
+        with urllib.request.urlopen(f"http://127.0.0.1:{port}/portalcheck/latest_verdicts?outcome=fail",
+                                    timeout=30) as response:
+            table_page = response.read().decode("utf-8")
         downloaded, shown = (urllib.request.urlopen(f"http://127.0.0.1:{port}/portalcheck/run_targets.csv{q}",
                                                     timeout=30).read() for q in ("?_dl=1", ""))
     finally:
@@ -101,8 +107,21 @@ def test_ranking_defaults_to_the_latest_run_facets_and_monitor_history(b, tmp_pa
     assert {"group_name", "kind", "outcome"} <= set(facets)
     by_kind = {v["value"]: v["count"] for v in facets["kind"]["results"]}
     assert set(by_kind) == {"department", "commune"}
-    outcomes = {v["value"] for v in facets["outcome"]["results"]}
-    assert {"pass", "fail"} <= outcomes
+    outcomes = {v["value"]: v["label"] for v in facets["outcome"]["results"]}
+    assert {"pass": "Đạt", "fail": "Không đạt"}.items() <= outcomes.items()   # facets list words, filter by code
+    assert {v["label"] for v in facets["kind"]["results"]} == {"Sở, ban, ngành", "Xã, phường"}
+    # cells show words, the code kept in the tooltip
+    assert '<span title="fail">Không đạt</span>' in table_page and '<span title="commune">Xã, phường</span>' in table_page
+    # canned queries: words, Vietnamese decimals, the latest run by default
+    assert {r["Xếp loại"] for r in latest} <= {"Tốt", "Khá", "Trung bình", "Yếu", None}
+    assert {r["Hạng mục"] for r in latest} == {"Tổng hợp", "Cổng thông tin điện tử", "Dịch vụ công trực tuyến"}
+    assert all(r["Điểm"] is None or "," in r["Điểm"] for r in latest)
+    failed = [r for r in one_unit if r["Kết luận"] == "Không đạt"]
+    assert failed and failed[0]["Tiêu chí"].startswith("Thông tin liên hệ") and failed[0]["Loại cơ quan"] == "Xã, phường"
+    assert history == [{"Thời điểm": "27/11/2026 14:05", "Đơn vị": "Sở A",
+                        "Địa chỉ theo dõi": "Trang chủ cổng thông tin điện tử", "Tên / địa chỉ": "https://a.example.gov.vn/",
+                        "Trước đó": "Hoạt động", "Tình trạng mới": "Ngừng hoạt động", "Lý do": "lỗi máy chủ",
+                        "Mã HTTP": 500, "Bảo trì": "", "Mã đơn vị": "a", "URL": "https://a.example.gov.vn/"}]
     assert passes == [{"run_id": passes[0]["run_id"], "at_utc": "2026-11-27 07:05:00",
                        "at_vietnam": "2026-11-27 14:05:00", "target_id": "a", "name": "Sở A",
                        "maintenance": 0, "portal_ms": 345}]

@@ -93,7 +93,7 @@ def test_ranking_and_criteria_sheets(b, tmp_path):
     assert wb.sheetnames[2:] == ["Criteria by unit", "About this run"]
     values = [c.value for row in wb["Criteria by unit"].iter_rows(min_row=2) for c in row]
     assert "Fail" in values and "Inconclusive" in values and "Fail (informational)" in values
-    assert about and "1 Jun 2025 07:00" in [c.value for c in wb["About this run"]["B"]]
+    assert about and "1 Jun 2025, 07:00" in [c.value for c in wb["About this run"]["B"]]   # scoring/l10n.py
 
 
 def test_a_criterion_added_later_gets_its_column(b, tmp_path):

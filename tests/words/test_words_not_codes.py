@@ -1,7 +1,9 @@
 """Words, not codes: every page, report and terminal output a person reads, after a real
-sweep of demo portals and a real `check`, is searched for the codes the tool stores (section,
-function and criterion keys, reasons, statuses, classes, groups, levels). Also `check`'s
-exit statuses, its --report and --json, as a deployment pipeline uses them."""
+sweep of demo portals, a real `check` and two monitor passes, is searched for the codes the
+tool stores (section, function and criterion keys, reasons, statuses, classes, groups, levels,
+monitor states): the reports, `check`, the sweep's progress lines, the monitor's lines and its
+uptime table in both languages. Also `check`'s exit statuses, its --report and --json, as a
+deployment pipeline uses them."""
 from __future__ import annotations
 
 import csv
@@ -43,9 +45,22 @@ def rendered(tmp_path_factory):
                         "--require", "gioi_thieu", timeout=300)
         check_en = run_cli("check", urls["tinh-cao-nguyen"], "--db", str(tmp / "c.db"), "--fail-under", "0.1",
                            "--lang", "en", timeout=300)
+        # two passes: a portal down twice is "down", then told; the second one with --verbose
+        passes = [run_cli("monitor", "--targets", str(tmp / "t.csv"), "--db", str(db), *extra, timeout=300)
+                  for extra in ((), ("--verbose",))]
     assert sweep.returncode == 0, sweep.stderr[-3000:]
-    outputs = {"sweep": (sweep.stdout, "vi"), "check": (check.stdout + check.stderr, "vi"),
-               "check_en": (check_en.stdout + check_en.stderr, "en")}
+    assert all(p.returncode in (0, 1) for p in passes), passes[-1].stderr[-3000:]
+    progress = [line for line in sweep.stderr.splitlines() if re.match(r"\[\d+/\d+\] ", line)]
+    outputs = {"sweep": (sweep.stdout, "vi"), "progress": ("\n".join(progress), "vi"),
+               "check": (check.stdout + check.stderr, "vi"), "check_en": (check_en.stdout + check_en.stderr, "en"),
+               "monitor": ("\n".join(p.stdout for p in passes), "vi")}
+    for lang in ("vi", "en"):
+        table = run_cli("--lang", lang, "monitor", "--report", "--db", str(db), "--last", "3", "--each-service")
+        assert table.returncode == 0, table.stderr[-2000:]
+        outputs[f"{lang}:monitor --report"] = (table.stdout, lang)
+        for by in ("week", "quarter"):
+            outputs[f"{lang}:monitor --report --by {by}"] = (
+                run_cli("--lang", lang, "monitor", "--report", "--db", str(db), "--by", by, "--last", "2").stdout, lang)
     for lang in ("vi", "en"):
         out = tmp / f"reports-{lang}"
         result = run_cli("report", "--db", str(db), "--out", str(out), "--lang", lang)
@@ -75,7 +90,8 @@ def _codes(db) -> tuple[set[str], set[str]]:
         "SELECT DISTINCT json_extract(evidence, '$.reason') FROM observations WHERE evidence IS NOT NULL") if r}
     groups = {g for (g,) in conn.execute("SELECT DISTINCT group_name FROM run_targets") if g}
     vocabulary = {k.split(".", 1)[1] for k in catalogue()
-                  if k.split(".", 1)[0] in ("reason", "status", "class", "outcome", "rank_status", "level")}
+                  if k.split(".", 1)[0] in ("reason", "status", "class", "outcome", "rank_status", "level",
+                                            "monitor_states", "monitor_kinds")}
     m = load_methodology("nd42-2025")
     codes = set(SECTION_KEYS) | set(FUNCTION_KEYS) | {c["key"] for c in m["criteria"]} | set(LEVELS) \
         | stored | groups | vocabulary | set(FETCH_STATUSES)
@@ -97,7 +113,30 @@ def test_no_raw_code_in_anything_a_person_reads(rendered):
         if found:
             problems[name] = sorted(found)
     assert not problems
-    assert len(rendered["outputs"]) >= 15
+    assert len(rendered["outputs"]) >= 20
+
+
+def test_progress_and_monitor_lines_are_words_in_both_languages(rendered):
+    outputs = rendered["outputs"]
+    progress = outputs["progress"][0].splitlines()
+    # one line per target and spider, each naming what was checked and the unit by its name
+    assert len(progress) == 6 and all(re.match(r"\[\d/6\] (cổng thông tin|dịch vụ công): xong \S", p) for p in progress)
+    assert any("Sở Tư pháp" in p for p in progress) and not any(": xong so-" in p for p in progress)
+    vi, en = outputs["vi:monitor --report"][0], outputs["en:monitor --report"][0]
+    # the terminal table: days as dates, uptime as Babel writes it, never ISO or a bare float
+    assert re.search(r"\d\d/\d\d/\d{4}", vi) and re.search(r"\d+,\d\d%", vi)
+    assert re.search(r"\d{1,2} [A-Z][a-z]{2} \d{4}", en) and re.search(r"\d+\.\d\d%", en)
+    assert "tuần " in outputs["vi:monitor --report --by week"][0] and "quý " in outputs["vi:monitor --report --by quarter"][0]
+    assert "week " in outputs["en:monitor --report --by week"][0] and "Q" in outputs["en:monitor --report --by quarter"][0]
+    # what is not up: the unit's name, the address in words, its state in the one set of monitor words
+    problems = re.findall(r"^  (.+) — (Trang chủ cổng thông tin điện tử|Trang chủ cổng dịch vụ công|Dịch vụ công \".+\"[^:]*): "
+                          r"(Ngừng hoạt động|Bị chặn truy cập \(không đánh giá được\)|Không phản hồi kịp) "
+                          r"từ \d\d/\d\d/\d{4} \d\d:\d\d", outputs["monitor"][0], flags=re.M)
+    assert any(unit == "UBND tỉnh Sông Hồng" and what.startswith("Dịch vụ công \"") and state == "Ngừng hoạt động"
+               for unit, what, state in problems), problems   # a service page answering 404
+    for name, (text, _) in outputs.items():
+        if "monitor" in name or name == "progress":
+            assert not re.search(r"\d{4}-\d\d-\d\d|\d{4}-W\d\d|\d{4}-Q\d", URL.sub(" ", text)), name
 
 
 def test_no_code_counts_or_long_decimals(rendered):

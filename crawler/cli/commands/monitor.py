@@ -22,7 +22,7 @@ import yaml
 from checks.monitor_state import load_config, parse_services_mode, parse_windows
 from crawler import __version__
 from crawler import settings as defaults
-from crawler.cli.i18n import t
+from crawler.cli.i18n import get_lang, t, w
 from crawler.cli.preflight import ready_to_fetch, stderr
 from crawler.monitoring import notify
 from crawler.monitoring.passes import housekeeping
@@ -32,7 +32,8 @@ from crawler.orchestration.process import fast_local_settings, run_spiders
 from crawler.orchestration.runs import all_local
 from crawler.registry.targets import TargetFileError, load_targets, targets_on
 from results import monitor_store, store
-from scoring.uptime import build_report, pass_summary
+from scoring import l10n
+from scoring.uptime import build_report, pass_summary, period_words
 
 log = logging.getLogger(__name__)
 
@@ -141,7 +142,7 @@ def one_pass(args, config, targets, services_n, urls) -> int:
     problems = monitor_store.problems(db, [t_.id for t_ in targets])
     down = [p for p in problems if p["state"] == "down" and not summary.get(p["target_id"], {}).get("maintenance")]
     if args.verbose:
-        print_pass(run_id, summary, problems, config)
+        print_pass(run_id, summary, problems, config, {t_.id: t_.name for t_ in targets})
     return code if code else (1 if down else 0)
 
 
@@ -160,22 +161,21 @@ def tell(db, urls: list[str], at: int, config) -> int:
     return 2 if failed else 0
 
 
-def print_pass(run_id: int, summary: dict, problems: list[dict], config) -> None:
+def print_pass(run_id: int, summary: dict, problems: list[dict], config, names: dict[str, str]) -> None:
     for target_id, info in summary.items():
-        counts = ", ".join(f"{t('monitor.status.' + s)}: {n}" for s, n in sorted(info["counts"].items()))
+        lang = get_lang()
+        counts = ", ".join(f"{w('status', s)}: {l10n.format_count(n, lang)}" for s, n in sorted(info["counts"].items()))
         flag = f" [{t('monitor.in_maintenance')}]" if info["maintenance"] else ""
-        print(t("monitor.pass_line", target=target_id, checked=sum(info["counts"].values()), counts=counts) + flag)
+        print(t("monitor.pass_line", target=names.get(target_id) or target_id, checked=l10n.format_count(sum(info["counts"].values()), lang),
+                counts=counts) + flag)
     for p in problems:
-        since = notify.local_time(p["since"], config.tz) if p["since"] else "—"
-        print(t("monitor.problem_line", target=p["target_id"], state=t(f"monitor.state.{p['state']}"),
-                url=p["url"], since=since))
+        print(problem_line(p, config))
     print(t("monitor.pass_done", run=run_id))
 
 
 def report(args, config) -> int:
     from rich.console import Console
     from rich.markup import escape
-    from rich.table import Table
 
     if not os.path.exists(args.db):
         stderr(t("export.no_db", db=args.db))
@@ -191,30 +191,47 @@ def report(args, config) -> int:
     if not data["targets"]:
         stderr(t("monitor.report_empty", db=args.db))
         return 0
-    pct = lambda x: "—" if x["uptime"] is None else f"{x['uptime']:.2f}%"  # noqa: E731
     console = Console()
     for target in data["targets"]:
-        table = Table(title=escape(f"{target['name']} ({target['id']})"))
-        for column in ("period", "portal", "services_portal", "services", "unjudged", "maintenance"):
-            table.add_column(t(f"monitor.col.{column}"))
-        for label, p in target["periods"].items():
-            unjudged = sum(p[k]["unjudged"] for k in ("portal", "services_portal", "service"))
-            table.add_row(label, pct(p["portal"]), pct(p["services_portal"]), pct(p["service"]),
-                          str(unjudged), str(p["maintenance_passes"]))
-        console.print(table)
+        console.print(uptime_table(target))
         for p in target["problems"]:
-            console.print(t("monitor.problem_line", target=escape(p["target_id"]), url=escape(p["url"]),
-                            state=t(f"monitor.state.{p['state']}"),
-                            since=notify.local_time(p["since"], config.tz) if p["since"] else "—"))
+            console.print(escape(problem_line(p, config)))
         for s in target.get("services", []):
-            cells = "  ".join(f"{label}: {pct(v)}" for label, v in s["periods"].items())
-            console.print(f"  {escape(s['name'] or s['url'])}  {cells}")
+            cells = "  ".join(f"{period_words(label, get_lang())}: {l10n.format_uptime(v['uptime'], get_lang())}"
+                              for label, v in s["periods"].items())
+            console.print(escape(f"  {s['name'] or s['url']}  {cells}"))
     return 0
+
+
+def uptime_table(target: dict):
+    """One target's uptime by period, in words and Babel's numbers (docs/monitoring.md)."""
+    from rich.markup import escape
+    from rich.table import Table
+
+    lang = get_lang()
+    table = Table(title=escape(f"{target['name']} ({target['id']})"))
+    for column in ("period", "portal", "services_portal", "services", "unjudged", "maintenance"):
+        table.add_column(t(f"monitor.col.{column}"), justify="left" if column == "period" else "right",
+                         no_wrap=column == "period")
+    for label, p in target["periods"].items():
+        unjudged = sum(p[k]["unjudged"] for k in ("portal", "services_portal", "service"))
+        table.add_row(period_words(label, lang), *(l10n.format_uptime(p[k]["uptime"], lang)
+                                                   for k in ("portal", "services_portal", "service")),
+                      l10n.format_count(unjudged, lang), l10n.format_count(p["maintenance_passes"], lang))
+    return table
+
+
+def problem_line(problem: dict, config) -> str:
+    """"  Sở TC — Trang chủ cổng thông tin điện tử: Ngừng hoạt động từ 27/11/2026 14:05 (UTC+07:00) — https://…" """
+    since = notify.local_time(problem["since"], config.tz) if problem["since"] else "—"
+    what = notify.what({"kind": problem["kind"], "url_name": problem.get("name"), "code": problem.get("code"),
+                        "url": problem["url"]})
+    return t("monitor.problem_line", target=problem.get("target_name") or problem["target_id"], what=what,
+             url=problem["url"], since=since, state=t(f"monitor_states.{problem['state']}"))
 
 
 def status_page(args, config, db) -> int:
     """The static status page (scoring.monitor_page) into --out, in both languages."""
-    from crawler.cli.i18n import get_lang
     from scoring.monitor_page import write_monitor_page
 
     out = Path(args.out or defaults.PORTALCHECK_MONITOR_PAGE_DIR)

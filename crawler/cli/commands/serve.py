@@ -9,6 +9,7 @@ which `immutable=1` would not guarantee.
 from __future__ import annotations
 
 import json
+import re
 import shutil
 import signal
 import subprocess
@@ -18,12 +19,13 @@ from pathlib import Path
 
 import yaml
 
-from crawler.cli.i18n import t
+from crawler.cli.i18n import catalogue, t
 
 METADATA_FILE = Path(__file__).resolve().parents[1] / "datasette" / "metadata.yaml"
 # neutralise_csv: no CSV download carries a live spreadsheet formula (docs/security.md)
 PLUGINS_DIR = Path(__file__).resolve().parents[1] / "datasette" / "plugins"
 STOP_TIMEOUT_S = 10
+WORDS_PLACEHOLDER = re.compile(r"\{words:([a-z_]+)\}")
 
 
 def register(subparsers) -> None:
@@ -36,13 +38,32 @@ def register(subparsers) -> None:
     p.set_defaults(func=run)
 
 
+def vocabulary_words(vocabulary: str, lang: str = "vi") -> str:
+    """"Đạt (pass), Không đạt (fail), …": a vocabulary's codes with their words, from the catalogue."""
+    prefix = vocabulary + "."
+    return ", ".join(f"{texts.get(lang) or texts['vi']} ({key[len(prefix):]})"
+                     for key, texts in catalogue().items() if key.startswith(prefix))
+
+
+def _fill_words(value):
+    """Every "{words:VOCABULARY}" in the metadata's texts, said from the catalogue."""
+    if isinstance(value, dict):
+        return {k: _fill_words(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_fill_words(v) for v in value]
+    if isinstance(value, str):
+        return WORDS_PLACEHOLDER.sub(lambda m: vocabulary_words(m.group(1)), value)
+    return value
+
+
 def build_metadata(db_path: str | Path) -> dict:
-    """The metadata with the database key set to the name Datasette gives the file."""
+    """The metadata with the database key set to the name Datasette gives the file,
+    the dead statuses and the vocabularies' words filled in."""
     from checks.model import DEAD_STATUSES
 
     text = METADATA_FILE.read_text(encoding="utf-8")
     dead = ", ".join(f"'{s}'" for s in sorted(DEAD_STATUSES))
-    meta = yaml.safe_load(text.replace("{dead_statuses}", dead))
+    meta = _fill_words(yaml.safe_load(text.replace("{dead_statuses}", dead)))
     databases = meta.get("databases") or {}
     if "__DB__" in databases:
         databases[Path(db_path).stem] = databases.pop("__DB__")
