@@ -24,7 +24,6 @@ from crawler.audits import AuditPlan, audit_plan
 from crawler.browser.audits import measure_visitor, run_axe, visitor_context
 from crawler.meta import RequestMeta
 
-
 # The sample's name for the target's online services portal (the other names are section keys).
 SERVICES_PORTAL = "services_portal"
 
