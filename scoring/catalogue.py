@@ -78,6 +78,16 @@ def reason_words(code: str | None, lang: str) -> str:
     head, sep, tail = code.partition(":")
     if sep and has(f"reason.{head}"):
         return f"{message(f'reason.{head}', lang)}: {reason_words(tail, lang)}"
+    name, eq, value = code.partition("=")
+    if eq and has(f"reason.{name}_value"):
+        # a measure's reason with its figure (scoring/measures.py): "completeness=0.83", "clicks=5"
+        from scoring.l10n import format_percent
+
+        try:
+            shown = format_percent(float(value), lang, 0) if name == "completeness" else str(int(value))
+        except ValueError:
+            return code
+        return message(f"reason.{name}_value", lang, value=shown)
     if code.startswith("answers_") and code[8:].isdigit():
         return f"{message('reason.answers', lang)} (HTTP {code[8:]})"
     return code

@@ -161,7 +161,7 @@ def counts_words(counts: dict, lang: str) -> str:
     """"Đạt: 0 · Không đạt: 1" for a criterion's counts of outcomes (or of statuses)."""
     parts = []
     for key, n in counts.items():
-        vocabulary = next((v for v in ("outcome", "level", "status") if f"{v}.{key}" in _catalogue()), "status")
+        vocabulary = next((v for v in ("count", "outcome", "level", "status") if f"{v}.{key}" in _catalogue()), "status")
         label = message(f"{vocabulary}.{key}", lang)
         parts.append(f"{label}: {l10n.format_count(n, lang) if isinstance(n, int) else n}")
     return " · ".join(parts)
@@ -179,7 +179,10 @@ def evidence_view(item: dict, lang: str) -> dict:
             "status_label": fetch_status_words(item.get("status"), item.get("http_status"), lang)
             if item.get("status") else "",
             "reason_label": reason_words(item.get("reason"), lang),
-            "outcome_label": tr(item["outcome"], lang, "outcomes") if item.get("outcome") else ""}
+            "outcome_label": tr(item["outcome"], lang, "outcomes") if item.get("outcome") else "",
+            # a label the tool wrote itself (measures: "services_listed") is a code, in words here
+            "label": message(f"observation_key.{item['label']}", lang)
+            if item.get("label") and f"observation_key.{item['label']}" in _catalogue() else item.get("label")}
 
 
 def _criterion_view(entry: dict, crit: dict | None, lang: str) -> dict:
