@@ -195,15 +195,18 @@ def finish_run(db, run_id: int, status: str = "finished") -> None:
         db["runs"].update(run_id, {"finished_at": now(), "status": status})
 
 
-def get_run(db, run_id: int | str | None = None, mode: str | tuple[str, ...] | None = None) -> dict | None:
-    """A run by id, or the latest one ("latest" or None), optionally of a mode."""
+def get_run(db, run_id: int | str | None = None, mode: str | tuple[str, ...] | None = None,
+            ended: bool = False) -> dict | None:
+    """A run by id, or the latest one ("latest" or None), optionally of a mode, and with
+    `ended` only among runs no longer running."""
     if run_id not in (None, "latest"):
         rows = list(db.query("SELECT * FROM runs WHERE id = ?", [int(run_id)]))
     else:
         modes = (mode,) if isinstance(mode, str) else (mode or ("sweep", "check", "monitor"))
         marks = ",".join("?" * len(modes))
+        still = " AND status != 'running'" if ended else ""
         rows = list(db.query(
-            f"SELECT * FROM runs WHERE mode IN ({marks}) ORDER BY id DESC LIMIT 1", list(modes)))
+            f"SELECT * FROM runs WHERE mode IN ({marks}){still} ORDER BY id DESC LIMIT 1", list(modes)))
     return _decode(rows[0]) if rows else None
 
 

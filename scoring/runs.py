@@ -14,11 +14,19 @@ from scoring.scorer import score_run
 SCORABLE_MODES = ("sweep", "check")
 
 
-def resolve_run(db, run: str | int | None) -> dict | None:
-    """A run by id, or the latest sweep/check run (any mode if there is none)."""
+def scorable_run(db, run: str | int | None) -> dict | None:
+    """A run by id, or "latest": the latest sweep/check that is no longer running (one still
+    running has few of its rows yet, and a report of it would show most units as missing),
+    else the latest sweep/check."""
     if run not in (None, "latest"):
         return store.get_run(db, int(run))
-    return store.get_run(db, "latest", mode=SCORABLE_MODES) or store.get_run(db, "latest")
+    return (store.get_run(db, "latest", mode=SCORABLE_MODES, ended=True)
+            or store.get_run(db, "latest", mode=SCORABLE_MODES))
+
+
+def resolve_run(db, run: str | int | None) -> dict | None:
+    """scorable_run, else (a database of monitoring passes only) the latest run of any mode."""
+    return scorable_run(db, run) or (store.get_run(db, "latest") if run in (None, "latest") else None)
 
 
 def score_and_save(db, run: dict, methodology: str | None = None) -> tuple[int, list[dict], dict]:

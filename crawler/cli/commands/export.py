@@ -29,7 +29,9 @@ def run(args) -> int:
     if args.run != "latest" and not str(args.run).isdigit():
         stderr(t("export.bad_run", run=args.run))
         return 2
-    run_row = store.get_run(db, args.run, mode=("sweep", "check"))
+    from scoring.runs import scorable_run
+
+    run_row = scorable_run(db, args.run)
     if run_row is None:
         stderr(t("export.no_run", run=args.run, db=args.db))
         return 2
