@@ -43,7 +43,7 @@ def attach_screenshots(views: list[dict], target_dir: Path, screenshots_of: Call
             image = row.get("image") or b""
             media_type = media_type_of(image)
             size = image_size(image) if media_type else None
-            if size is None:
+            if media_type is None or size is None:
                 continue  # not an image by its own bytes: never written, never shown
             name = f"{hashlib.sha256(image).hexdigest()[:32]}.{EXTENSIONS[media_type]}"
             out = target_dir / FOLDER / name

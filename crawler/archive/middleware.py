@@ -27,8 +27,8 @@ from scrapy.responsetypes import responsetypes
 
 from crawler import signals as portalcheck_signals
 from crawler.archive.records import WarcRecorder, request_key, tls_probe_uri
-from results.screenshots import media_type_of
 from results.archive import ArchiveReader, archive_root, run_warc_dir
+from results.screenshots import media_type_of
 
 log = logging.getLogger(__name__)
 
