@@ -43,9 +43,10 @@ class ScreenshotMiddleware:
     """Adds the screenshot page method to the renders that want one, and hands
     the screenshot on in the response's meta (`pc_screenshot`: image, media type)."""
 
-    def __init__(self, purposes: set[str], quality: int, max_bytes: int, timeout_ms: float):
+    def __init__(self, purposes: set[str], quality: int, max_bytes: int, timeout_ms: float, stats=None):
         self.purposes = purposes
         self.args = (quality, max_bytes, timeout_ms)
+        self.stats = stats
 
     @classmethod
     def from_crawler(cls, crawler):
@@ -55,7 +56,7 @@ class ScreenshotMiddleware:
         quality = min(100, max(1, settings.getint("PORTALCHECK_SCREENSHOT_QUALITY")))
         return cls(set(settings.getlist("PORTALCHECK_SCREENSHOT_PURPOSES")), quality,
                    settings.getint("PORTALCHECK_SCREENSHOT_MAX_BYTES"),
-                   settings.getfloat("PORTALCHECK_SCREENSHOT_TIMEOUT") * 1000)
+                   settings.getfloat("PORTALCHECK_SCREENSHOT_TIMEOUT") * 1000, crawler.stats)
 
     def wanted(self, meta) -> bool:
         return bool(meta.get("playwright")) and (
@@ -79,6 +80,8 @@ class ScreenshotMiddleware:
             shot = taken(meta)
             if shot is not None:
                 meta["pc_screenshot"] = shot
+            if self.stats is not None:   # a failed one is counted, never raised
+                self.stats.inc_value("portalcheck/screenshots" if shot else "portalcheck/screenshots_failed")
         return response
 
 

@@ -151,3 +151,21 @@ def test_staged_and_direct_rows_keep_the_image_bytes(tmp_path):
     kept = [r["image"] for r in db.query("SELECT image FROM screenshots ORDER BY id")]
     assert kept == [png, png] and image_size(png) == (640, 480) and media_type_of(png) == "image/png"
     assert image_size(b"\xff\xd8\xff\xe0\x00\x10JFIF") is None and media_type_of(b"<svg") is None
+
+
+def test_the_export_lists_screenshot_references(crawls):
+    import jsonschema
+
+    from results.export import build_export, export_schema
+
+    db = store.open_db(crawls["checked"])
+    try:
+        export = build_export(db, 1)
+    finally:
+        db.conn.close()
+    jsonschema.validate(export, export_schema())
+    assert export["version"] == "1.3"
+    listed = export["targets"][0]["screenshots"]
+    stored = rows(crawls["checked"], "SELECT url, purpose, sha256, bytes FROM screenshots")
+    assert [(s["url"], s["purpose"], s["sha256"], s["bytes"]) for s in listed] == [tuple(r) for r in stored]
+    assert listed and all("image" not in s for s in listed)          # references, never the bytes
