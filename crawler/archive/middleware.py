@@ -121,15 +121,21 @@ def _reader(path: str) -> ArchiveReader:
 
 
 class ReplayMiddleware:
-    def __init__(self, reader: ArchiveReader):
+    def __init__(self, reader: ArchiveReader, screenshot_purposes: set[str] = frozenset()):
         self.reader = reader
+        # Renders whose archived screenshot is kept with the re-judged run, as a live run keeps
+        # theirs (crawler.screenshots): another render answered by the same record gets none.
+        self.screenshot_purposes = screenshot_purposes
 
     @classmethod
     def from_crawler(cls, crawler):
         path = crawler.settings.get("PORTALCHECK_REPLAY_FROM")
         if not path:
             raise NotConfigured("not a re-judgement")
-        middleware = cls(_reader(str(path)))
+        settings = crawler.settings
+        purposes = set(settings.getlist("PORTALCHECK_SCREENSHOT_PURPOSES")) if settings.getbool(
+            "PORTALCHECK_SCREENSHOTS") else set()
+        middleware = cls(_reader(str(path)), purposes)
         crawler.signals.connect(middleware.spider_opened, signal=signals.spider_opened)
         return middleware
 
@@ -157,10 +163,11 @@ class ReplayMiddleware:
         screenshot = self.reader.screenshot_of.get(answer.record_id)
         if screenshot:
             meta["pc_screenshot_record"] = screenshot
-            shot = self.reader.record(screenshot)
-            media_type = media_type_of(shot.body) if shot is not None else None
-            if media_type:   # stored with the re-judged run as it was with the original (spiders.base)
-                meta["pc_screenshot"] = {"image": shot.body, "media_type": media_type}
+            if meta.get("pc_purpose") in self.screenshot_purposes:
+                shot = self.reader.record(screenshot)
+                media_type = media_type_of(shot.body) if shot is not None else None
+                if media_type:   # stored with the re-judged run as it was with the original (spiders.base)
+                    meta["pc_screenshot"] = {"image": shot.body, "media_type": media_type}
         headers = Headers()
         for name, value in answer.headers:
             headers.appendlist(name, value)
