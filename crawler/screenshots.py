@@ -43,10 +43,10 @@ class ScreenshotMiddleware:
     """Adds the screenshot page method to the renders that want one, and hands
     the screenshot on in the response's meta (`pc_screenshot`: image, media type)."""
 
-    def __init__(self, purposes: set[str], quality: int, max_bytes: int, timeout_ms: float, stats=None):
+    def __init__(self, purposes: set[str], quality: int, max_bytes: int, timeout_ms: float, crawler=None):
         self.purposes = purposes
         self.args = (quality, max_bytes, timeout_ms)
-        self.stats = stats
+        self.crawler = crawler   # its stats are read when a screenshot is counted (set once the crawl starts)
 
     @classmethod
     def from_crawler(cls, crawler):
@@ -56,7 +56,7 @@ class ScreenshotMiddleware:
         quality = min(100, max(1, settings.getint("PORTALCHECK_SCREENSHOT_QUALITY")))
         return cls(set(settings.getlist("PORTALCHECK_SCREENSHOT_PURPOSES")), quality,
                    settings.getint("PORTALCHECK_SCREENSHOT_MAX_BYTES"),
-                   settings.getfloat("PORTALCHECK_SCREENSHOT_TIMEOUT") * 1000, crawler.stats)
+                   settings.getfloat("PORTALCHECK_SCREENSHOT_TIMEOUT") * 1000, crawler)
 
     def wanted(self, meta) -> bool:
         return bool(meta.get("playwright")) and (
@@ -80,8 +80,8 @@ class ScreenshotMiddleware:
             shot = taken(meta)
             if shot is not None:
                 meta["pc_screenshot"] = shot
-            if self.stats is not None:   # a failed one is counted, never raised
-                self.stats.inc_value("portalcheck/screenshots" if shot else "portalcheck/screenshots_failed")
+            if self.crawler is not None:   # a failed one is counted, never raised
+                self.crawler.stats.inc_value("portalcheck/screenshots" if shot else "portalcheck/screenshots_failed")
         return response
 
 
