@@ -295,6 +295,14 @@ def page_status(page: Page) -> tuple[str, dict[str, Any]]:
     return page.status, evidence
 
 
+def shows_failure(status: str, http_status: int | None) -> bool:
+    """Whether a service page proves the service does not work for a citizen
+    (a dead status, never blocked, a timeout or a tool error) with an answer a
+    browser can show: a 404, a soft 404, a server error. A DNS, TLS or
+    connection failure, or a redirect loop, has no page to show."""
+    return status in DEAD_STATUSES and status != "redirect_loop" and http_status is not None
+
+
 def spa_status(shell: Page, api_page: Page | None, record: dict | None) -> tuple[str, dict[str, Any]]:
     """A service of a single-page app: the shell answering 200 and the API
     holding its record is live. Every path gets the same shell, so a shell

@@ -73,6 +73,25 @@ class ServiceItem:
 
 
 @dataclass
+class ScreenshotItem:
+    """A rendered page a verdict rests on, as the browser showed it (crawler.screenshots)."""
+
+    target_id: str
+    url: str
+    purpose: str
+    media_type: str
+    image: bytes
+    sha256: str
+    bytes: int
+    width: int | None = None
+    height: int | None = None
+    page_status: str | None = None
+    http_status: int | None = None
+    taken_at: str | None = None
+    archive_record_id: str | None = None
+
+
+@dataclass
 class TargetItem:
     """A target as swept. Spiders send only the fields they know; the row is
     completed (upserted) as fields arrive. `None` fields are not written."""

@@ -36,7 +36,11 @@ class RequestMeta(TypedDict, total=False):
     # --- the archive (crawler/archive/, --archive and rejudge) ---
     pc_archive_record: str        # the WARC-Record-ID of the answer (or failure) this request got
     pc_screenshot_record: str     # the WARC-Record-ID of its render's screenshot
+
+    # --- screenshots as evidence (crawler/screenshots.py) ---
+    pc_screenshot_wanted: bool    # the spider wants this render's screenshot (a failing service page)
     pc_screenshot_asked: bool     # a screenshot was added to the render's page methods
+    pc_screenshot: dict           # the screenshot taken (or replayed): {image: bytes, media_type}
 
     # --- requests that fetch nothing (crawler.middlewares.internal_request) ---
     pc_internal: bool             # answered in the process with an empty response

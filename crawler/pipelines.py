@@ -29,14 +29,15 @@ from dataclasses import asdict
 from tenacity import Retrying, retry_if_exception, stop_after_delay, wait_exponential
 
 from crawler import __version__
-from crawler.items import FetchItem, ObservationItem, ServiceItem, TargetCompleted, TargetItem
+from crawler.items import FetchItem, ObservationItem, ScreenshotItem, ServiceItem, TargetCompleted, TargetItem
 from crawler.netsafety.redact import redact_value
 from results import store
 
 log = logging.getLogger(__name__)
 _RETRIED_FAULTS = frozenset({"locked", "io"})
 
-_TABLES = {FetchItem: "fetches", ObservationItem: "observations", ServiceItem: "services"}
+_TABLES = {FetchItem: "fetches", ObservationItem: "observations", ServiceItem: "services",
+           ScreenshotItem: "screenshots"}
 
 
 class SQLitePipeline:

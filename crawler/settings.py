@@ -125,10 +125,22 @@ PORTALCHECK_MONITOR_PAGE_DAYS = 30
 PORTALCHECK_ARCHIVE = False
 # Where the archives go; None: `<db>.archive/` beside the database.
 PORTALCHECK_ARCHIVE_DIR = None
-# Rendered pages whose screenshot is kept in the archive (fetch purposes a verdict rests on).
-PORTALCHECK_SCREENSHOT_PURPOSES = ["homepage_rendered", "spa_render"]
 # A WACZ every request is answered from, with no network (set by `portalcheck rejudge`).
 PORTALCHECK_REPLAY_FROM = None
+
+# --- portalcheck: screenshots as evidence (docs/screenshots.md) ---------------
+# Keep a screenshot of each rendered page a verdict rests on, in the run's database (False: none).
+PORTALCHECK_SCREENSHOTS = True
+# Rendered pages whose screenshot is kept (fetch purposes a verdict rests on).
+PORTALCHECK_SCREENSHOT_PURPOSES = ["homepage_rendered", "spa_render"]
+# JPEG quality (1-100) of a screenshot; the viewport only, never the full page.
+PORTALCHECK_SCREENSHOT_QUALITY = 70
+# A screenshot bigger than this (bytes) is taken again at half the quality, then dropped.
+PORTALCHECK_SCREENSHOT_MAX_BYTES = 600_000
+# Seconds a screenshot may take; past it the page has none (its verdict is unchanged).
+PORTALCHECK_SCREENSHOT_TIMEOUT = 10
+# Failing service pages per target rendered in the browser for their screenshot (0: none).
+PORTALCHECK_SCREENSHOTS_PER_TARGET = 5
 
 # --- portalcheck: the browser ------------------------------------------------
 # False (`--no-browser`): nothing is rendered; what needed a browser is inconclusive (render_failed).
@@ -188,6 +200,9 @@ DOWNLOADER_MIDDLEWARES = {
     "crawler.archive.middleware.ReplayMiddleware": 2,
     # `--archive`: next to the download handler, every answer kept as it came.
     "crawler.archive.middleware.ArchiveMiddleware": 960,
+    # Screenshots as evidence: asks the render for one, and hands it on in the
+    # response's meta before the archive (960) sees the answer.
+    "crawler.screenshots.ScreenshotMiddleware": 965,
     # Same slot as Scrapy's RetryMiddleware, which it replaces: permanent
     # failures (DNS, TLS) are not retried.
     "scrapy.downloadermiddlewares.retry.RetryMiddleware": None,

@@ -13,6 +13,7 @@ from typing import Any
 
 from checks.model import FUNCTION_KEYS, SECTION_KEYS
 from results import store
+from results.screenshots import screenshot_refs
 from results.spreadsheet import neutralise
 
 SCHEMA_PATH = Path(__file__).with_name("export_schema.json")
@@ -20,8 +21,12 @@ CATEGORIES = ("portal", "services", "overall")
 # The export's version, "major.minor": the minor grows when fields are added
 # (old readers keep working), the major would change only if one were removed or
 # changed meaning. 1.1 added "$schema" and "version" themselves; 1.2 the per-target "audits" block
-# and the lang_vi, image_link_alt and mobile_width functions.
-EXPORT_VERSION = "1.2"
+# and the lang_vi, image_link_alt and mobile_width functions; 1.3 the per-target "screenshots" list
+# (references: the images stay in the database, docs/screenshots.md).
+EXPORT_VERSION = "1.3"
+# What the export says of a screenshot: where, what, when, and the digest that names its bytes.
+SCREENSHOT_FIELDS = ("url", "purpose", "page_status", "http_status", "taken_at", "media_type", "width", "height",
+                     "bytes", "sha256")
 
 # Criteria whose whole evidence the export carries (docs/audits.md): the browser audits' figures.
 AUDIT_EVIDENCE_KEYS = ("accessibility", "performance", "mobile_width", "lang_vi", "image_link_alt")
@@ -48,6 +53,7 @@ def build_export(db, run_id: int) -> dict[str, Any]:
     scores = store.scores_for(db, scoring["id"]) if scoring else []
     observations = store.rows_for_run(db, "observations", run_id)
     services = store.rows_for_run(db, "services", run_id)
+    screenshots = screenshot_refs(db, run_id)
     targets = []
     for t in store.run_targets(db, run_id):
         tid = t["target_id"]
@@ -82,6 +88,7 @@ def build_export(db, run_id: int) -> dict[str, Any]:
                           "status": s["status"], "http_status": s["http_status"],
                           "completeness": s["completeness"]}
                          for s in services if s["target_id"] == tid],
+            "screenshots": [{k: shot[k] for k in SCREENSHOT_FIELDS} for shot in screenshots.get(tid, [])],
             "scores": _by_category(target_scores, "score"),
             "classification": _by_category(target_scores, "classification"),
             "rank": _by_category(target_scores, "rank"),

@@ -255,6 +255,30 @@ MIGRATIONS: list[str] = [
         FROM latest_observations o
         LEFT JOIN run_targets rt ON rt.run_id = o.run_id AND rt.target_id = o.target_id;
     """,
+    # 6: screenshots as evidence (docs/screenshots.md): the rendered pages a
+    # verdict rests on (the homepage, a failing service's page), as the browser
+    # showed them, kept with the run whether or not it was archived. The image
+    # is bounded (viewport only, PORTALCHECK_SCREENSHOT_MAX_BYTES); its kind and
+    # size are what its own bytes say.
+    """
+    CREATE TABLE screenshots (
+        id INTEGER PRIMARY KEY,
+        run_id INTEGER NOT NULL REFERENCES runs(id),
+        target_id TEXT NOT NULL,
+        url TEXT NOT NULL,                -- the page as the browser ended on it
+        purpose TEXT NOT NULL,            -- the fetch's: homepage_rendered, spa_render, service_screenshot
+        page_status TEXT,                 -- the render's fetch status (live, not_found…)
+        http_status INTEGER,
+        taken_at TEXT NOT NULL,           -- UTC
+        media_type TEXT NOT NULL,         -- image/jpeg (image/png from an older archive)
+        width INTEGER, height INTEGER,
+        bytes INTEGER NOT NULL,
+        sha256 TEXT NOT NULL,
+        image BLOB NOT NULL,
+        archive_record_id TEXT            -- the same screenshot in the run's archive (--archive)
+    );
+    CREATE INDEX screenshots_run_target ON screenshots(run_id, target_id);
+    """,
 ]
 
 SCHEMA_VERSION = len(MIGRATIONS)

@@ -5,6 +5,7 @@ so a monitor pass and a sweep can share one database (WAL + busy timeout).
 """
 from __future__ import annotations
 
+import base64
 import json
 import sqlite3
 from collections.abc import Iterable
@@ -33,6 +34,11 @@ DEFAULT_DB = Path("results") / "portalcheck.db"
 BUSY_TIMEOUT_MS = 30_000
 
 _JSON_COLUMNS = {"evidence", "redirect_chain", "settings", "criteria"}
+# Binary columns (a screenshot's image): base64 text while a row waits (in
+# memory, staged as JSON, sent to a coordinator), bytes once stored.
+_BLOB_COLUMNS = {"image"}
+_STAMP_COLUMNS = {"fetches": "fetched_at", "observations": "observed_at", "services": "observed_at",
+                  "screenshots": "taken_at"}
 
 
 def now() -> str:
@@ -127,8 +133,18 @@ def transaction(db):
 
 
 def encode_row(row: dict[str, Any]) -> dict[str, Any]:
-    """A row as stored: JSON columns as text, booleans as integers."""
-    return _encode(row)
+    """A row as it waits to be stored: JSON columns as text, booleans as
+    integers, binary columns as base64 text (a row is JSON all the way)."""
+    return {k: base64.b64encode(v).decode("ascii") if k in _BLOB_COLUMNS and isinstance(v, (bytes, bytearray))
+            else v for k, v in _encode(row).items()}
+
+
+def _blobs(row: dict[str, Any]) -> dict[str, Any]:
+    """Binary columns back to bytes, as they are stored."""
+    for key in _BLOB_COLUMNS & row.keys():
+        if isinstance(row[key], str):
+            row[key] = base64.b64decode(row[key])
+    return row
 
 
 @retry(retry=retry_if_exception(lambda e: isinstance(e, sqlite3.OperationalError) and "locked" in str(e)),
@@ -252,7 +268,7 @@ def stage_rows(db, run_id: int, spider: str,
     staged = [(run_id, spider, target_id, table, json.dumps(row, ensure_ascii=False, default=str))
               for target_id, tables in rows.items()
               for table, table_rows in tables.items()
-              for row in _stamped(run_id, table, table_rows)]
+              for row in _stamped(run_id, table, table_rows, staged=True)]
     with transaction(db):
         db.conn.executemany(
             "INSERT INTO staged_rows (run_id, spider, target_id, tbl, row) VALUES (?, ?, ?, ?, ?)", staged)
@@ -272,6 +288,11 @@ def _move_staged(db, run_id: int, spider: str, target_id: str) -> None:
     """Staged rows into their tables, in their arrival order (JSON decoded by
     SQLite itself: no Python object per row)."""
     key = [run_id, spider, target_id]
+    screenshots = [_blobs(json.loads(r[0])) for r in db.conn.execute(
+        "SELECT row FROM staged_rows WHERE run_id = ? AND spider = ? AND target_id = ? AND tbl = 'screenshots' "
+        "ORDER BY id", key)]
+    if screenshots:   # base64 in the staged JSON: SQLite cannot decode it itself
+        db["screenshots"].insert_all(screenshots, alter=False)
     for table in ("fetches", "observations", "services"):
         columns = [c for c in db[table].columns_dict if c != "id"]
         names = ", ".join(f'"{c}"' for c in columns)
@@ -317,7 +338,7 @@ def finished_targets(db, run_id: int, spider: str) -> set[str]:
 
 
 def add_rows(db, table: str, run_id: int, rows: Iterable[dict[str, Any]]) -> int:
-    """Append rows to fetches, observations or services in one short transaction."""
+    """Append rows to fetches, observations, services or screenshots in one short transaction."""
     with transaction(db):
         return _insert_rows(db, table, run_id, rows)
 
@@ -329,15 +350,15 @@ def _insert_rows(db, table: str, run_id: int, rows: Iterable[dict[str, Any]]) ->
     return len(stamped)
 
 
-def _stamped(run_id: int, table: str, rows: Iterable[dict[str, Any]]) -> list[dict[str, Any]]:
-    stamp_column = {"fetches": "fetched_at", "observations": "observed_at",
-                    "services": "observed_at"}[table]
+def _stamped(run_id: int, table: str, rows: Iterable[dict[str, Any]], staged: bool = False) -> list[dict[str, Any]]:
+    """Rows with their run and time; binary columns as bytes unless `staged` (kept as JSON)."""
+    stamp_column = _STAMP_COLUMNS[table]
     stamped = []
     for row in rows:
         row = {"run_id": run_id, **row}
         if not row.get(stamp_column):
             row[stamp_column] = now()
-        stamped.append(_encode(row))
+        stamped.append(_encode(row) if staged else _blobs(_encode(row)))
     return stamped
 
 

@@ -1,6 +1,7 @@
 """The archived copies a report links to (docs/archive.md): for each target, the
-pages its verdicts rest on ("xem bản lưu") and the screenshots of its rendered
-pages, copied out of the run's WACZ next to the per-target pages.
+pages its verdicts rest on ("xem bản lưu"), copied out of the run's WACZ next to
+the per-target pages. (Screenshots are kept in the run's database whether or
+not it was archived: scoring/shots.py shows them.)
 
 An archived page is hostile input: it is shown inside a sandboxed frame of a
 page whose Content-Security-Policy forbids every script, every fetch and every
@@ -39,10 +40,9 @@ def page_text(body: bytes, headers: list[tuple[str, str]]) -> str:
 
 
 def attach(run: dict, views: list[dict], target_dir: Path, render_copy) -> list[Path]:
-    """Write the archived copies and screenshots of every view's evidence into
-    `target_dir/archive/`; set `v["archive_links"]` (record id -> href) and
-    `v["screenshots"]` ([{url, href}]). `render_copy(answer, text)` renders the
-    page around one archived copy. Returns the files written."""
+    """Write the archived copies of every view's evidence into `target_dir/archive/`;
+    set `v["archive_links"]` (record id -> href). `render_copy(answer, text)` renders
+    the page around one archived copy. Returns the files written."""
     path = Path(run.get("archive_path") or "")
     if not run.get("archive_path") or not path.is_file():
         return []
@@ -64,14 +64,5 @@ def attach(run: dict, views: list[dict], target_dir: Path, render_copy) -> list[
                 out.write_text(render_copy(answer, text), encoding="utf-8")
                 written.append(out)
             links[record_id] = f"{FOLDER}/{out.name}"
-        shots = []
-        for url, record_id in reader.screenshots.get(v["target_id"], []):
-            answer = reader.record(record_id)
-            if answer is None or not answer.body.startswith(b"\x89PNG"):
-                continue
-            out = folder / f"{_name(record_id)}.png"
-            out.write_bytes(answer.body)
-            written.append(out)
-            shots.append({"url": url, "href": f"{FOLDER}/{out.name}"})
-        v["archive_links"], v["screenshots"] = links, shots
+        v["archive_links"] = links
     return written

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from pathlib import Path
 
 import jinja2
@@ -19,6 +19,7 @@ from scoring.catalogue import group_words
 from scoring.exports import write_csv
 from scoring.matrix import criteria_matrix
 from scoring.methodology import choose_methodology, load_methodology, text
+from scoring.shots import attach_screenshots
 from scoring.tables import rank_text, ranking_tables, target_index, target_views, tr
 from scoring.workbook import about_rows, write_xlsx
 
@@ -121,9 +122,11 @@ def _charts(evidence: dict, scores: list[dict], m: dict, lang: str,
 
 def write_reports(evidence: dict, scores: list[dict], out_dir: str | Path,
                   formats: Iterable[str] = FORMATS, lang: str = "vi",
-                  previous: dict | None = None, methodology: dict | str | None = None) -> list[Path]:
+                  previous: dict | None = None, methodology: dict | str | None = None,
+                  screenshots: Callable[[str], list[dict]] | None = None) -> list[Path]:
     """Write the reports of one scored run into out_dir; returns the files written.
-    `previous` = {"evidence": ..., "scores": ...} of an earlier run for the change chart."""
+    `previous` = {"evidence": ..., "scores": ...} of an earlier run for the change chart;
+    `screenshots(target_id)`: the run's screenshots of a target (results.screenshots.screenshots_of)."""
     formats = parse_formats(list(formats))
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
@@ -158,6 +161,7 @@ def write_reports(evidence: dict, scores: list[dict], out_dir: str | Path,
         written += attach(evidence.get("run") or {}, views, target_dir, lambda answer, text: copy.render(
             url=answer.url, final_url=answer.final_url, status=answer.status, rendered=answer.rendered,
             record_id=answer.record_id, text=text))
+        written += attach_screenshots(views, target_dir, screenshots, lang)
         for v in views:
             path = target_dir / f"{v['slug']}.html"
             path.write_text(page.render(v=v, **context), encoding="utf-8")

@@ -8,6 +8,7 @@ target is done, `target_done(target)` is called to yield its summary.
 """
 from __future__ import annotations
 
+import hashlib
 import time
 from collections import defaultdict
 from collections.abc import Iterable, Iterator
@@ -23,10 +24,11 @@ from checks.model import Page
 from crawler import signals as portalcheck_signals
 from crawler.browser import provider as browser_provider
 from crawler.browser.pool import PagePool, pool_key
-from crawler.items import FetchItem, TargetCompleted, TargetItem
+from crawler.items import FetchItem, ScreenshotItem, TargetCompleted, TargetItem
 from crawler.meta import RequestMeta
 from crawler.middlewares import internal_request
 from crawler.registry.targets import Target, load_targets, targets_on
+from results.screenshots import image_size
 
 
 def certificate_facts(response) -> tuple[str | None, str | None]:
@@ -39,6 +41,17 @@ def certificate_facts(response) -> tuple[str | None, str | None]:
         return x509.not_valid_after_utc.isoformat(), x509.subject.rfc4514_string()
     except Exception:  # an odd certificate must not cost the page
         return None, None
+
+
+def screenshot_item(target_id: str, meta: RequestMeta, page: Page, shot: dict, taken_at: str) -> ScreenshotItem:
+    """The screenshot a render took (crawler.screenshots), to be stored with the run."""
+    image = shot["image"]
+    width, height = image_size(image) or (None, None)
+    return ScreenshotItem(
+        target_id=target_id, url=page.final_url or page.url, purpose=meta["pc_purpose"],
+        media_type=shot["media_type"], image=image, sha256=hashlib.sha256(image).hexdigest(), bytes=len(image),
+        width=width, height=height, page_status=page.status, http_status=page.http_status, taken_at=taken_at,
+        archive_record_id=meta.get("pc_screenshot_record"))
 
 
 class PortalcheckSpider(scrapy.Spider):
@@ -200,14 +213,18 @@ class PortalcheckSpider(scrapy.Spider):
     def _handle(self, page: Page, meta: RequestMeta, size: int | None) -> Iterator[Any]:
         target_id = meta["pc_target"]
         self._release_page(meta, reusable=page.http_status is not None)
+        # stamped now, not when the target's rows are written at its end
+        fetched_at = datetime.now(UTC).isoformat(timespec="milliseconds")
         yield FetchItem(
             target_id=target_id, purpose=meta["pc_purpose"], url=page.url, status=page.status,
             final_url=page.final_url, redirect_chain=page.redirect_chain,
             http_status=page.http_status, elapsed_ms=round(page.elapsed_ms or 0, 1), bytes=size,
             rendered=page.rendered, error=page.error,
             archive_record_id=meta.get("pc_archive_record"), screenshot_record_id=meta.get("pc_screenshot_record"),
-            # stamped now, not when the target's rows are written at its end
-            fetched_at=datetime.now(UTC).isoformat(timespec="milliseconds"))
+            fetched_at=fetched_at)
+        shot = meta.pop("pc_screenshot", None)
+        if shot:
+            yield screenshot_item(target_id, meta, page, shot, fetched_at)
         try:
             handler = getattr(self, meta["pc_handler"])
             yield from handler(page, meta) or ()

@@ -25,7 +25,7 @@ from scrapy.settings import default_settings
 
 from checks.fetch_status import NotFoundFingerprint
 from checks.model import UNJUDGEABLE_STATUSES, Page
-from checks.service_detail import judge_page, page_status
+from checks.service_detail import judge_page, page_status, shows_failure
 from checks.service_figures import coverage, dead_examples, figures, listing_problem, observations, unread_problem
 from checks.service_level import vocabulary
 from checks.service_listing import ListedService, ListRequest, empty_list_marker, is_spa_shell
@@ -70,6 +70,7 @@ class ServicesCrawl:
     spa: SpaState | None = None
     rendered: bool = False
     emitted: set = field(default_factory=set)
+    screenshots: int = 0                           # failing service pages rendered for their screenshot
     waiting: deque = field(default_factory=deque)  # services listed, their pages not yet asked for
     in_flight: int = 0                             # services whose pages are being fetched
 
@@ -320,6 +321,34 @@ class ServicesSpider(SpaMixin, PortalcheckSpider):
             row.update(judged)
             evidence.update(more)
         yield self._emit(state, svc, row)
+        if shows_failure(status, page.http_status):
+            yield from self._failure_screenshot(state, page)
+
+    # --- screenshots of failing services (docs/screenshots.md) -----------------
+    @property
+    def screenshots_per_target(self) -> int:
+        """Failing service pages rendered for a screenshot, per target: none without
+        screenshots or a browser, or on a re-judgement (nothing is rendered again)."""
+        s = self.settings
+        if not (s.getbool("PORTALCHECK_SCREENSHOTS") and s.getbool("PORTALCHECK_BROWSER")) \
+                or s.get("PORTALCHECK_REPLAY_FROM"):
+            return 0
+        return s.getint("PORTALCHECK_SCREENSHOTS_PER_TARGET")
+
+    def _failure_screenshot(self, state: ServicesCrawl, page: Page):
+        """The failing page as a citizen's browser shows it: rendered once, for its
+        screenshot only (its verdict is the plain fetch's, already given)."""
+        if page.rendered or state.screenshots >= self.screenshots_per_target:
+            return
+        request = self.fetch(page.url, self.on_service_screenshot, state.target, "service_screenshot",
+                             render=True, priority=P_SERVICE - 1, meta={"pc_screenshot_wanted": True})
+        if request is not None:
+            state.screenshots += 1
+            yield request
+
+    def on_service_screenshot(self, page: Page, meta: RequestMeta):
+        """Nothing to judge: the screenshot (if one was taken) is stored by spiders.base."""
+        return ()
 
     # --- items ----------------------------------------------------------
     @staticmethod

@@ -3,7 +3,7 @@
 `ArchiveMiddleware` (`--archive`) sits next to the download handler, so it sees
 every answer as it came: each hop of a redirect, each retry, robots.txt, the
 raw body before decompression, every failure; a rendered page's DOM, and its
-screenshot when the page is one a verdict rests on. With PORTALCHECK_ARCHIVE
+screenshot when crawler.screenshots took one. With PORTALCHECK_ARCHIVE
 off it is not loaded at all.
 
 `ReplayMiddleware` (`portalcheck rejudge`) answers every request from a WACZ
@@ -28,25 +28,16 @@ from scrapy.responsetypes import responsetypes
 from crawler import signals as portalcheck_signals
 from crawler.archive.records import WarcRecorder, request_key, tls_probe_uri
 from results.archive import ArchiveReader, archive_root, run_warc_dir
+from results.screenshots import media_type_of
 
 log = logging.getLogger(__name__)
 
 # What a render learns besides its DOM, kept so a replay learns it too.
 _RENDER_EXTRAS = ("pc_api_calls",)
-_SCREENSHOT_METHOD = "portalcheck_screenshot"
 
 
 def _pairs(headers) -> list[tuple[str, str]]:
     return [(k.decode("latin-1"), v.decode("latin-1")) for k, values in headers.items() for v in values]
-
-
-async def screenshot_or_nothing(page) -> bytes | None:
-    """The viewport as PNG, run as the render's last page method; a screenshot that
-    fails costs the evidence its picture, never the render its verdict."""
-    try:
-        return await page.screenshot(type="png", full_page=False, timeout=10_000)
-    except Exception:
-        return None
 
 
 class NotArchived(Exception):
@@ -59,10 +50,9 @@ class ArchivedFailure(Exception):
 
 
 class ArchiveMiddleware:
-    def __init__(self, crawler, recorder: WarcRecorder, screenshot_purposes: set[str]):
+    def __init__(self, crawler, recorder: WarcRecorder):
         self.crawler = crawler
         self.recorder = recorder
-        self.screenshot_purposes = screenshot_purposes
 
     @classmethod
     def from_crawler(cls, crawler):
@@ -73,27 +63,13 @@ class ArchiveMiddleware:
         run = settings.get("PORTALCHECK_RUN_ID") or time.strftime("crawl-%Y%m%dT%H%M%S")
         name = f"{crawler.spidercls.name}-{os.getpid()}-{time.time_ns()}.warc.gz"
         recorder = WarcRecorder(run_warc_dir(root, run) / name, settings.getint("DOWNLOAD_MAXSIZE"))
-        purposes = set(settings.getlist("PORTALCHECK_SCREENSHOT_PURPOSES"))
-        middleware = cls(crawler, recorder, purposes)
+        middleware = cls(crawler, recorder)
         crawler.signals.connect(middleware.spider_closed, signal=signals.spider_closed)
         crawler.signals.connect(middleware.tls_probed, signal=portalcheck_signals.tls_probed)
         return middleware
 
     def tls_probed(self, spider=None, target=None, host=None, port=None, result=None):
         self.recorder.tls_probe(host=host, port=port, result=result, target=getattr(target, "id", None))
-
-    def process_request(self, request, spider=None):
-        meta = request.meta
-        if (meta.get("playwright") and meta.get("pc_purpose") in self.screenshot_purposes
-                and not meta.get("pc_screenshot_asked")):
-            from scrapy_playwright.page import PageMethod
-
-            meta["pc_screenshot_asked"] = True
-            shot = PageMethod(screenshot_or_nothing)
-            methods = meta.get("playwright_page_methods") or []
-            meta["playwright_page_methods"] = ({**methods, _SCREENSHOT_METHOD: shot} if isinstance(methods, dict)
-                                               else [*methods, shot])
-        return None
 
     def process_response(self, request, response, spider=None):
         meta = request.meta
@@ -116,23 +92,13 @@ class ArchiveMiddleware:
             if extras:
                 self.recorder.render_extras(response_id=record_id, url=request.url, extras=extras,
                                             key=request_key(request.method, request.url, request.body, True))
-            png = self._screenshot(meta)
-            if png:
-                shot_id = self.recorder.screenshot(response_id=record_id, url=response.url, png=png,
-                                                   target=meta.get("pc_target"))
+            shot = meta.get("pc_screenshot")   # taken by crawler.screenshots, stored with the run too
+            if shot:
+                shot_id = self.recorder.screenshot(response_id=record_id, url=response.url, image=shot["image"],
+                                                   media_type=shot["media_type"], target=meta.get("pc_target"))
                 if shot_id:
                     meta["pc_screenshot_record"] = shot_id
         return response
-
-    @staticmethod
-    def _screenshot(meta) -> bytes | None:
-        methods = meta.get("playwright_page_methods") or []
-        candidates = [methods.get(_SCREENSHOT_METHOD)] if isinstance(methods, dict) else methods
-        for method in candidates:
-            if getattr(method, "method", None) is screenshot_or_nothing and isinstance(
-                    getattr(method, "result", None), bytes):
-                return method.result
-        return None
 
     def process_exception(self, request, exception, spider=None):
         meta = request.meta
@@ -155,15 +121,21 @@ def _reader(path: str) -> ArchiveReader:
 
 
 class ReplayMiddleware:
-    def __init__(self, reader: ArchiveReader):
+    def __init__(self, reader: ArchiveReader, screenshot_purposes: set[str] = frozenset()):
         self.reader = reader
+        # Renders whose archived screenshot is kept with the re-judged run, as a live run keeps
+        # theirs (crawler.screenshots): another render answered by the same record gets none.
+        self.screenshot_purposes = screenshot_purposes
 
     @classmethod
     def from_crawler(cls, crawler):
         path = crawler.settings.get("PORTALCHECK_REPLAY_FROM")
         if not path:
             raise NotConfigured("not a re-judgement")
-        middleware = cls(_reader(str(path)))
+        settings = crawler.settings
+        purposes = set(settings.getlist("PORTALCHECK_SCREENSHOT_PURPOSES")) if settings.getbool(
+            "PORTALCHECK_SCREENSHOTS") else set()
+        middleware = cls(_reader(str(path)), purposes)
         crawler.signals.connect(middleware.spider_opened, signal=signals.spider_opened)
         return middleware
 
@@ -191,6 +163,11 @@ class ReplayMiddleware:
         screenshot = self.reader.screenshot_of.get(answer.record_id)
         if screenshot:
             meta["pc_screenshot_record"] = screenshot
+            if meta.get("pc_purpose") in self.screenshot_purposes:
+                shot = self.reader.record(screenshot)
+                media_type = media_type_of(shot.body) if shot is not None else None
+                if media_type:   # stored with the re-judged run as it was with the original (spiders.base)
+                    meta["pc_screenshot"] = {"image": shot.body, "media_type": media_type}
         headers = Headers()
         for name, value in answer.headers:
             headers.appendlist(name, value)

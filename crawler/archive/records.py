@@ -4,7 +4,7 @@ A plain fetch is a `request` record and a `response` record (status line,
 headers, the body as it came off the wire: still compressed when it was, never
 chunked), so pywb and ReplayWeb.page replay it. A rendered page is the same
 pair with the rendered DOM as its body and `WARC-Portalcheck-Rendered: dom`;
-its screenshot is a `resource` record (`urn:screenshot:<url>`, image/png)
+its screenshot is a `resource` record (`urn:screenshot:<url>`, image/jpeg)
 concurrent to it. A fetch that failed (timeout, DNS, refused) is a `metadata`
 record saying how, so a re-judgement fails it the same way. What a render
 learnt beside its DOM (the API calls a single-page app made) is a `metadata`
@@ -152,15 +152,16 @@ class WarcRecorder:
             warc_headers_dict={"WARC-Concurrent-To": response_id, KEY_HEADER: key, ROLE_HEADER: "render-extras"})
         self._write(record)
 
-    def screenshot(self, *, response_id: str | None, url: str, png: bytes, target: str | None) -> str | None:
-        if not png or (self.max_bytes and len(png) > self.max_bytes):
+    def screenshot(self, *, response_id: str | None, url: str, image: bytes, media_type: str,
+                   target: str | None) -> str | None:
+        if not image or (self.max_bytes and len(image) > self.max_bytes):
             return None
         headers = {TARGET_HEADER: target} if target else {}
         if response_id:
             headers["WARC-Concurrent-To"] = response_id
         record = self.writer.create_warc_record(
-            SCREENSHOT_SCHEME + url, "resource", payload=BytesIO(png), length=len(png),
-            warc_content_type="image/png", warc_headers_dict=headers)
+            SCREENSHOT_SCHEME + url, "resource", payload=BytesIO(image), length=len(image),
+            warc_content_type=media_type, warc_headers_dict=headers)
         self._write(record)
         return record.rec_headers.get_header("WARC-Record-ID")
 

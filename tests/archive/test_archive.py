@@ -84,8 +84,17 @@ def test_screenshots_of_rendered_pages_are_kept(archived):
     shots = conn.execute("SELECT purpose, screenshot_record_id FROM fetches WHERE run_id = 1 "
                          "AND screenshot_record_id IS NOT NULL").fetchall()
     assert {p for p, _ in shots} >= {"homepage_rendered", "spa_render"}
-    png = ArchiveReader(path).record(shots[0][1])
-    assert png.content_type == "image/png" and png.body.startswith(b"\x89PNG\r\n\x1a\n") and len(png.body) > 1000
+    jpeg = ArchiveReader(path).record(shots[0][1])
+    assert jpeg.content_type == "image/jpeg" and jpeg.body.startswith(b"\xff\xd8\xff") and len(jpeg.body) > 1000
+    # one screenshot, two places: the run's database holds the very same bytes, naming the record
+    kept = conn.execute("SELECT image, archive_record_id FROM screenshots WHERE run_id = 1 AND archive_record_id = ?",
+                        [shots[0][1]]).fetchall()
+    assert kept == [(jpeg.body, shots[0][1])]
+    # a re-judgement renders nothing, and keeps the archived screenshots with its own run
+    again = conn.execute("SELECT purpose, sha256 FROM screenshots WHERE run_id = 2").fetchall()
+    first = conn.execute("SELECT purpose, sha256 FROM screenshots WHERE run_id = 1 AND purpose != 'service_screenshot'"
+                         ).fetchall()
+    assert again and sorted(again) == sorted(first)
 
 
 def test_rejudge_offline_gives_the_same_verdicts(archived):
@@ -143,8 +152,8 @@ def test_the_report_links_archived_copies_and_shows_screenshots(archived):
     copy = (out / "targets" / links[0]).read_text(encoding="utf-8")
     assert "Content-Security-Policy\" content=\"default-src 'none'" in copy
     assert "<iframe sandbox srcdoc=" in copy and "<script" not in copy.split("<iframe", 1)[1]
-    shots = re.findall(r'<img src="(archive/[0-9a-f]{20}\.png)"', page)
-    assert shots and (out / "targets" / shots[0]).read_bytes().startswith(b"\x89PNG")
+    shots = re.findall(r'<img src="(screenshots/[0-9a-f]{32}\.jpg)"', page)
+    assert shots and (out / "targets" / shots[0]).read_bytes().startswith(b"\xff\xd8\xff")
 
 
 def test_serve_shows_an_archived_page_read_only_with_scripts_disabled(archived):
@@ -161,7 +170,7 @@ def test_serve_shows_an_archived_page_read_only_with_scripts_disabled(archived):
         assert headers["content-security-policy"].startswith("sandbox; default-src 'none'")
         assert headers["x-content-type-options"] == "nosniff"
         status, headers, body = get(f"/-/archive/1/{uuid(shot)}")
-        assert status == 200 and headers["content-type"] == "image/png" and body.startswith(b"\x89PNG")
+        assert status == 200 and headers["content-type"] == "image/jpeg" and body.startswith(b"\xff\xd8\xff")
         # a record this run does not name, a record of another run, a path: nothing
         assert get("/-/archive/1/00000000-0000-0000-0000-000000000000")[0] == 404
         assert get(f"/-/archive/1/{uuid(record)[:-1]}")[0] == 404

@@ -48,7 +48,7 @@ def archive(tmp_path):
         headers=[("Content-Type", "text/html"), ("Content-Encoding", "gzip")], body=PAGE.encode(), rendered=True,
         final_url="http://127.0.0.5/trang-chu", target="so-tp", purpose="homepage_rendered")
     ids["shot"] = recorder.screenshot(response_id=ids["dom"], url="http://127.0.0.5/trang-chu",
-                                      png=b"\x89PNG\r\n\x1a\n" + b"0" * 100, target="so-tp")
+                                      image=b"\x89PNG\r\n\x1a\n" + b"0" * 100, media_type="image/png", target="so-tp")
     ids["big"] = recorder.response(
         method="GET", url="http://127.0.0.5/lon", request_headers=[], request_body=None, status=200, headers=[],
         body=b"x" * 5000, rendered=False, final_url=None, target="so-tp", purpose="section")

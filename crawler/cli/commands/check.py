@@ -132,9 +132,11 @@ def _report(db, run_id: int, args, thresholds: dict, required: list[str]) -> int
         Path(args.json).write_text(to_json(export), encoding="utf-8")
         stderr(t("check.json_written", path=args.json))
     if args.report:
+        from results.screenshots import screenshots_of
         from scoring.reports import write_reports
 
-        write_reports(evidence, scores, args.report, formats=("html",), lang=get_lang(), methodology=m)
+        write_reports(evidence, scores, args.report, formats=("html",), lang=get_lang(), methodology=m,
+                      screenshots=lambda target_id: screenshots_of(db, run_id, target_id))
         stderr(t("check.report_written", path=Path(args.report) / "targets" / f"{view['slug']}.html"))
     portal_judged = view["target"].get("portal_status") == "live"
     if not portal_judged:

@@ -106,10 +106,12 @@ def serve_until_stopped(farm, targets_path: Path, db_path: Path, port: int) -> N
 
 
 def write_reports(db, run_id: int, out_dir: Path) -> list[Path]:
+    from results.screenshots import screenshots_of
     from scoring.reports import write_reports as render
 
     scoring = store.latest_scoring(db, run_id)
     if scoring is None:
         return []
     evidence = store.load_evidence(db, run_id)
-    return list(render(evidence, store.scores_for(db, scoring["id"]), out_dir, lang=get_lang()))
+    return list(render(evidence, store.scores_for(db, scoring["id"]), out_dir, lang=get_lang(),
+                       screenshots=lambda target_id: screenshots_of(db, run_id, target_id)))

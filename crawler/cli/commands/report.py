@@ -1,6 +1,7 @@
 """`portalcheck report`: write the reports of a run (scoring it first if needed)."""
 from __future__ import annotations
 
+import functools
 import sys
 from pathlib import Path
 
@@ -23,6 +24,7 @@ def register(subparsers) -> None:
 
 def run(args) -> int:
     from crawler.cli.commands.score import open_run
+    from results.screenshots import screenshots_of
     from results.store import load_evidence
     from scoring.reports import parse_formats, write_reports
     from scoring.runs import previous_bundle, scores_for_run
@@ -49,7 +51,8 @@ def run(args) -> int:
 
         evidence["run"]["archive_path"] = (run_archive(db, evidence["run"]["rejudge_of"]) or {}).get("path")
     written = write_reports(evidence, scores, out, formats=formats, lang=lang,
-                            previous=previous_bundle(db, the_run, m), methodology=m)
+                            previous=previous_bundle(db, the_run, m), methodology=m,
+                            screenshots=functools.partial(screenshots_of, db, the_run["id"]))
     index = out / "index.html" if "html" in formats else written[0] if written else out
     print(t("report.written", count=len(written), path=out, index=index))
     return 0

@@ -22,6 +22,7 @@ from datasette.utils.asgi import Response
 from markupsafe import Markup, escape
 
 from results.archive import ArchiveReader, decoded_body
+from results.screenshots import media_type_of
 
 _UUID = re.compile(r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$")
 _RECORD = re.compile(r"^<urn:uuid:([0-9a-f-]{36})>$")
@@ -64,9 +65,10 @@ async def archived(datasette, request):
     if answer is None:
         return _not_found("the record is not in the run's archive")
     if answer.status is None:  # a screenshot (resource record)
-        if not answer.body.startswith(b"\x89PNG"):
+        media_type = media_type_of(answer.body)   # what the bytes are, never what the record claims
+        if media_type is None:
             return _not_found("not a page")
-        return Response(answer.body, content_type="image/png", headers=_HEADERS)
+        return Response(answer.body, content_type=media_type, headers=_HEADERS)
     body = decoded_body(answer, MAX_SHOWN_BYTES)
     content_type = next((v for k, v in answer.headers if k.lower() == "content-type"), "text/html")
     if not re.match(r"^(text/|application/(xhtml\+)?xml|application/json)", content_type.strip(), re.I):
