@@ -15,16 +15,19 @@ from pathlib import Path
 
 from results.screenshots import EXTENSIONS, image_size, media_type_of
 from scoring import l10n
+from scoring.catalogue import message
 from scoring.tables import fetch_status_words, tr
 
 FOLDER = "screenshots"
-PURPOSES = ("homepage_rendered", "spa_render", "service_screenshot")   # each has its words (shot_<purpose>)
+# each has its words (screenshot_purpose.<purpose>, also read by `portalcheck serve`)
+PURPOSES = ("homepage_rendered", "spa_render", "service_screenshot")
 
 
 def caption(row: dict, lang: str) -> dict:
     """What a person reads beside one screenshot: what page it is, its address,
     how it answered and when it was taken, in words."""
-    return {"what": tr(f"shot_{row.get('purpose')}", lang) if row.get("purpose") in PURPOSES else tr("shot_page", lang),
+    return {"what": message(f"screenshot_purpose.{row['purpose']}", lang) if row.get("purpose") in PURPOSES
+            else tr("shot_page", lang),
             "url": row.get("url") or "",
             "status": fetch_status_words(row.get("page_status"), row.get("http_status"), lang),
             "when": l10n.format_datetime(row.get("taken_at"), lang)}

@@ -25,7 +25,8 @@ from scoring.catalogue import criterion_words, group_words, has, message, reason
 BY_TABLE = {("scores", "status"): "rank_status", ("latest_scores", "status"): "rank_status",
             ("runs", "status"): "run_status", ("runs", "mode"): "run_mode",
             ("monitor_urls", "kind"): "monitor_kinds", ("monitor_changes", "kind"): "monitor_change",
-            ("monitor_changes", "url_kind"): "monitor_kinds",
+            ("monitor_changes", "url_kind"): "monitor_kinds", ("screenshots", "purpose"): "screenshot_purpose",
+            ("screenshots", "page_status"): "status",
             **{(view, column): vocabulary for view in ("observations", "latest_observations", "latest_verdicts")
                for column, vocabulary in (("key", "criterion"), ("category", "observation_category"))}}
 BY_COLUMN = {"outcome": "outcome", "classification": "class", "level": "level", "category": "category",
