@@ -46,7 +46,7 @@ def word(section: str, key: str, lang: str, **values) -> str:
 def role_words(role: str | None, lang: str) -> str:
     """What an audited page is, in words: the homepage, the services portal, or the section
     whose page it is (its title in the criteria catalogue)."""
-    if role in words().get("roles", {}):
+    if role and role in words().get("roles", {}):
         return word("roles", role, lang)
     title = (criteria_catalogue().get(role or "") or {}).get("title")
     return text(title, lang) if title else word("roles", "page", lang)
