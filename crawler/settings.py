@@ -282,6 +282,12 @@ PLAYWRIGHT_LAUNCH_OPTIONS = {
         "--enable-low-end-device-mode",
     ],
 }
+# Chromium features turned off at launch, on top of Playwright's own list (crawler/browser/launch.py
+# merges the two: Chromium keeps only the last --disable-features it is given). Headless Chromium
+# 156 opens the address bar's WebUI popups (chrome://omnibox-popup.top-chrome/) for every browser
+# context, in a renderer process of their own: one per target, no page ever uses them, and they
+# took a tenth of the render bench's CPU (docs/performance.md, Rendering).
+PORTALCHECK_CHROMIUM_DISABLED_FEATURES = ["WebUIOmniboxPopup", "WebUIOmniboxAimPopup"]
 PLAYWRIGHT_DEFAULT_NAVIGATION_TIMEOUT = 20_000
 # The context limit is PORTALCHECK_MAX_RENDER_CONTEXTS, kept by
 # crawler.browser.pool.PagePool, not scrapy-playwright's

@@ -11,9 +11,11 @@ Chromium if one was downloaded.
 """
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 import os
+import re
 import threading
 import time
 from dataclasses import asdict, dataclass
@@ -68,14 +70,57 @@ def chromium_path(setting: str | None) -> str | None:
     return setting
 
 
+_DISABLE_FEATURES = "--disable-features="
+
+
+@functools.lru_cache(maxsize=1)
+def playwright_disabled_features() -> tuple[str, ...]:
+    """The Chromium features Playwright's driver turns off at every launch (its own
+    `--disable-features=` switch), read from the installed driver; () if it cannot be read.
+
+    Chromium keeps only the last `--disable-features` on its command line, and Playwright puts
+    the launch options' arguments after its own: a switch of ours replaces its list (HTTP kept
+    on HTTP, the fix for redirects under request interception, ...) unless it carries it too."""
+    try:
+        import playwright
+
+        bundle = Path(playwright.__file__).parent / "driver" / "package" / "lib" / "coreBundle.js"
+        text = bundle.read_text(encoding="utf-8")
+    except (ImportError, OSError, UnicodeDecodeError):
+        return ()
+    found = re.search(r"\bdisabledFeatures = \[(.*?)\]", text, re.S)
+    if not found:
+        return ()
+    return tuple(re.findall(r'^\s*"([A-Za-z0-9]+)"', found.group(1), re.M))
+
+
+def _with_disabled_features(args: list[str], ours: list[str]) -> list[str]:
+    """`args` with one `--disable-features` switch: Playwright's list, any the arguments
+    name, and `ours`. Without Playwright's list (a driver we cannot read) ours are left out
+    rather than let them turn Playwright's back on."""
+    named = [a for a in args if a.startswith(_DISABLE_FEATURES)]
+    if not ours and not named:
+        return args
+    base = playwright_disabled_features()
+    if not base:
+        return args
+    features = list(dict.fromkeys([*base, *(f for a in named for f in a[len(_DISABLE_FEATURES):].split(",") if f),
+                                   *ours]))
+    return [a for a in args if not a.startswith(_DISABLE_FEATURES)] + [_DISABLE_FEATURES + ",".join(features)]
+
+
 def launch_options(settings) -> dict:
-    """PLAYWRIGHT_LAUNCH_OPTIONS with the executable PORTALCHECK_CHROMIUM stands for."""
+    """PLAYWRIGHT_LAUNCH_OPTIONS with the executable PORTALCHECK_CHROMIUM stands for, and
+    the features PORTALCHECK_CHROMIUM_DISABLED_FEATURES names turned off (with Playwright's)."""
     options = dict(settings.getdict("PLAYWRIGHT_LAUNCH_OPTIONS") if hasattr(settings, "getdict")
                    else settings.get("PLAYWRIGHT_LAUNCH_OPTIONS") or {})
     path = chromium_path(settings.get("PORTALCHECK_CHROMIUM"))
     options.pop("executable_path", None)
     if path:
         options["executable_path"] = path
+    ours = (settings.getlist("PORTALCHECK_CHROMIUM_DISABLED_FEATURES") if hasattr(settings, "getlist")
+            else list(settings.get("PORTALCHECK_CHROMIUM_DISABLED_FEATURES") or []))
+    options["args"] = _with_disabled_features(list(options.get("args") or []), ours)
     return options
 
 
