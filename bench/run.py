@@ -9,7 +9,8 @@ For each farm size it builds static portals, serves them with nginx on
   (b) plain Scrapy fetching the very URLs the sweep fetched, with no checks,
 then (c) Chromium rendering JavaScript pages through portalcheck's own
 rendering path and, on the very same pages with the same browser and flags, raw
-Playwright (bench/raw_render.py): their ratio is `rendered_ratio`; (d) the browser
+Playwright (bench/raw_render.py), in turn, three times: the median of their ratios is
+`rendered_ratio`; (d) the browser
 audits (`sweep --audits accessibility,performance`): portals audited per minute;
 and (e) `portalcheck check` of one 2,000-service portal.
 Peak memory is the PSS of the whole process tree (Chromium included).
@@ -22,6 +23,7 @@ import os
 import shutil
 import socket
 import sqlite3
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -154,6 +156,8 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--sizes", default="small,medium,large")
     parser.add_argument("--render-pages", type=int, default=300)
+    parser.add_argument("--render-rounds", type=int, default=3,
+                        help="portalcheck and raw Playwright rendered in turn this many times (medians reported)")
     parser.add_argument("--workers", type=int, default=0,
                         help="sweep worker processes (0: one per core, as `portalcheck sweep` does)")
     parser.add_argument("--one-worker-sizes", default="small,medium",
@@ -209,12 +213,16 @@ def main() -> None:
                       f"ratio={one_rate / scrapy_rate:.2f} peak_pss={one['peak_kb'] / 1024:.0f} MB", flush=True)
         if "archive" in parts:
             print(micro_line(micro(10_000, workroot / "archive-micro")), flush=True)
-        render = render_bench(workroot, args.render_pages) if "render" in parts or "audit" in parts else None
+        render = render_bench(workroot, args.render_pages, args.render_rounds) \
+            if "render" in parts or "audit" in parts else None
         if render:
-            print(f"render pages={render['pages']} {render['seconds']:.1f}s ({render['rate']:.1f} p/s) "
-                  f"peak_pss={render['peak_kb'] / 1024:.0f} MB · raw Playwright, same pages and flags: "
-                  f"pages={render['raw_pages']} {render['raw_seconds']:.1f}s ({render['raw_rate']:.1f} p/s) "
-                  f"· ratio={render['ratio']:.2f}", flush=True)
+            for n, pair in enumerate(render["rounds"], 1):
+                print(f"render round {n}: pages={pair['pages']} {pair['seconds']:.1f}s ({pair['rate']:.1f} p/s) · "
+                      f"raw Playwright, same pages and flags: pages={pair['raw_pages']} {pair['raw_seconds']:.1f}s "
+                      f"({pair['raw_rate']:.1f} p/s) · ratio={pair['ratio']:.2f}", flush=True)
+            print(f"render medians of {len(render['rounds'])} rounds: {render['rate']:.1f} p/s against raw "
+                  f"Playwright's {render['raw_rate']:.1f} p/s · ratio={render['ratio']:.2f} "
+                  f"peak_pss={render['peak_kb'] / 1024:.0f} MB", flush=True)
         audit = audit_bench(workroot, args.audit_portals) if "audit" in parts else None
         if audit:
             print(f"audits portals={audit['portals']} with audits {audit['seconds']:.1f}s "
@@ -245,26 +253,35 @@ def last_line(figures: list[dict], render: dict | None, audit: dict | None) -> s
     return " ".join(fields)
 
 
-def render_bench(workroot: Path, pages: int) -> dict:
-    """portalcheck's rendering path, then raw Playwright, on the same JavaScript pages."""
+def render_bench(workroot: Path, pages: int, rounds: int = 3) -> dict:
+    """portalcheck's rendering path, then raw Playwright, on the same JavaScript pages, `rounds`
+    times in turn. One pair's ratio moves ±10% with what else the 2 cores do (a background task,
+    the CPU's clock); interleaving the two and taking medians keeps a drift from favouring one."""
     workdir = workroot / "render"
     rows = build_farm(workdir / "www", 4, 0, PORT, js_share=1.0)
+    pairs, peak = [], 0
     with Nginx(rows, workdir):
         urls = [r["portal_url"] for r in rows]
-        seconds, peak, result = run_measured([PYTHON, "-m", "scrapy", "runspider", "bench/render_spider.py",
-                                              "-a", f"urls={','.join(urls)}", "-a", f"pages={pages}",
-                                              "-s", "LOG_LEVEL=WARNING", "-s", f"PORTALCHECK_DB={workdir / 'r.db'}",
-                                              "-s", "AUTOTHROTTLE_ENABLED=0"],
-                                             env={"SCRAPY_SETTINGS_MODULE": "crawler.settings"})
-        _, _, raw = run_measured([PYTHON, "bench/raw_render.py", "--urls", ",".join(urls), "--pages", str(pages)],
-                                 env={"SCRAPY_SETTINGS_MODULE": "crawler.settings"})
-    rendered, render_seconds = result.stdout.strip().splitlines()[-1].split()
-    rendered, render_seconds = int(rendered), float(render_seconds)
-    raw_pages, raw_seconds = raw.stdout.strip().splitlines()[-1].split()
-    raw_pages, raw_seconds = int(raw_pages), float(raw_seconds)
-    rate, raw_rate = rendered / render_seconds, raw_pages / raw_seconds
-    return {"pages": rendered, "seconds": render_seconds, "rate": rate, "peak_kb": peak,
-            "raw_pages": raw_pages, "raw_seconds": raw_seconds, "raw_rate": raw_rate, "ratio": rate / raw_rate}
+        for n in range(rounds):
+            _, round_peak, result = run_measured([PYTHON, "-m", "scrapy", "runspider", "bench/render_spider.py",
+                                                  "-a", f"urls={','.join(urls)}", "-a", f"pages={pages}",
+                                                  "-s", "LOG_LEVEL=WARNING", "-s", f"PORTALCHECK_DB={workdir / f'r{n}.db'}",
+                                                  "-s", "AUTOTHROTTLE_ENABLED=0"],
+                                                 env={"SCRAPY_SETTINGS_MODULE": "crawler.settings"})
+            _, _, raw = run_measured([PYTHON, "bench/raw_render.py", "--urls", ",".join(urls), "--pages", str(pages)],
+                                     env={"SCRAPY_SETTINGS_MODULE": "crawler.settings"})
+            rendered, seconds = result.stdout.strip().splitlines()[-1].split()
+            raw_pages, raw_seconds = raw.stdout.strip().splitlines()[-1].split()
+            pair = {"pages": int(rendered), "seconds": float(seconds), "raw_pages": int(raw_pages),
+                    "raw_seconds": float(raw_seconds)}
+            pair["rate"], pair["raw_rate"] = pair["pages"] / pair["seconds"], pair["raw_pages"] / pair["raw_seconds"]
+            pair["ratio"] = pair["rate"] / pair["raw_rate"]
+            pairs.append(pair)
+            peak = max(peak, round_peak)
+    middle = sorted(pairs, key=lambda p: p["ratio"])[len(pairs) // 2]
+    return {**middle, "peak_kb": peak, "rounds": pairs,
+            "rate": statistics.median(p["rate"] for p in pairs),
+            "raw_rate": statistics.median(p["raw_rate"] for p in pairs)}
 
 
 def audit_bench(workroot: Path, portals: int) -> dict:

@@ -14,33 +14,44 @@ What it changes (docs/performance.md, Rendering; measured with `bench/run.py --p
 - **A navigation is one `goto`**: no listener asking the driver for the headers of every
   response while the page loads (scrapy-playwright's file-download detection; our contexts
   accept no downloads), no per-request and per-response stats nobody reads.
-- **The DOM's size bound** is checked after the page methods and before the DOM is read
-  (crawler/browser/policy.py, DomTooLarge). It used to be a page method, after which
-  scrapy-playwright always waits for `load`: about 15% of the render bench's wall time. Here it
-  costs one evaluate and no wait.
+- **The DOM is serialised once, bounded**: a navigation-only render reads its DOM with
+  crawler.browser.policy.read_dom, one evaluate that returns the page's HTML only if it is
+  within DOWNLOAD_MAXSIZE (DomTooLarge otherwise), where a size check and page.content()
+  serialised it twice (5–8% of the render bench's CPU, docs/performance.md). Other renders keep
+  the size check after their page methods (check_dom_size) and scrapy-playwright's read. The
+  bound was first a page method, after which scrapy-playwright always waits for `load`.
 - **scrapy-playwright's debug loggers stay off** unless LOG_LEVEL is DEBUG: they are attached to
   every page whenever the "scrapy-playwright" logger's effective level is DEBUG, which it is
   under Scrapy's logging set-up whatever LOG_LEVEL says, and each logged request asks the
   driver for its referer (a round trip per request the page makes).
 
 This overrides private methods of scrapy-playwright (`_create_page`,
-`_download_request_with_retry`, `_get_response_and_download`, `_apply_page_methods`): it is pinned (pyproject.toml); tests/foundation/test_hostile_pages.py
-fails if the size check stops running and tests/foundation/test_address_safety.py if a
+`_download_request_with_retry`, `_download_request_with_page`, `_get_response_and_download`,
+`_apply_page_methods`): it is pinned (pyproject.toml); tests/foundation/test_rendered_size.py
+fails if the size bound stops holding and tests/foundation/test_address_safety.py if a
 rendered page's sub-requests stop being checked.
 """
 from __future__ import annotations
 
 import logging
+from contextlib import suppress
+from ipaddress import ip_address
+from time import time
 
+from playwright.async_api import Error as PlaywrightError
 from playwright.async_api import Page
+from scrapy.http.headers import Headers
+from scrapy.responsetypes import responsetypes
 from scrapy_playwright.handler import (
     DEFAULT_CONTEXT_NAME,
     ScrapyPlaywrightDownloadHandler,
+    _encode_body,
     _maybe_execute_page_init_callback,
+    _set_redirect_meta,
 )
 
 from crawler.browser.guard_route import PageGuard, navigation_only
-from crawler.browser.policy import check_dom_size
+from crawler.browser.policy import check_dom_size, read_dom
 
 
 class PortalcheckPlaywrightHandler(ScrapyPlaywrightDownloadHandler):
@@ -85,6 +96,43 @@ class PortalcheckPlaywrightHandler(ScrapyPlaywrightDownloadHandler):
                 self.stats.inc_value("playwright/page_count/closed")
             raise
 
+    async def _download_request_with_page(self, request, page, spider):
+        """scrapy-playwright's, for a navigation-only render in a context that accepts no
+        downloads, with the DOM read by read_dom (bounded, serialised once)."""
+        if not self._reads_bounded(request):
+            return await super()._download_request_with_page(request, page, spider)
+        if request.meta.get("playwright_include_page"):
+            request.meta["playwright_page"] = page
+        start_time = time()
+        response, _ = await self._get_response_and_download(request, page, spider)
+        headers = Headers()
+        if response is not None:
+            await _set_redirect_meta(request=request, response=response)
+            headers = Headers(await response.all_headers())
+            headers.pop("Content-Encoding", None)
+        await super()._apply_page_methods(page, request, spider)
+        text = await read_dom(page, request.meta["pc_dom_limit"])
+        request.meta["download_latency"] = time() - start_time
+        server_ip_address = None
+        if response is not None:
+            with suppress(PlaywrightError, KeyError, TypeError, ValueError):
+                request.meta["playwright_security_details"] = await response.security_details()
+                server_ip_address = ip_address((await response.server_addr())["ipAddress"])
+        if not request.meta.get("playwright_include_page"):
+            await page.close()
+            self.stats.inc_value("playwright/page_count/closed")
+        body, encoding = _encode_body(headers=headers, text=text)
+        respcls = responsetypes.from_args(headers=headers, url=page.url, body=body)
+        return respcls(url=page.url, status=response.status if response is not None else 200, headers=headers,
+                       body=body, request=request, flags=["playwright"], encoding=encoding,
+                       ip_address=server_ip_address)
+
+    @staticmethod
+    def _reads_bounded(request) -> bool:
+        options = request.meta.get("playwright_context_kwargs") or {}
+        return (navigation_only(request) and bool(request.meta.get("pc_dom_limit"))
+                and options.get("accept_downloads") is False)
+
     async def _get_response_and_download(self, request, page, spider):
         """A navigation-only render in a context that accepts no downloads (every context
         here: crawler.browser.policy.CONTEXT_GUARD) is one `goto`. scrapy-playwright's own
@@ -98,6 +146,8 @@ class PortalcheckPlaywrightHandler(ScrapyPlaywrightDownloadHandler):
         return await page.goto(url=request.url, **goto), None
 
     async def _apply_page_methods(self, page, request, spider) -> None:
+        """Only for renders scrapy-playwright reads itself (_download_request_with_page reads
+        the others with the bound): the size check before that read."""
         await super()._apply_page_methods(page, request, spider)
         limit = request.meta.get("pc_dom_limit")
         if limit:

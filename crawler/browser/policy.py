@@ -110,13 +110,51 @@ class DomTooLarge(Exception):
     """A rendered page larger than DOWNLOAD_MAXSIZE: never read into the crawler."""
 
 
+# The page serialised as Playwright's page.content() does (doctype, then the root element), in
+# the page: the DOM itself when it is within `limit` characters, else only its length.
+_BOUNDED_DOM = """(limit) => {
+    const doctype = document.doctype ? new XMLSerializer().serializeToString(document.doctype) : "";
+    const html = doctype + (document.documentElement ? document.documentElement.outerHTML : "");
+    return limit > 0 && html.length > limit ? html.length : (limit < 0 ? html.length : html);
+}"""
+
+
+def _too_large(size: int, limit: int) -> DomTooLarge:
+    return DomTooLarge(f"size_limit: rendered page of {size} characters > {limit}")
+
+
 async def check_dom_size(page, limit: int) -> int:
-    """Run before scrapy-playwright reads the DOM (crawler.browser.handler): raises when
-    the serialised page would exceed `limit` characters, so it is never read."""
-    size = await page.evaluate("() => document.documentElement ? document.documentElement.outerHTML.length : 0")
+    """Run before scrapy-playwright reads the DOM itself (a render that is not navigation-only,
+    crawler.browser.handler): raises when the serialised page would exceed `limit` characters,
+    so it is never read."""
+    size = await page.evaluate(_BOUNDED_DOM, -1)
     if limit and size > limit:
-        raise DomTooLarge(f"size_limit: rendered page of {size} characters > {limit}")
+        raise _too_large(size, limit)
     return size
+
+
+async def read_dom(page, limit: int) -> str:
+    """The rendered page's HTML, serialised once in the page and read only if it is within `limit`
+    characters (DomTooLarge otherwise): the size check and the read in one evaluate, where
+    check_dom_size and then page.content() serialise the page twice (crawler.browser.handler).
+
+    It runs in the page's own JavaScript world, as the size check always did, not in
+    Playwright's isolated one: a page that rewrites `outerHTML` can change what is read about
+    it (as one that answers our user agent differently can), never how much — the length is
+    taken of the string the serialiser returned. A navigation under way is waited for once,
+    as scrapy-playwright does for page.content()."""
+    try:
+        html = await page.evaluate(_BOUNDED_DOM, limit or 0)
+    except Exception as error:  # the document changed while it was read
+        if "navigat" not in str(error) and "context was destroyed" not in str(error):
+            raise
+        await page.wait_for_load_state()
+        html = await page.evaluate(_BOUNDED_DOM, limit or 0)
+    if not isinstance(html, str):
+        raise _too_large(int(html), limit)
+    if limit and len(html) > limit:
+        raise _too_large(len(html), limit)
+    return html
 
 
 # Context options for every render: no service worker (its requests would
