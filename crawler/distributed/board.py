@@ -13,8 +13,10 @@ SUMMARY_EVERY = 30.0  # seconds between two "who is doing what" lines
 
 
 class Board:
-    def __init__(self, total: int, enabled: bool, redis_shown: str):
-        self.display = ProgressDisplay(total) if enabled and total else None
+    def __init__(self, total: int, enabled: bool, redis_shown: str, names: dict[str, str] | None = None):
+        """`names`: the targets' names by id (workers report ids): what a person reads."""
+        self.names = names or {}
+        self.display = ProgressDisplay(total, self.names) if enabled and total else None
         self.redis_shown = redis_shown
         self.last_summary = time.monotonic()
 
@@ -26,23 +28,23 @@ class Board:
         self._say("worker.enqueued", enqueued=enqueued, adopted=adopted, queue=queue, redis=self.redis_shown)
 
     def group_started(self, group, count: int) -> None:
-        self._say("worker.group_started", group=_name(group), worker=group.worker, count=count)
+        self._say("worker.group_started", group=self._name(group), worker=group.worker, count=count)
 
     def target_finished(self, spider: str, target: str, worker: str) -> None:
         if self.display is not None:
             self.display.target_finished(spider, target, where=worker)
 
     def group_finished(self, group) -> None:
-        self._say("worker.group_finished", group=_name(group), worker=group.worker or "?")
+        self._say("worker.group_finished", group=self._name(group), worker=group.worker or "?")
 
     def group_failed(self, group, job_id: str) -> None:
-        self._say("worker.group_failed", group=_name(group), worker=group.worker or "?", job=job_id)
+        self._say("worker.group_failed", group=self._name(group), worker=group.worker or "?", job=job_id)
 
     def group_lost(self, group) -> None:
-        self._say("worker.group_lost", group=_name(group))
+        self._say("worker.group_lost", group=self._name(group))
 
     def group_stuck(self, group, seconds: float) -> None:
-        self._say("worker.group_stuck", group=_name(group), worker=group.worker or "?",
+        self._say("worker.group_stuck", group=self._name(group), worker=group.worker or "?",
                   minutes=round(seconds / 60, 1))
 
     def redis_down(self) -> None:
@@ -62,7 +64,7 @@ class Board:
         running = [g for g in groups if g.state == "started"]
         waiting = sum(1 for g in groups if g.state == "queued")
         finished = sum(1 for g in groups if g.state == "finished")
-        parts = [t("worker.at_work", worker=g.worker, group=_name(g), done=g.done, total=g.size())
+        parts = [t("worker.at_work", worker=g.worker, group=self._name(g), done=g.done, total=g.size())
                  for g in sorted(running, key=lambda g: g.worker)]
         self._say("worker.summary", running=len(running), waiting=waiting, finished=finished,
                   workers="; ".join(parts) or "-")
@@ -71,8 +73,10 @@ class Board:
         if self.display is not None:
             self.display.close()
 
-
-def _name(group) -> str:
-    """A group as a person knows it: its first targets' ids."""
-    ids = sorted(group.target_ids)
-    return ", ".join(ids[:3]) + (f" +{len(ids) - 3}" if len(ids) > 3 else "")
+    def _name(self, group) -> str:
+        """A group as a person knows it: its first target's name, and how many more it holds."""
+        ids = sorted(group.target_ids)
+        if not ids:
+            return "-"
+        first = self.names.get(ids[0]) or ids[0]
+        return first if len(ids) == 1 else t("worker.group_name", first=first, more=len(ids) - 1)

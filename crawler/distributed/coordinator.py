@@ -268,7 +268,8 @@ def coordinate(everyone: list[Target], todo: dict[str, list[Target]], db_path: s
                settings: dict[str, Any], url: str, queue_name: str, sweep: str) -> dict[str, dict]:
     """Crawl `todo` into run `run_id` through RQ workers; returns the stats `run_outcome` reads."""
     total = sum(len(targets) for targets in todo.values())
-    board = Board(total, bool(settings.get("PORTALCHECK_PROGRESS")), redis_names.shown(url))
+    board = Board(total, bool(settings.get("PORTALCHECK_PROGRESS")), redis_names.shown(url),
+                  {t.id: t.name for t in everyone if t.name})
     try:
         return Coordinator(url, queue_name, sweep, run_id, db_path, settings, board).run(everyone, todo)
     finally:

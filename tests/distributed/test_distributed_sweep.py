@@ -117,4 +117,5 @@ def test_a_stuck_group_is_shown_with_its_worker(redis_server, tmp_path):
         finally:
             stop(worker)
     assert result.returncode == 0, result.stderr[-3000:]
-    assert "Group xa-thu-0 looks stuck on worker w-stuck: no target finished for" in result.stderr
+    # the group by its target's name, never its id
+    assert "Group UBND xã Thử 0 looks stuck on worker w-stuck: no target finished for" in result.stderr
