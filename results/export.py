@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from checks.model import FUNCTION_KEYS, SECTION_KEYS
-from results import store
+from results import scoring_store, store
 from results.screenshots import screenshot_refs
 from results.spreadsheet import neutralise
 
@@ -49,8 +49,8 @@ def build_export(db, run_id: int) -> dict[str, Any]:
     run = store.get_run(db, run_id)
     if run is None:
         raise LookupError(run_id)
-    scoring = store.latest_scoring(db, run_id)
-    scores = store.scores_for(db, scoring["id"]) if scoring else []
+    scoring = scoring_store.latest_scoring(db, run_id)
+    scores = scoring_store.scores_for(db, scoring["id"]) if scoring else []
     observations = store.rows_for_run(db, "observations", run_id)
     services = store.rows_for_run(db, "services", run_id)
     screenshots = screenshot_refs(db, run_id)

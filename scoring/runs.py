@@ -1,12 +1,12 @@
 """Glue between the results database and the pure scorer, for the commands.
 
-Reads and writes go through results.store only.
+Reads and writes go through results.store and results.scoring_store only.
 """
 from __future__ import annotations
 
 from typing import Any
 
-from results import store
+from results import scoring_store, store
 from scoring.methodology import choose_methodology, load_methodology
 from scoring.scorer import score_run
 
@@ -34,7 +34,7 @@ def score_and_save(db, run: dict, methodology: str | None = None) -> tuple[int, 
     m = load_methodology(methodology or choose_methodology(run))
     evidence = store.load_evidence(db, run["id"])
     scores = score_run(evidence, m)
-    scoring_id = store.save_scoring(db, run["id"], m["name"], scores,
+    scoring_id = scoring_store.save_scoring(db, run["id"], m["name"], scores,
                                     settings={"options": m.get("options", {}),
                                               "decimals": m["decimals"],
                                               "min_testable_share": m["min_testable_share"]})
@@ -43,10 +43,10 @@ def score_and_save(db, run: dict, methodology: str | None = None) -> tuple[int, 
 
 def stored_scores(db, run_id: int) -> tuple[str, list[dict]] | None:
     """The latest stored scoring of a run as (methodology name, score rows), or None."""
-    scoring = store.latest_scoring(db, run_id)
+    scoring = scoring_store.latest_scoring(db, run_id)
     if scoring is None:
         return None
-    rows = store.scores_for(db, scoring["id"])
+    rows = scoring_store.scores_for(db, scoring["id"])
     for r in rows:
         r["methodology"] = scoring["methodology"]
     return scoring["methodology"], rows

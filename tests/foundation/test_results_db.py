@@ -7,7 +7,7 @@ import sqlite3
 import jsonschema
 import pytest
 
-from results import schema, store
+from results import schema, scoring_store, store
 from results.export import build_export, export_schema, to_csv
 
 
@@ -70,7 +70,7 @@ def stored_run(tmp_path):
     store.add_rows(db, "services", run_id, [
         {"target_id": "a", "url": "http://127.0.0.1/tthc/1", "code": "1.004222", "name": "Đăng ký thường trú",
          "level": "mot_phan", "level_raw": "Một phần", "status": "live", "http_status": 200}])
-    store.save_scoring(db, run_id, "nd42-2025", [
+    scoring_store.save_scoring(db, run_id, "nd42-2025", [
         {"target_id": "a", "group": "so_nganh", "category": c, "score": 0.5, "classification": "trung_binh",
          "rank": 1, "status": "ranked"} for c in ("portal", "services", "overall")])
     store.finish_run(db, run_id)

@@ -6,7 +6,7 @@ import re
 
 from loopback import run_cli
 
-from results import store
+from results import scoring_store, store
 from results.diff import diff_exports
 from results.export import build_export
 
@@ -25,7 +25,7 @@ def sweep(db, label, portal_status, sections, services, scores):
                              for u, c, n, lvl, s in services] if tid == "so-a" else []}
         store.complete_target(db, run_id, tid, "portal", rows, {"portal_status": portal_status if tid == "so-a" else "live"})
     store.finish_run(db, run_id)
-    store.save_scoring(db, run_id, "nd42-2025", [
+    scoring_store.save_scoring(db, run_id, "nd42-2025", [
         {"target_id": tid, "group": "so", "category": cat, "score": scores.get((tid, cat)),
          "classification": "kha", "rank": 1 if tid == "so-a" else 2, "status": "ranked"}
         for tid in ("so-a", "so-b") for cat in ("portal", "services", "overall")])

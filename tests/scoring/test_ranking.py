@@ -2,7 +2,7 @@
 judged on the rounded value, within each peer group."""
 from __future__ import annotations
 
-from results import store
+from results import scoring_store, store
 from scoring import load_methodology, score_run
 from scoring.ranking import classify, competition_ranks, round_score
 from scoring.tables import ranking_tables
@@ -105,8 +105,8 @@ def _article_text(table) -> str:
 def test_seed_article_order_reproduced_through_the_database(b, tmp_path):
     db, run_id = _store_groups(b, tmp_path)
     scores = score_run(store.load_evidence(db, run_id), load_methodology(HUNDRED))
-    scoring_id = store.save_scoring(db, run_id, "hundred", scores)
-    stored = store.scores_for(db, scoring_id)
+    scoring_id = scoring_store.save_scoring(db, run_id, "hundred", scores)
+    stored = scoring_store.scores_for(db, scoring_id)
     evidence = store.load_evidence(db, run_id)
     tables = {t["group"]: t for t in ranking_tables(evidence, stored, load_methodology(HUNDRED), "vi")
               if t["category"] == "portal"}

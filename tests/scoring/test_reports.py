@@ -9,7 +9,7 @@ import re
 from openpyxl import load_workbook
 
 from crawler.cli.main import main as cli
-from results import store
+from results import scoring_store, store
 from scoring import load_methodology, score_run
 from scoring.reports import FORMATS, parse_formats, write_reports
 
@@ -129,12 +129,12 @@ def test_cli_score_and_report_on_a_real_database(b, tmp_path, capsys):
     out = capsys.readouterr().out
     assert "Sở Tài chính" in out and "mic-2019" in out
     db = store.open_db(db_path)
-    assert store.latest_scoring(db, 1)["methodology"] == "mic-2019"
-    assert store.latest_scoring(db, 2) is None
+    assert scoring_store.latest_scoring(db, 1)["methodology"] == "mic-2019"
+    assert scoring_store.latest_scoring(db, 2) is None
     # report scores run 2 (latest) first, since it has no scoring yet.
     assert cli(["report", "--db", str(db_path), "--format", "csv,xlsx", "--format", "md",
                 "--out", str(tmp_path / "out")]) == 0
-    assert store.latest_scoring(db, 2)["methodology"] == "nd42-2025"  # none recorded: by run date
+    assert scoring_store.latest_scoring(db, 2)["methodology"] == "nd42-2025"  # none recorded: by run date
     assert sorted(p.name for p in (tmp_path / "out").iterdir()) == ["rankings.csv", "rankings.md", "rankings.xlsx"]
     assert cli(["report", "--db", str(db_path), "--run", "1", "--lang", "en", "--out", str(tmp_path / "en")]) == 0
     assert (tmp_path / "en" / "index.html").exists()

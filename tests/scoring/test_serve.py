@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 
 from crawler.cli.commands.serve import build_metadata
-from results import store
+from results import scoring_store, store
 from scoring import load_methodology, score_run
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -66,7 +66,7 @@ def test_serve_ranking_page_in_headless_chromium(b, tmp_path):
                b.target("x", "Sở Xây dựng", portal_status="dns_error", services=False)]
     obs = b.perfect("a") + b.perfect("c") + b.perfect("n", fail=("van_ban", "lien_he", "hoi_dap"))
     db, run_id = b.store(db_path, b.evidence(targets, obs))
-    store.save_scoring(db, run_id, "nd42-2025", score_run(store.load_evidence(db, run_id),
+    scoring_store.save_scoring(db, run_id, "nd42-2025", score_run(store.load_evidence(db, run_id),
                                                           load_methodology("nd42-2025")))
     db.conn.close()
     before = hashlib.sha256(db_path.read_bytes()).hexdigest()

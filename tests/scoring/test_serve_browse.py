@@ -16,7 +16,7 @@ import types
 import urllib.request
 from pathlib import Path
 
-from results import monitor_store, store
+from results import monitor_store, scoring_store, store
 from scoring import load_methodology, score_run
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -43,7 +43,7 @@ def _database(b, path: Path) -> tuple[int, int]:
     run_ids = []
     for ev in (first, second):
         db, run_id = b.store(path, ev)
-        store.save_scoring(db, run_id, "nd42-2025", score_run(store.load_evidence(db, run_id),
+        scoring_store.save_scoring(db, run_id, "nd42-2025", score_run(store.load_evidence(db, run_id),
                                                               load_methodology("nd42-2025")))
         run_ids.append(run_id)
     monitor_run = store.create_run(db, mode="monitor")

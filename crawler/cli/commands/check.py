@@ -27,7 +27,7 @@ from crawler.cli.preflight import (
 )
 from crawler.orchestration.runs import execute
 from crawler.registry.targets import KINDS, TargetFileError, check_url, parse_targets
-from results import store
+from results import scoring_store, store
 from results.export import build_export, to_json
 
 SELF_TEST_GROUP = "self-test"
@@ -116,8 +116,8 @@ def _scored_view(db, run_id: int) -> tuple[dict, dict, list[dict], dict]:
     from scoring.tables import target_views
 
     evidence = store.load_evidence(db, run_id)
-    scoring = store.latest_scoring(db, run_id)
-    scores = store.scores_for(db, scoring["id"]) if scoring else []
+    scoring = scoring_store.latest_scoring(db, run_id)
+    scores = scoring_store.scores_for(db, scoring["id"]) if scoring else []
     m = methodology_for(evidence, scores)
     return target_views(evidence, scores, m, get_lang())[0], evidence, scores, m
 

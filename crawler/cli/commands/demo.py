@@ -15,7 +15,7 @@ from crawler.cli.preflight import ready_to_fetch, stderr, unknown_methodology
 from crawler.cli.summary import print_summary
 from crawler.orchestration.runs import execute
 from crawler.registry.targets import load_targets
-from results import store
+from results import scoring_store, store
 from results.export import build_export, to_json
 
 # The demo has a portal that hangs on purpose: don't wait 20 s three times for it.
@@ -109,9 +109,9 @@ def write_reports(db, run_id: int, out_dir: Path) -> list[Path]:
     from results.screenshots import screenshots_of
     from scoring.reports import write_reports as render
 
-    scoring = store.latest_scoring(db, run_id)
+    scoring = scoring_store.latest_scoring(db, run_id)
     if scoring is None:
         return []
     evidence = store.load_evidence(db, run_id)
-    return list(render(evidence, store.scores_for(db, scoring["id"]), out_dir, lang=get_lang(),
+    return list(render(evidence, scoring_store.scores_for(db, scoring["id"]), out_dir, lang=get_lang(),
                        screenshots=lambda target_id: screenshots_of(db, run_id, target_id)))
