@@ -7,7 +7,8 @@ What it changes (docs/performance.md, Rendering; measured with `bench/run.py --p
   makes back into Python, to put Scrapy's method, body and headers on the navigation and to ask
   PLAYWRIGHT_ABORT_REQUEST about the rest. A GET render with no body needs neither: its
   headers are the context's (crawler.browser.policy.BrowserGuardMiddleware gives every context
-  the run's user agent) and its referer is passed to `goto`. What still must be asked —
+  the run's user agent), its referer is passed to `goto`, and the cookies Scrapy holds for its
+  URL are given to the context (`_carry_cookies`). What still must be asked —
   the address policy and the heavy resources (crawler.browser.policy.abort_heavy_request, the
   one implementation) — is asked through a route of our own (crawler.browser.guard_route), set
   once per page, that only intercepts what the policy has not yet allowed for that page.
@@ -54,6 +55,27 @@ from crawler.browser.guard_route import PageGuard, navigation_only
 from crawler.browser.policy import check_dom_size, read_dom
 
 
+async def _carry_cookies(page, request) -> None:
+    """The cookies Scrapy would send with this request (its CookiesMiddleware put them in the
+    Cookie header), given to the page's context for the request's own URL: a portal whose plain
+    pages set a cookie its rendered page needs (a session, a load balancer's) gets it, and only
+    for the host that set it, as a browser would send it. The navigation is not routed through
+    Python (see the module's docstring), so the header itself would never reach Chromium."""
+    header = request.headers.get("Cookie")
+    if not header:
+        return
+    cookies = []
+    for pair in header.decode("latin-1").split(";"):
+        name, sep, value = pair.strip().partition("=")
+        if sep and name:
+            cookies.append({"name": name, "value": value, "url": request.url})
+    if cookies:
+        # a cookie Chromium refuses (a name or value it does not take) leaves the render as it
+        # was before cookies were carried, never failed
+        with suppress(PlaywrightError):
+            await page.context.add_cookies(cookies[:50])
+
+
 class PortalcheckPlaywrightHandler(ScrapyPlaywrightDownloadHandler):
     def __init__(self, crawler) -> None:
         super().__init__(crawler)
@@ -80,6 +102,7 @@ class PortalcheckPlaywrightHandler(ScrapyPlaywrightDownloadHandler):
             page = await self._create_page(request=request, spider=spider)
         context_name = request.meta.setdefault("playwright_context", DEFAULT_CONTEXT_NAME)
         await self.page_guard.prepare(page, request.url)
+        await _carry_cookies(page, request)
         referer = request.headers.get("Referer")
         if referer:
             goto = dict(request.meta.get("playwright_page_goto_kwargs") or {})

@@ -15,6 +15,11 @@ class ProbeSpider(PortalcheckSpider):
 
     def homepage(self, page, meta):
         self.results[meta["pc_target"]] = page
+        if page.url.endswith("/gate"):
+            # a plain page sets a cookie; the rendered page behind it needs it
+            request = self.fetch(page.url + "/render", self.homepage, meta["pc_target"], "homepage",
+                                 render=True)
+            return [request] if request else ()
         if page.url.endswith("/chain"):
             # follow-ups, so a test can have a middleware drop one silently
             request = self.fetch(page.url + "/1", self.chain_step, meta["pc_target"], "chain")
