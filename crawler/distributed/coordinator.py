@@ -165,10 +165,14 @@ class Coordinator:
         except NoSuchJobError:
             return None
 
+    def _left(self, group: Group) -> dict[str, list[Target]]:
+        """Each spider's targets of `group` not stored yet."""
+        return {spider: [t for t in targets if (spider, t.id) not in self.inbox.stored]
+                for spider, targets in group.targets.items()}
+
     def _enqueue(self, group: Group) -> None:
         """A job for what of `group` is not stored yet (none needed when all is)."""
-        left = {spider: [t for t in targets if (spider, t.id) not in self.inbox.stored]
-                for spider, targets in group.targets.items()}
+        left = self._left(group)
         if not any(left.values()):
             group.state, group.stats = "finished", group.stats or {}
             return
@@ -223,6 +227,12 @@ class Coordinator:
 
     def _follow(self, group: Group, job) -> None:
         if job is None:  # Redis lost it (restarted empty): redo what is not stored
+            if not any(self._left(group).values()):
+                # every target was stored before Redis went: the job had finished and only its
+                # status was lost; nothing is enqueued again, so nothing is said to be
+                group.state, group.stats = "finished", group.stats or {}
+                self.board.group_finished(group)
+                return
             self.board.group_lost(group)
             self._enqueue(group)
             return
