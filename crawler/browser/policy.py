@@ -115,8 +115,13 @@ class DomTooLarge(Exception):
 _BOUNDED_DOM = """(limit) => {
     const doctype = document.doctype ? new XMLSerializer().serializeToString(document.doctype) : "";
     const html = doctype + (document.documentElement ? document.documentElement.outerHTML : "");
-    return limit > 0 && html.length > limit ? html.length : (limit < 0 ? html.length : html);
+    return html.length > limit ? html.length : html;
 }"""
+
+
+def _size(bounded) -> int:
+    """What _BOUNDED_DOM returned, as a length: the length itself, or the string's."""
+    return len(bounded) if isinstance(bounded, str) else int(bounded)
 
 
 def _too_large(size: int, limit: int) -> DomTooLarge:
@@ -127,7 +132,7 @@ async def check_dom_size(page, limit: int) -> int:
     """Run before scrapy-playwright reads the DOM itself (a render that is not navigation-only,
     crawler.browser.handler): raises when the serialised page would exceed `limit` characters,
     so it is never read."""
-    size = await page.evaluate(_BOUNDED_DOM, -1)
+    size = _size(await page.evaluate(_BOUNDED_DOM, 0))  # a bound of 0: only the length comes back
     if limit and size > limit:
         raise _too_large(size, limit)
     return size
@@ -135,7 +140,7 @@ async def check_dom_size(page, limit: int) -> int:
 
 async def read_dom(page, limit: int) -> str:
     """The rendered page's HTML, serialised once in the page and read only if it is within `limit`
-    characters (DomTooLarge otherwise): the size check and the read in one evaluate, where
+    (> 0) characters (DomTooLarge otherwise): the size check and the read in one evaluate, where
     check_dom_size and then page.content() serialise the page twice (crawler.browser.handler).
 
     It runs in the page's own JavaScript world, as the size check always did, not in
@@ -144,16 +149,14 @@ async def read_dom(page, limit: int) -> str:
     taken of the string the serialiser returned. A navigation under way is waited for once,
     as scrapy-playwright does for page.content()."""
     try:
-        html = await page.evaluate(_BOUNDED_DOM, limit or 0)
+        html = await page.evaluate(_BOUNDED_DOM, limit)
     except Exception as error:  # the document changed while it was read
         if "navigat" not in str(error) and "context was destroyed" not in str(error):
             raise
         await page.wait_for_load_state()
-        html = await page.evaluate(_BOUNDED_DOM, limit or 0)
-    if not isinstance(html, str):
-        raise _too_large(int(html), limit)
-    if limit and len(html) > limit:
-        raise _too_large(len(html), limit)
+        html = await page.evaluate(_BOUNDED_DOM, limit)
+    if not isinstance(html, str) or len(html) > limit:
+        raise _too_large(_size(html), limit)
     return html
 
 

@@ -51,3 +51,30 @@ def test_rendered_dom_bounded_before_it_is_read(loopback, tmp_path):
         # refused in the page (characters), not after reading it (the middleware counts bytes)
         assert "size_limit" in (errors.get(key) or "") and "characters" in errors[key], errors.get(key)
     assert status["claims-small"] == "live" and "nhỏ" in notes["claims-small"]
+
+
+def test_size_check_for_renders_scrapy_playwright_reads_itself():
+    """check_dom_size (renders that are not navigation-only): the length, or DomTooLarge past it."""
+    import asyncio
+
+    from playwright.async_api import async_playwright
+
+    from crawler.browser.launch import project_launch_options
+    from crawler.browser.policy import DomTooLarge, check_dom_size
+
+    async def sizes():
+        async with async_playwright() as p:
+            browser = await p.chromium.launch(**project_launch_options())
+            pg = await browser.new_page()
+            await pg.set_content(page("<p>" + "x" * 5000 + "</p>"))
+            size = await check_dom_size(pg, LIMIT)
+            try:
+                await check_dom_size(pg, 1000)
+                refused = False
+            except DomTooLarge:
+                refused = True
+            await browser.close()
+            return size, refused
+
+    size, refused = asyncio.run(sizes())
+    assert 5000 < size < 6000 and refused
